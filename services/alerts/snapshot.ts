@@ -1,0 +1,57 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import sharp from 'sharp';
+import type { Frame, Detection } from '../core/types';
+import type { Point } from '../behaviour/geometry';
+import { VigilError } from '../core/errors';
+
+export interface SnapshotScene {
+  frame: Frame;
+  person: Detection;
+  zone: { name: string; polygon: Point[] };
+  label: string;
+}
+
+const esc = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** SVG overlay: the zone, the person's box and keypoints, a label and the frame time. */
+export function overlaySvg(s: SnapshotScene): string {
+  const { width, height } = s.frame;
+  const poly = s.zone.polygon.map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
+  const b = s.person.box;
+  const dots = s.person.keypoints
+    .filter((k) => k.score >= 0.3)
+    .map((k) => `<circle cx="${k.x.toFixed(1)}" cy="${k.y.toFixed(1)}" r="2.5" fill="#00e5ff"/>`)
+    .join('');
+  const font = Math.max(12, Math.round(height / 36));
+  const time = new Date(s.frame.timestampMs).toISOString().replace('T', ' ').slice(0, 19);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+<polygon points="${poly}" fill="rgba(255,200,0,0.18)" stroke="#ffc800" stroke-width="2"/>
+<rect x="${b.x.toFixed(1)}" y="${b.y.toFixed(1)}" width="${b.w.toFixed(1)}" height="${b.h.toFixed(1)}" fill="none" stroke="#ff2d2d" stroke-width="3"/>
+${dots}
+<rect x="0" y="0" width="${width}" height="${font + 10}" fill="rgba(0,0,0,0.55)"/>
+<text x="6" y="${font + 2}" font-family="sans-serif" font-size="${font}" fill="#ffffff">${esc(`${time} UTC  ${s.label}`)}</text>
+</svg>`;
+}
+
+/** Renders the scene to a JPEG file (directories created as needed). */
+export async function writeSnapshot(
+  scene: SnapshotScene,
+  file: string,
+  quality: number,
+): Promise<void> {
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+    const { width, height, rgb } = scene.frame;
+    await sharp(rgb, { raw: { width, height, channels: 3 } })
+      .composite([{ input: Buffer.from(overlaySvg(scene)), top: 0, left: 0 }])
+      .jpeg({ quality, mozjpeg: false })
+      .toFile(file);
+  } catch (err) {
+    throw new VigilError(
+      'VIGIL_ERR_SNAPSHOT_FAILED',
+      `cannot write snapshot ${file}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
+}

@@ -1,0 +1,37 @@
+import { Type } from '@sinclair/typebox';
+import type { ApiContext, ApiServer } from '../server';
+
+const Health = Type.Object({
+  status: Type.Literal('ok'),
+  startedAt: Type.String(),
+  version: Type.String(),
+});
+const Ready = Type.Object({
+  ready: Type.Boolean(),
+  reasons: Type.Array(Type.String(), {
+    description: 'Why not ready: one line per camera or service.',
+  }),
+});
+
+export function registerHealthRoutes(app: ApiServer, ctx: ApiContext): void {
+  app.get('/healthz', { schema: { response: { 200: Health } } }, async () => ({
+    status: 'ok' as const,
+    startedAt: ctx.startedAt,
+    version: ctx.version,
+  }));
+
+  app.get('/readyz', { schema: { response: { 200: Ready, 503: Ready } } }, async (_req, reply) => {
+    const reasons: string[] = [];
+    for (const cam of ctx.cameras()) {
+      if (cam.state !== 'streaming') {
+        reasons.push(
+          `camera ${cam.id} is ${cam.state}${cam.lastError ? `: ${cam.lastError.code} ${cam.lastError.message}` : ''}`,
+        );
+      }
+    }
+    if (!ctx.mqttConnected()) reasons.push('MQTT broker not connected');
+    return reply
+      .code(reasons.length === 0 ? 200 : 503)
+      .send({ ready: reasons.length === 0, reasons });
+  });
+}

@@ -1,0 +1,152 @@
+import type { Config } from './config/schema';
+import { systemClock } from './core/clock';
+import type { Clock } from './core/clock';
+import { VigilError } from './core/errors';
+import type { Logger } from './core/logger';
+import { packageVersion } from './core/package-info';
+import { resolveFfmpeg } from './camera/ffmpeg-binary';
+import { CameraPipeline } from './camera/camera-pipeline';
+import { FrameProcessor } from './camera/frame-processor';
+import { AlertDispatcher } from './alerts/alert-dispatcher';
+import { EmbeddedBroker } from './alerts/embedded-broker';
+import { MqttAlertOutput } from './alerts/mqtt-alert-output';
+import { MqttPublisher } from './alerts/mqtt-publisher';
+import { buildApi } from './api/server';
+import type { ApiServer } from './api/server';
+import { loadPoseEstimator } from './pose/load-estimator';
+import type { PoseEstimator } from './pose/pose-estimator';
+import type { BackendChoice } from './pose/tfjs-backend';
+import { IouTracker } from './tracking/iou-tracker';
+
+export interface AppOptions {
+  clock?: Clock;
+  /** Receives the one-line human summary of each alert (main prints it). */
+  announce?: (line: string) => void;
+}
+
+export interface AppAddresses {
+  api: string | null;
+  mqttUrl: string;
+}
+
+/** The composition root: builds everything, starts in dependency order, stops in reverse. */
+export class VigilApp {
+  readonly cameras: CameraPipeline[] = [];
+  private broker: EmbeddedBroker | undefined;
+  private mqtt: MqttPublisher | undefined;
+  private estimator: PoseEstimator | undefined;
+  private backend: BackendChoice = { name: 'cpu', skipped: [] };
+  private api: ApiServer | undefined;
+  private readonly clock: Clock;
+  private readonly startedAt = new Date().toISOString();
+
+  constructor(
+    readonly config: Config,
+    private readonly log: Logger,
+    private readonly opts: AppOptions = {},
+  ) {
+    this.clock = opts.clock ?? systemClock;
+  }
+
+  async start(): Promise<AppAddresses> {
+    const ffmpeg = resolveFfmpeg();
+    this.log.info(
+      { ffmpeg: ffmpeg.path, version: ffmpeg.version, origin: ffmpeg.origin },
+      'ffmpeg found',
+    );
+    const mqttUrl = await this.startMqtt();
+    const loaded = await loadPoseEstimator(
+      this.config.inference,
+      this.log.child({ module: 'pose' }),
+    );
+    this.estimator = loaded.estimator;
+    this.backend = loaded.backend;
+    this.startCameras(ffmpeg.path);
+    const api = await this.startApi();
+    return { api, mqttUrl };
+  }
+
+  async stop(): Promise<void> {
+    await this.api?.close();
+    await Promise.all(this.cameras.map((c) => c.stop()));
+    await this.mqtt?.stop();
+    await this.broker?.stop();
+    await this.estimator?.dispose();
+  }
+
+  private async startMqtt(): Promise<string> {
+    const m = this.config.mqtt;
+    let url = m.url;
+    if (url === '' || url === 'embedded') {
+      this.broker = new EmbeddedBroker(
+        m.embeddedHost,
+        m.embeddedPort,
+        this.log.child({ module: 'broker' }),
+      );
+      const port = await this.broker.start();
+      url = `mqtt://${m.embeddedHost}:${port}`;
+    }
+    this.mqtt = new MqttPublisher(
+      { url, clientId: m.clientId, username: m.username, password: m.password },
+      this.log.child({ module: 'mqtt' }),
+    );
+    await this.mqtt.start();
+    return url;
+  }
+
+  private startCameras(ffmpegPath: string): void {
+    const { estimator, mqtt } = this;
+    if (!estimator || !mqtt)
+      throw new VigilError('VIGIL_ERR_INVARIANT', 'cameras started before model and MQTT');
+    const dispatcher = new AlertDispatcher(
+      [new MqttAlertOutput(mqtt)],
+      {
+        dataDir: this.config.dataDir,
+        snapshotQuality: this.config.alerts.snapshotQuality,
+        announce: this.opts.announce,
+      },
+      this.log.child({ module: 'alerts' }),
+    );
+    const t = this.config.tracking;
+    for (const cam of this.config.cameras.filter((c) => c.enabled)) {
+      const tracker = new IouTracker({
+        iouThreshold: t.iouThreshold,
+        maxLostMs: t.maxLostSeconds * 1000,
+        minHits: t.minHits,
+      });
+      const pipeline = new CameraPipeline(cam, {
+        ffmpegPath,
+        processor: new FrameProcessor(cam, estimator, tracker),
+        dispatcher,
+        clock: this.clock,
+        log: this.log.child({ camera: cam.id }),
+      });
+      this.cameras.push(pipeline);
+      pipeline.start();
+    }
+  }
+
+  private async startApi(): Promise<string | null> {
+    const a = this.config.api;
+    if (!a.enabled) return null;
+    this.api = buildApi(
+      {
+        cameras: () => this.cameras.map((c) => c.status()),
+        backend: () => this.backend,
+        mqttConnected: () => this.mqtt?.connected ?? false,
+        startedAt: this.startedAt,
+        version: packageVersion(),
+      },
+      this.log.child({ module: 'api' }),
+    );
+    try {
+      return await this.api.listen({ host: a.host, port: a.port });
+    } catch (err) {
+      throw new VigilError(
+        'VIGIL_ERR_API_START',
+        `API cannot listen on ${a.host}:${a.port}: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+  }
+}

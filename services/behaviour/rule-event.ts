@@ -1,0 +1,24 @@
+import type { Point } from './geometry';
+import type { Detection } from '../core/types';
+
+export type RuleName = 'loitering';
+
+/** What a rule reports; the alert layer turns it into payloads and snapshots. */
+export interface RuleEvent {
+  type: 'start' | 'end';
+  rule: RuleName;
+  zoneId: string;
+  zoneName: string;
+  trackId: number;
+  /** When the behaviour began (entry into the zone), ms since epoch. */
+  startedAtMs: number;
+  /** Frame time of this event. */
+  atMs: number;
+  /** Time in the zone so far (start) or in all (end), ms. */
+  dwellMs: number;
+  /** The person as last seen, pixels of the analysis frame. */
+  person: Detection;
+  /** Foot points while in the zone, oldest first, at most 32. */
+  path: Point[];
+  score: number;
+}

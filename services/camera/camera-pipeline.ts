@@ -1,0 +1,172 @@
+import type { CameraConfig } from '../config/schema';
+import type { Clock } from '../core/clock';
+import { LatestSlot } from '../core/latest-slot';
+import type { Logger } from '../core/logger';
+import { RateMeter } from '../core/rate-meter';
+import { errorMessage } from '../core/errors';
+import type { Frame } from '../core/types';
+import type { AlertDispatcher } from '../alerts/alert-dispatcher';
+import type { CameraRef } from '../alerts/alert';
+import type { FrameProcessor, ProcessedFrame } from './frame-processor';
+import { StreamSupervisor } from './stream-supervisor';
+import type { StreamError, StreamState } from './stream-supervisor';
+
+export interface CameraStatus {
+  id: string;
+  name: string;
+  state: StreamState;
+  inputFps: number;
+  analysedFps: number;
+  framesIn: number;
+  framesAnalysed: number;
+  droppedFrames: number;
+  inferenceErrors: number;
+  lastInferenceMs: number | null;
+  tracks: number;
+  restarts: number;
+  source: { width: number; height: number; fps: number | null; codec: string } | null;
+  lastError: StreamError | null;
+}
+
+export interface CameraPipelineDeps {
+  ffmpegPath: string;
+  processor: FrameProcessor;
+  dispatcher: AlertDispatcher;
+  clock: Clock;
+  log: Logger;
+}
+
+/**
+ * One live camera: the supervisor's frames go into a latest-wins slot; one loop takes the newest
+ * frame and runs the named steps. A slow model drops frames (counted), never queues them.
+ */
+export class CameraPipeline {
+  private readonly slot = new LatestSlot<Frame>();
+  private readonly supervisor: StreamSupervisor;
+  private readonly inMeter = new RateMeter();
+  private readonly outMeter = new RateMeter();
+  private readonly ref: CameraRef;
+  private loop: Promise<void> | undefined;
+  private index = 0;
+  private inferenceErrors = 0;
+  private lastInferenceMs: number | null = null;
+  private trackCount = 0;
+  /** Called after every analysed frame (tests and the API's latest-frame view). */
+  onProcessed: ((p: ProcessedFrame) => void) | undefined;
+
+  constructor(
+    readonly config: CameraConfig,
+    private readonly deps: CameraPipelineDeps,
+  ) {
+    this.ref = {
+      id: config.id,
+      name: config.name,
+      width: config.analysis.width,
+      height: config.analysis.height,
+    };
+    this.supervisor = new StreamSupervisor(
+      config,
+      deps.ffmpegPath,
+      (rgb, ts) => this.receive(rgb, ts),
+      deps.clock,
+      deps.log,
+    );
+  }
+
+  start(): void {
+    this.supervisor.start();
+    this.loop = this.run();
+  }
+
+  async stop(): Promise<void> {
+    await this.supervisor.stop();
+    this.slot.close();
+    await this.loop;
+    const events = this.deps.processor.flush(this.deps.clock.now());
+    if (events.length > 0)
+      await this.deps.dispatcher.dispatch(
+        this.ref,
+        this.blankFrame(),
+        this.deps.processor.zones,
+        events,
+      );
+  }
+
+  status(): CameraStatus {
+    const now = this.deps.clock.now();
+    const info = this.supervisor.sourceInfo;
+    return {
+      id: this.config.id,
+      name: this.config.name,
+      state: this.supervisor.state,
+      inputFps: this.inMeter.rate(now),
+      analysedFps: this.outMeter.rate(now),
+      framesIn: this.inMeter.count,
+      framesAnalysed: this.outMeter.count,
+      droppedFrames: this.slot.dropped,
+      inferenceErrors: this.inferenceErrors,
+      lastInferenceMs: this.lastInferenceMs,
+      tracks: this.trackCount,
+      restarts: this.supervisor.restarts,
+      source: info
+        ? { width: info.width, height: info.height, fps: info.fps ?? null, codec: info.codec }
+        : null,
+      lastError: this.supervisor.lastError ?? null,
+    };
+  }
+
+  private receive(rgb: Buffer, capturedMs: number): void {
+    this.inMeter.mark(capturedMs);
+    const { width, height } = this.config.analysis;
+    this.slot.put({
+      camera: this.config.id,
+      index: this.index++,
+      timestampMs: capturedMs,
+      width,
+      height,
+      rgb,
+    });
+  }
+
+  private async run(): Promise<void> {
+    for (let frame = await this.slot.take(); frame; frame = await this.slot.take()) {
+      await this.step(frame);
+    }
+  }
+
+  private async step(frame: Frame): Promise<void> {
+    let processed: ProcessedFrame;
+    try {
+      processed = await this.deps.processor.process(frame);
+    } catch (err) {
+      this.inferenceErrors++;
+      this.deps.log.warn(
+        { code: 'VIGIL_ERR_INFERENCE_FAILED', err: errorMessage(err), frame: frame.index },
+        'frame skipped',
+      );
+      return;
+    }
+    this.outMeter.mark(this.deps.clock.now());
+    this.lastInferenceMs = Math.round(processed.inferenceMs);
+    this.trackCount = processed.tracks.length;
+    await this.publish(processed);
+    this.onProcessed?.(processed);
+  }
+
+  private async publish(p: ProcessedFrame): Promise<void> {
+    if (p.events.length === 0) return;
+    await this.deps.dispatcher.dispatch(this.ref, p.frame, this.deps.processor.zones, p.events);
+  }
+
+  private blankFrame(): Frame {
+    const { width, height } = this.config.analysis;
+    return {
+      camera: this.config.id,
+      index: -1,
+      timestampMs: this.deps.clock.now(),
+      width,
+      height,
+      rgb: Buffer.alloc(width * height * 3),
+    };
+  }
+}

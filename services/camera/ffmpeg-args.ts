@@ -1,0 +1,61 @@
+/** Pure construction of ffmpeg arguments for one camera input. No side effects. */
+
+export interface InputSpec {
+  url: string;
+  loop: boolean;
+  realtime: boolean;
+  rtspTransport: 'tcp' | 'udp';
+  /** Socket timeout for network sources, seconds (ffmpeg 5.1 `-timeout`, microseconds). */
+  ioTimeoutSeconds: number;
+}
+
+export interface OutputSpec {
+  width: number;
+  height: number;
+  /** Frames per second after ffmpeg's fps filter; undefined keeps every decoded frame. */
+  fps: number | undefined;
+}
+
+export function isNetworkUrl(url: string): boolean {
+  return /^(rtsps?|https?|rtmp|srt|udp|tcp):\/\//i.test(url);
+}
+
+export function inputOptions(spec: InputSpec): string[] {
+  const opts = ['-hide_banner', '-loglevel', 'info', '-nostats'];
+  if (/^rtsps?:\/\//i.test(spec.url)) {
+    opts.push('-rtsp_transport', spec.rtspTransport);
+    opts.push('-timeout', String(Math.round(spec.ioTimeoutSeconds * 1_000_000)));
+  }
+  if (!isNetworkUrl(spec.url)) {
+    if (spec.realtime) opts.push('-re');
+    if (spec.loop) opts.push('-stream_loop', '-1');
+  }
+  return opts;
+}
+
+export function outputOptions(spec: OutputSpec): string[] {
+  const filters = [];
+  if (spec.fps !== undefined) filters.push(`fps=${spec.fps}`);
+  filters.push(`scale=${spec.width}:${spec.height}`);
+  return ['-an', '-sn', '-dn', '-vf', filters.join(','), '-pix_fmt', 'rgb24', '-f', 'rawvideo'];
+}
+
+export interface SourceInfo {
+  width: number;
+  height: number;
+  fps: number | undefined;
+  codec: string;
+}
+
+/** Reads the input video stream's size, rate and codec from ffmpeg's banner line. */
+export function parseSourceInfo(stderrLine: string): SourceInfo | undefined {
+  const m = /Stream #0:\d+.*?: Video: (\w+).*?, (\d{2,5})x(\d{2,5})[ ,]/.exec(stderrLine);
+  if (!m) return undefined;
+  const fps = /, ([\d.]+) (?:fps|tbr)/.exec(stderrLine)?.[1];
+  return {
+    codec: m[1]!,
+    width: Number(m[2]),
+    height: Number(m[3]),
+    fps: fps ? Number(fps) : undefined,
+  };
+}

