@@ -66,9 +66,13 @@ export function parseConfig(
   if (problems.length === 0) problems.push(...verifyConfig(withDefaults as Config));
   if (problems.length > 0) {
     const where = options.source ? ` in ${options.source}` : '';
-    throw new VigilError('VIGIL_ERR_CONFIG_INVALID', `${problems.length} problem(s)${where}`, {
-      details: dedupe(problems),
-    });
+    const details = dedupe(problems);
+    const first = `${details[0]!.path}: ${details[0]!.message}`;
+    throw new VigilError(
+      'VIGIL_ERR_CONFIG_INVALID',
+      `${details.length} problem(s)${where}, first ${first}`,
+      { details },
+    );
   }
   const config = withDefaults as Config;
   if (options.baseDir) resolvePaths(config, options.baseDir);

@@ -1,0 +1,175 @@
+import { createWriteStream } from 'node:fs';
+import type { WriteStream } from 'node:fs';
+import type { CameraConfig, Config } from '../config/schema';
+import type { Logger } from '../core/logger';
+import type { Frame } from '../core/types';
+import { FfmpegProcess } from '../camera/ffmpeg-process';
+import { FrameProcessor } from '../camera/frame-processor';
+import type { ProcessedFrame } from '../camera/frame-processor';
+import { AlertDispatcher } from '../alerts/alert-dispatcher';
+import { JsonlAlertOutput } from '../alerts/jsonl-alert-output';
+import type { PoseEstimator } from '../pose/pose-estimator';
+import { IouTracker } from '../tracking/iou-tracker';
+import { motLine, scaleBox, sourceFrameNumber } from './mot-format';
+
+export interface AnalyzeOptions {
+  input: string;
+  everyFrame: boolean;
+  tracksOut?: string;
+  detectionsOut?: string;
+  alertsOut?: string;
+  /** Called about once a second with progress. */
+  onProgress?: (p: AnalyzeProgress) => void;
+}
+
+export interface AnalyzeProgress {
+  frames: number;
+  elapsedMs: number;
+}
+
+export interface AnalyzeResult {
+  frames: number;
+  elapsedMs: number;
+  fps: number;
+  detections: number;
+  trackIds: number;
+  alerts: number;
+  source: { width: number; height: number; fps: number | undefined } | undefined;
+}
+
+/**
+ * Runs a video file through the same FrameProcessor as the live daemon, as fast as the machine
+ * allows: frames are pulled one at a time, so nothing is dropped and nothing queues. Frame times
+ * are video time (frame index / fps), so dwell rules see the clip's real seconds.
+ */
+export interface AnalyzerDeps {
+  config: Config;
+  camera: CameraConfig;
+  estimator: PoseEstimator;
+  ffmpegPath: string;
+  log: Logger;
+}
+
+export async function analyzeFile(
+  deps: AnalyzerDeps,
+  opts: AnalyzeOptions,
+): Promise<AnalyzeResult> {
+  const { config, camera, estimator, log } = deps;
+  const fps = opts.everyFrame ? undefined : camera.analysis.fps;
+  const { width, height } = camera.analysis;
+  const proc = new FfmpegProcess(
+    deps.ffmpegPath,
+    { url: opts.input, loop: false, realtime: false, rtspTransport: 'tcp', ioTimeoutSeconds: 10 },
+    { width, height, fps },
+    log,
+  );
+  const t = config.tracking;
+  const processor = new FrameProcessor(
+    camera,
+    estimator,
+    new IouTracker({
+      iouThreshold: t.iouThreshold,
+      maxLostMs: t.maxLostSeconds * 1000,
+      minHits: t.minHits,
+    }),
+  );
+  const outputs = opts.alertsOut ? [new JsonlAlertOutput(opts.alertsOut)] : [];
+  const dispatcher = new AlertDispatcher(
+    outputs,
+    { dataDir: config.dataDir, snapshotQuality: config.alerts.snapshotQuality },
+    log,
+  );
+  const tracksOut = opts.tracksOut ? createWriteStream(opts.tracksOut) : undefined;
+  const detsOut = opts.detectionsOut ? createWriteStream(opts.detectionsOut) : undefined;
+  const ref = { id: camera.id, name: camera.name, width, height };
+  const ids = new Set<number>();
+  const started = performance.now();
+  const epochMs = Date.now();
+  let frames = 0;
+  let detections = 0;
+  let alerts = 0;
+  let lastProgress = started;
+  proc.start();
+  try {
+    for await (const rgb of proc.frames()) {
+      const srcFps = proc.sourceInfo?.fps;
+      const stepMs = 1000 / (fps ?? srcFps ?? 25);
+      const frame: Frame = {
+        camera: camera.id,
+        index: frames,
+        timestampMs: epochMs + frames * stepMs,
+        width,
+        height,
+        rgb,
+      };
+      const p = await processor.process(frame);
+      const number = sourceFrameNumber(frames, srcFps, fps);
+      writeMot(p, number, proc.sourceInfo ?? { width, height }, { tracksOut, detsOut });
+      detections += p.detections.length;
+      p.tracks.forEach((tr) => ids.add(tr.trackId));
+      alerts += (await dispatcher.dispatch(ref, frame, processor.zones, p.events)).length;
+      frames++;
+      if (opts.onProgress && performance.now() - lastProgress >= 1000) {
+        lastProgress = performance.now();
+        opts.onProgress({ frames, elapsedMs: lastProgress - started });
+      }
+    }
+    const end = processor.flush(epochMs + frames * (1000 / (fps ?? proc.sourceInfo?.fps ?? 25)));
+    alerts += (await dispatcher.dispatch(ref, blank(camera), processor.zones, end)).length;
+  } finally {
+    await Promise.all([closeStream(tracksOut), closeStream(detsOut)]);
+    await proc.stop();
+  }
+  const exit = await proc.exited;
+  if (exit.error && !exit.requested)
+    throw new Error(`ffmpeg failed on ${opts.input}: ${exit.error}`);
+  const elapsedMs = performance.now() - started;
+  const source = proc.sourceInfo
+    ? { width: proc.sourceInfo.width, height: proc.sourceInfo.height, fps: proc.sourceInfo.fps }
+    : undefined;
+  return {
+    frames,
+    elapsedMs,
+    fps: frames / (elapsedMs / 1000),
+    detections,
+    trackIds: ids.size,
+    alerts,
+    source,
+  };
+}
+
+function writeMot(
+  p: ProcessedFrame,
+  frameNumber: number,
+  source: { width: number; height: number },
+  out: { tracksOut?: WriteStream; detsOut?: WriteStream },
+): void {
+  const sx = source.width / p.frame.width;
+  const sy = source.height / p.frame.height;
+  if (out.detsOut) {
+    for (const d of p.detections)
+      out.detsOut.write(`${motLine(frameNumber, -1, scaleBox(d.box, sx, sy), d.score)}\n`);
+  }
+  if (out.tracksOut) {
+    for (const t of p.tracks)
+      out.tracksOut.write(`${motLine(frameNumber, t.trackId, scaleBox(t.box, sx, sy), t.score)}\n`);
+  }
+}
+
+function closeStream(s: WriteStream | undefined): Promise<void> {
+  return new Promise((resolve, reject) =>
+    s ? s.end((err?: Error | null) => (err ? reject(err) : resolve())) : resolve(),
+  );
+}
+
+function blank(camera: CameraConfig): Frame {
+  const { width, height } = camera.analysis;
+  return {
+    camera: camera.id,
+    index: -1,
+    timestampMs: Date.now(),
+    width,
+    height,
+    rgb: Buffer.alloc(width * height * 3),
+  };
+}

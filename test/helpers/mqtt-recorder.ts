@@ -1,0 +1,25 @@
+import mqtt from 'mqtt';
+import type { MqttClient } from 'mqtt';
+
+export interface Received {
+  topic: string;
+  payload: Buffer;
+  retain: boolean;
+}
+
+/** A real MQTT.js subscriber that records everything under a filter. */
+export async function recordMqtt(
+  url: string,
+  filter = 'vigil/#',
+): Promise<{ client: MqttClient; messages: Received[] }> {
+  const client = await mqtt.connectAsync(url, {
+    clientId: `rec-${Math.random().toString(16).slice(2)}`,
+    reconnectPeriod: 200,
+  });
+  const messages: Received[] = [];
+  client.on('message', (topic, payload, packet) =>
+    messages.push({ topic, payload, retain: packet.retain }),
+  );
+  await client.subscribeAsync(filter, { qos: 1 });
+  return { client, messages };
+}

@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { EmbeddedBroker } from '../../../services/alerts/embedded-broker';
+import { MqttAlertOutput } from '../../../services/alerts/mqtt-alert-output';
+import { MqttPublisher } from '../../../services/alerts/mqtt-publisher';
+import { buildAlert } from '../../../services/alerts/alert';
+import { personAt } from '../../helpers/people';
+import { captureLogger } from '../../helpers/logger';
+import { freePort } from '../../helpers/ports';
+import { recordMqtt } from '../../helpers/mqtt-recorder';
+import { tempDir } from '../../helpers/media';
+import { waitFor } from '../../helpers/wait';
+
+const alert = buildAlert(
+  'a1',
+  { id: 'cam1', name: 'Cam 1', width: 768, height: 576 },
+  {
+    type: 'start',
+    rule: 'loitering',
+    zoneId: 'z',
+    zoneName: 'Z',
+    trackId: 1,
+    startedAtMs: 0,
+    atMs: 30_000,
+    dwellMs: 30_000,
+    person: personAt(1, 100, 100),
+    path: [],
+    score: 0.5,
+  },
+  null,
+);
+
+interface Broker {
+  url: string;
+  stop(): Promise<void>;
+}
+
+async function embedded(): Promise<Broker> {
+  const b = new EmbeddedBroker('127.0.0.1', 0, captureLogger().log);
+  const port = await b.start();
+  return { url: `mqtt://127.0.0.1:${port}`, stop: () => b.stop() };
+}
+
+const MOSQUITTO = '/usr/sbin/mosquitto';
+async function mosquitto(): Promise<Broker> {
+  const port = await freePort();
+  const conf = path.join(tempDir('vigil-mosq-'), 'm.conf');
+  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
+  const proc: ChildProcess = spawn(MOSQUITTO, ['-c', conf], { stdio: 'ignore' });
+  const url = `mqtt://127.0.0.1:${port}`;
+  await waitFor('mosquitto to listen', async () => {
+    try {
+      const r = await recordMqtt(url, 'x');
+      await r.client.endAsync();
+      return true;
+    } catch {
+      return false;
+    }
+  });
+  return { url, stop: async () => void proc.kill('SIGTERM') };
+}
+
+const brokers: [string, () => Promise<Broker>][] = [['embedded aedes', embedded]];
+if (existsSync(MOSQUITTO)) brokers.push(['mosquitto', mosquitto]);
+else console.warn(`${MOSQUITTO} absent (apt-get install mosquitto): mosquitto round trip skipped`);
+
+describe.each(brokers)('MQTT round trip through %s', (_name, makeBroker) => {
+  let broker: Broker;
+  beforeEach(async () => {
+    broker = await makeBroker();
+  });
+  afterEach(() => broker.stop());
+
+  test('an alert arrives on vigil/<camera>/alerts as JSON; vigil/available is retained online', async () => {
+    const pub = new MqttPublisher({ url: broker.url, clientId: 'vigil-test' }, captureLogger().log);
+    await pub.start();
+    const rec = await recordMqtt(broker.url);
+    await new MqttAlertOutput(pub).send(alert);
+    const got = await waitFor('the alert', () =>
+      rec.messages.find((m) => m.topic === 'vigil/cam1/alerts'),
+    );
+    expect(JSON.parse(got.payload.toString())).toEqual(alert);
+    const avail = await waitFor('availability', () =>
+      rec.messages.find((m) => m.topic === 'vigil/available'),
+    );
+    expect(avail).toMatchObject({ retain: true });
+    expect(avail.payload.toString()).toBe('online');
+    await pub.stop();
+    await waitFor('offline on clean stop', () =>
+      rec.messages.some((m) => m.topic === 'vigil/available' && m.payload.toString() === 'offline'),
+    );
+    await rec.client.endAsync();
+  });
+
+  test('when the daemon vanishes, the broker publishes its last will: offline', async () => {
+    const pub = new MqttPublisher({ url: broker.url, clientId: 'vigil-lwt' }, captureLogger().log);
+    await pub.start();
+    const rec = await recordMqtt(broker.url);
+    await waitFor('online', () => rec.messages.some((m) => m.payload.toString() === 'online'));
+    // Cut the TCP connection without a DISCONNECT, as a crash or a power cut would.
+    (pub as unknown as { client: { stream: { destroy(): void } } }).client.stream.destroy();
+    await waitFor(
+      'last will',
+      () =>
+        rec.messages.some(
+          (m) => m.topic === 'vigil/available' && m.payload.toString() === 'offline',
+        ),
+      10_000,
+    );
+    await pub.stop().catch(() => undefined);
+    await rec.client.endAsync();
+  });
+});

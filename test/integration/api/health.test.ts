@@ -1,0 +1,97 @@
+import { buildApi } from '../../../services/api/server';
+import type { ApiContext } from '../../../services/api/server';
+import type { CameraStatus } from '../../../services/camera/camera-pipeline';
+import { captureLogger } from '../../helpers/logger';
+
+const camera = (id: string, state: CameraStatus['state']): CameraStatus => ({
+  id,
+  name: id,
+  state,
+  inputFps: 5,
+  analysedFps: 4.8,
+  framesIn: 100,
+  framesAnalysed: 96,
+  droppedFrames: 4,
+  inferenceErrors: 0,
+  lastInferenceMs: 180,
+  tracks: 2,
+  restarts: 0,
+  source: { width: 768, height: 576, fps: 10, codec: 'h264' },
+  lastError:
+    state === 'streaming'
+      ? null
+      : {
+          code: 'VIGIL_ERR_STREAM_EXITED',
+          message: 'ffmpeg exited with code 1',
+          at: '',
+          stderr: [],
+        },
+});
+
+async function serve(ctx: Partial<ApiContext>) {
+  const full: ApiContext = {
+    cameras: () => [camera('a', 'streaming')],
+    backend: () => ({
+      name: 'wasm',
+      skipped: [{ name: 'tfjs-node-gpu', reason: 'not installed' }],
+    }),
+    mqttConnected: () => true,
+    startedAt: '2026-01-01T00:00:00.000Z',
+    version: '0.1.0',
+    ...ctx,
+  };
+  const app = buildApi(full, captureLogger().log);
+  const base = await app.listen({ host: '127.0.0.1', port: 0 });
+  return { app, base };
+}
+
+describe('health and camera routes over real HTTP', () => {
+  test('GET /healthz answers 200 while the daemon runs', async () => {
+    const { app, base } = await serve({});
+    const r = await fetch(`${base}/healthz`);
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({
+      status: 'ok',
+      startedAt: '2026-01-01T00:00:00.000Z',
+      version: '0.1.0',
+    });
+    await app.close();
+  });
+
+  test('GET /readyz is 200 when every camera streams, 503 with every reason otherwise', async () => {
+    let cams = [camera('a', 'streaming'), camera('b', 'streaming')];
+    let mqtt = true;
+    const { app, base } = await serve({ cameras: () => cams, mqttConnected: () => mqtt });
+    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    cams = [camera('a', 'streaming'), camera('b', 'backoff')];
+    mqtt = false;
+    const r = await fetch(`${base}/readyz`);
+    expect(r.status).toBe(503);
+    expect(await r.json()).toEqual({
+      ready: false,
+      reasons: [
+        'camera b is backoff: VIGIL_ERR_STREAM_EXITED ffmpeg exited with code 1',
+        'MQTT broker not connected',
+      ],
+    });
+    await app.close();
+  });
+
+  test('GET /api/cameras reports state, rates, drops and the inference backend', async () => {
+    const { app, base } = await serve({});
+    const body = (await (await fetch(`${base}/api/cameras`)).json()) as {
+      backend: string;
+      cameras: (CameraStatus & { backend: string })[];
+    };
+    expect(body.backend).toBe('wasm');
+    expect(body.cameras[0]).toMatchObject({
+      id: 'a',
+      state: 'streaming',
+      inputFps: 5,
+      analysedFps: 4.8,
+      droppedFrames: 4,
+      backend: 'wasm',
+    });
+    await app.close();
+  });
+});

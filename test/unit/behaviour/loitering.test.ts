@@ -1,0 +1,98 @@
+import { LoiteringRule } from '../../../services/behaviour/loitering';
+import type { RuleEvent } from '../../../services/behaviour/rule-event';
+import type { PixelZone } from '../../../services/behaviour/zones';
+import { personAt } from '../../helpers/people';
+
+const zone = (dwellSeconds: number, graceSeconds = 2): PixelZone => ({
+  id: 'till',
+  name: 'Till',
+  kind: 'general',
+  polygon: [
+    { x: 100, y: 100 },
+    { x: 300, y: 100 },
+    { x: 300, y: 300 },
+    { x: 100, y: 300 },
+  ],
+  loitering: { enabled: true, dwellSeconds, graceSeconds },
+});
+
+/** Feeds frames at `fps` from t0 for `seconds`; `where(t)` gives the foot point or null (unseen). */
+function run(
+  rule: LoiteringRule,
+  fps: number,
+  seconds: number,
+  where: (tMs: number) => [number, number] | null,
+  t0 = 1_000_000,
+) {
+  const events: (RuleEvent & { frameMs: number })[] = [];
+  for (let i = 0; i <= seconds * fps; i++) {
+    const t = t0 + (i * 1000) / fps;
+    const p = where(t - t0);
+    const people = p ? [personAt(7, p[0], p[1])] : [];
+    for (const e of rule.evaluate(people, t)) events.push({ ...e, frameMs: t - t0 });
+  }
+  return events;
+}
+
+describe('loitering', () => {
+  test.each([1, 2, 5, 10, 25])(
+    'fires at dwellSeconds measured on timestamps, not frames (%s fps)',
+    (fps) => {
+      const events = run(new LoiteringRule([zone(8)]), fps, 12, () => [200, 200]);
+      const start = events.filter((e) => e.type === 'start');
+      expect(start).toHaveLength(1);
+      expect(start[0]!.frameMs).toBeGreaterThanOrEqual(8000);
+      expect(start[0]!.frameMs).toBeLessThanOrEqual(8000 + 1000 / fps);
+      expect(start[0]!.dwellMs).toBe(start[0]!.frameMs);
+      expect(start[0]!).toMatchObject({ rule: 'loitering', zoneId: 'till', trackId: 7 });
+    },
+  );
+
+  test('does not fire a moment before dwellSeconds', () => {
+    expect(run(new LoiteringRule([zone(8)]), 10, 7.9, () => [200, 200])).toEqual([]);
+  });
+
+  test('an occlusion shorter than the grace period keeps the dwell; a longer one resets it', () => {
+    const occluded = (from: number, to: number) => (t: number) =>
+      t >= from && t < to ? null : ([200, 200] as [number, number]);
+    const short = run(new LoiteringRule([zone(8, 2)]), 5, 10, occluded(3000, 4600));
+    expect(short.filter((e) => e.type === 'start').map((e) => e.frameMs)).toEqual([8000]);
+    const long = run(new LoiteringRule([zone(8, 2)]), 5, 10, occluded(3000, 5400));
+    expect(long.filter((e) => e.type === 'start')).toEqual([]);
+  });
+
+  test('walking straight through the zone never fires', () => {
+    // 1.5 m/s across a 200 px zone at 100 px/s: 2 s inside.
+    const events = run(new LoiteringRule([zone(8)]), 10, 10, (t) => [0 + (t / 1000) * 100, 200]);
+    expect(events).toEqual([]);
+  });
+
+  test('leaving after the alert ends the incident with the total dwell', () => {
+    const events = run(new LoiteringRule([zone(5, 1)]), 10, 12, (t) =>
+      t < 9000 ? [200, 200] : [500, 500],
+    );
+    expect(events.map((e) => e.type)).toEqual(['start', 'end']);
+    const end = events[1]!;
+    expect(end.dwellMs).toBeCloseTo(8900, -1);
+    // Ends on the first frame after the 1 s grace has passed since the last sighting (8.9 s).
+    expect(end.frameMs).toBeGreaterThan(9900);
+    expect(end.frameMs).toBeLessThanOrEqual(10_000);
+  });
+
+  test('a foot point outside the zone does not count even if the box overlaps it', () => {
+    const events = run(new LoiteringRule([zone(2)]), 5, 5, () => [200, 330]);
+    expect(events).toEqual([]);
+  });
+
+  test('disabled zones never fire', () => {
+    const z = { ...zone(1), loitering: { enabled: false, dwellSeconds: 1, graceSeconds: 1 } };
+    expect(run(new LoiteringRule([z]), 5, 5, () => [200, 200])).toEqual([]);
+  });
+
+  test('flush ends open incidents', () => {
+    const rule = new LoiteringRule([zone(1)]);
+    run(rule, 5, 2, () => [200, 200]);
+    expect(rule.flush(2_000_000).map((e) => e.type)).toEqual(['end']);
+    expect(rule.flush(2_000_001)).toEqual([]);
+  });
+});

@@ -1,0 +1,156 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { loadConfigFile, parseConfig } from '../../../services/config/load';
+import { VigilError } from '../../../services/core/errors';
+
+const repo = path.resolve(__dirname, '../../..');
+const minimal = { cameras: [{ id: 'cam1', source: { url: 'rtsp://10.0.0.9/stream' } }] };
+
+function problemsOf(raw: unknown): { code: string; lines: string[] } {
+  try {
+    parseConfig(raw);
+  } catch (err) {
+    if (!(err instanceof VigilError)) throw err;
+    return { code: err.code, lines: err.details.map((d) => `${d.path}: ${d.message}`) };
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+describe('config loading', () => {
+  test('the demo config loads, with defaults filled and paths resolved against the file', () => {
+    const cfg = loadConfigFile(path.join(repo, 'config/demo.yaml'));
+    expect(cfg.cameras[0]!.source.url).toBe(path.join(repo, 'data/samples/vtest.avi'));
+    expect(cfg.inference.backend).toBe('auto');
+    expect(cfg.tracking.minHits).toBe(2);
+    expect(cfg.cameras[0]!.zones[0]!.loitering.enabled).toBe(true);
+    expect(Object.isFrozen(cfg.cameras[0]!.zones[0]!.polygon)).toBe(true);
+  });
+
+  test('the default config loads', () => {
+    expect(loadConfigFile(path.join(repo, 'config/default.yaml')).cameras.length).toBeGreaterThan(
+      0,
+    );
+  });
+
+  test('every problem is listed with its path, under one stable code', () => {
+    const { code, lines } = problemsOf({
+      logLevel: 'loud',
+      mqtt: { port: 1883 },
+      inference: { inputWidth: 100, minPersonScore: 2 },
+      cameras: [
+        { id: 'Bad Id', source: {}, extra: true },
+        {
+          id: 'cam2',
+          source: { url: 'rtsp://x/y' },
+          analysis: { fps: 0 },
+          zones: [
+            {
+              id: 'z',
+              polygon: [
+                [0, 0],
+                [1.5, 0],
+              ],
+              kind: 'aisle',
+            },
+          ],
+        },
+      ],
+    });
+    expect(code).toBe('VIGIL_ERR_CONFIG_INVALID');
+    const expected = [
+      /^\/logLevel: must be one of "fatal"/,
+      /^\/mqtt\/port: unknown key/,
+      /^\/inference\/inputWidth: .*multiple of 32/,
+      /^\/inference\/minPersonScore: .*less or equal to 1/,
+      /^\/cameras\/0\/id: .*match/,
+      /^\/cameras\/0\/source\/url: expected required property/,
+      /^\/cameras\/0\/extra: unknown key/,
+      /^\/cameras\/1\/analysis\/fps: .*greater than 0/,
+      /^\/cameras\/1\/zones\/0\/kind: must be one of/,
+      /^\/cameras\/1\/zones\/0\/polygon: .*greater or equal to 3/,
+      /^\/cameras\/1\/zones\/0\/polygon\/1\/0: .*less or equal to 1/,
+    ];
+    for (const re of expected) expect(lines.some((l) => re.test(l))).toBe(true);
+  });
+
+  test.each([
+    [
+      'duplicate camera ids',
+      { cameras: [minimal.cameras[0], minimal.cameras[0]] },
+      /\/cameras\/1\/id: duplicate camera id/,
+    ],
+    [
+      'a self-crossing polygon',
+      {
+        cameras: [
+          {
+            ...minimal.cameras[0],
+            zones: [
+              {
+                id: 'z',
+                polygon: [
+                  [0, 0],
+                  [1, 1],
+                  [1, 0.2],
+                  [0, 0.9],
+                ],
+              },
+            ],
+          },
+        ],
+      },
+      /\/cameras\/0\/zones\/0\/polygon: edges 0 and 2 cross/,
+    ],
+    [
+      'a polygon without area',
+      {
+        cameras: [
+          {
+            ...minimal.cameras[0],
+            zones: [
+              {
+                id: 'z',
+                polygon: [
+                  [0, 0],
+                  [0.5, 0.5],
+                  [1, 1],
+                ],
+              },
+            ],
+          },
+        ],
+      },
+      /encloses no area/,
+    ],
+    [
+      'an http camera',
+      { cameras: [{ id: 'c', source: { url: 'http://x/y.mjpg' } }] },
+      /unsupported scheme "http"/,
+    ],
+    ['a bad broker URL', { ...minimal, mqtt: { url: 'localhost:1883' } }, /\/mqtt\/url: must be/],
+    ['no cameras', { cameras: [] }, /\/cameras: .*greater or equal to 1/],
+  ])('cross-field check: %s', (_name, raw, re) => {
+    expect(problemsOf(raw).lines.some((l) => re.test(l))).toBe(true);
+  });
+
+  test('environment variables override the file (secrets stay out of YAML)', () => {
+    const cfg = parseConfig(minimal, {
+      env: { VIGIL_MQTT_PASSWORD: 's3cret', VIGIL_API_PORT: '9090' },
+    });
+    expect(cfg.mqtt.password).toBe('s3cret');
+    expect(cfg.api.port).toBe(9090);
+  });
+
+  test('invalid YAML and a missing file get VIGIL_ERR_CONFIG_READ', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-cfg-'));
+    const bad = path.join(dir, 'bad.yaml');
+    writeFileSync(bad, 'cameras: [\n  - id: a\n    id: b\n');
+    expect(() => loadConfigFile(bad)).toThrow(
+      expect.objectContaining({ code: 'VIGIL_ERR_CONFIG_READ' }),
+    );
+    expect(() => loadConfigFile(path.join(dir, 'none.yaml'))).toThrow(
+      expect.objectContaining({ code: 'VIGIL_ERR_CONFIG_READ' }),
+    );
+  });
+});
