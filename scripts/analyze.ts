@@ -11,7 +11,7 @@ import { createRootLogger } from '../services/core/logger';
 import { loadPoseEstimator } from '../services/pose/load-estimator';
 
 const USAGE = `usage: npm run analyze -- --input <video> [--config <yaml>] [--camera <id>] [--every-frame]
-       [--tracks-out <file>] [--detections-out <file>] [--alerts-out <file>]
+       [--tracks-out <file>] [--detections-out <file>] [--alerts-out <file>] [--max-frames <n>]
 Runs the live pipeline on a file as fast as possible. Zones and thresholds come from the camera
 of --config (the first one, or --camera); without --config, defaults and no zones.`;
 
@@ -25,6 +25,7 @@ function cli() {
       'tracks-out': { type: 'string' },
       'detections-out': { type: 'string' },
       'alerts-out': { type: 'string' },
+      'max-frames': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -37,6 +38,13 @@ function cli() {
   if (!existsSync(values.input))
     throw new VigilError('VIGIL_ERR_INPUT_MISSING', `input ${values.input} does not exist`);
   return values as typeof values & { input: string };
+}
+
+function positiveInt(v: string, name: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new VigilError('VIGIL_ERR_USAGE', `${name} must be a positive integer`);
+  return n;
 }
 
 function configFor(input: string, file: string | undefined): Config {
@@ -81,6 +89,10 @@ async function main(): Promise<void> {
       tracksOut: args['tracks-out'],
       detectionsOut: args['detections-out'],
       alertsOut: args['alerts-out'],
+      maxFrames:
+        args['max-frames'] === undefined
+          ? undefined
+          : positiveInt(args['max-frames'], '--max-frames'),
       onProgress: progressPrinter(),
     },
   );

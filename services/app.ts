@@ -16,7 +16,7 @@ import type { ApiServer } from './api/server';
 import { loadPoseEstimator } from './pose/load-estimator';
 import type { PoseEstimator } from './pose/pose-estimator';
 import type { BackendChoice } from './pose/tfjs-backend';
-import { IouTracker } from './tracking/iou-tracker';
+import { createTracker } from './tracking/create-tracker';
 
 export interface AppOptions {
   clock?: Clock;
@@ -107,13 +107,8 @@ export class VigilApp {
       },
       this.log.child({ module: 'alerts' }),
     );
-    const t = this.config.tracking;
     for (const cam of this.config.cameras.filter((c) => c.enabled)) {
-      const tracker = new IouTracker({
-        iouThreshold: t.iouThreshold,
-        maxLostMs: t.maxLostSeconds * 1000,
-        minHits: t.minHits,
-      });
+      const tracker = createTracker(this.config.tracking);
       const pipeline = new CameraPipeline(cam, {
         ffmpegPath,
         processor: new FrameProcessor(cam, estimator, tracker),

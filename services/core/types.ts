@@ -31,6 +31,8 @@ export interface Detection {
   box: Box;
   score: number;
   keypoints: Keypoint[];
+  /** Colour signature for re-identification (tracking/appearance.ts), when computed. */
+  appearance?: Float32Array;
 }
 
 export interface TrackedPerson extends Detection {
@@ -39,6 +41,15 @@ export interface TrackedPerson extends Detection {
   hits: number;
   /** When the track was first seen, ms since epoch. */
   firstSeenMs: number;
+  /** Recent poses of this person, oldest first, bounded by tracking.historySize. */
+  history: readonly PoseSample[];
+}
+
+export interface PoseSample {
+  timestampMs: number;
+  box: Box;
+  score: number;
+  keypoints: Keypoint[];
 }
 
 export const COCO_KEYPOINTS = [

@@ -23,5 +23,6 @@ export function personAt(
     keypoints,
     hits: 10,
     firstSeenMs: 0,
+    history: [],
   };
 }

@@ -1,0 +1,191 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { analyzeFile } from '../services/analysis/offline-analyzer';
+import { evaluateMot, parseMot } from '../services/analysis/mot-metrics';
+import type { MotMetrics, MotRow } from '../services/analysis/mot-metrics';
+import { resolveFfmpeg } from '../services/camera/ffmpeg-binary';
+import { parseConfig } from '../services/config/load';
+import { createRootLogger } from '../services/core/logger';
+import { repoRoot } from '../services/core/package-info';
+import type { Detection } from '../services/core/types';
+import { loadPoseEstimator } from '../services/pose/load-estimator';
+import { createTracker } from '../services/tracking/create-tracker';
+
+/**
+ * npm run bench:tracking: the default pipeline on vtest.avi, every frame, scored on frames 1-400
+ * against the PETS09-S2L1 ground truth; then our tracker and node-moving-things-tracker
+ * (OpenDataCam's) on the very same detections. Ends with one line of JSON.
+ */
+const FRAMES = 400;
+const root = repoRoot();
+const VIDEO = path.join(root, 'data/samples/vtest.avi');
+const GT = path.resolve(root, '../shared/data/pets09-s2l1/gt-frames-1-400.txt');
+
+interface Row extends MotMetrics {
+  cpuMsPerFrame: number;
+}
+
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const u = process.cpuUsage(since);
+  return (u.user + u.system) / 1000;
+}
+
+function rows(
+  frames: {
+    frame: number;
+    boxes: { id: number; x: number; y: number; w: number; h: number; score: number }[];
+  }[],
+): MotRow[] {
+  return frames.flatMap((f) => f.boxes.map((b) => ({ ...b, frame: f.frame, active: true })));
+}
+
+/** Our tracker alone on recorded detections (10 fps timestamps), for its own CPU cost. */
+function runOurs(dets: Detection[][], config: ReturnType<typeof parseConfig>) {
+  const tracker = createTracker(config.tracking);
+  const start = process.cpuUsage();
+  const out = dets.map((ds, i) => ({
+    frame: i + 1,
+    boxes: tracker.update(ds, i * 100).map((t) => ({ id: t.trackId, ...t.box, score: t.score })),
+  }));
+  return { out, cpu: cpuMs(start) / dets.length };
+}
+
+interface NmtItem {
+  idDisplay: number;
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+  confidence: number;
+}
+
+/** node-moving-things-tracker as its MOTChallenge mode runs it: centre boxes, confidence x100. */
+function runNodeMovingThings(dets: Detection[][]) {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- CommonJS package without types, bench only
+  const Tracker = require('node-moving-things-tracker').Tracker as {
+    reset(): void;
+    updateTrackedItemsWithNewFrame(d: object[], frame: number): void;
+    getJSONOfTrackedItems(roundInt?: boolean): NmtItem[];
+    getTrackedItemsInMOTFormat(frame: number): string[];
+  };
+  Tracker.reset();
+  const start = process.cpuUsage();
+  const lines: string[] = [];
+  dets.forEach((ds, i) => {
+    const input = ds.map((d) => ({
+      x: d.box.x + d.box.w / 2,
+      y: d.box.y + d.box.h / 2,
+      w: d.box.w,
+      h: d.box.h,
+      confidence: d.score * 100,
+      name: 'person',
+    }));
+    Tracker.updateTrackedItemsWithNewFrame(input, i + 1);
+    lines.push(...Tracker.getTrackedItemsInMOTFormat(i + 1));
+  });
+  return { rows: parseMot(lines.join('\n'), false), cpu: cpuMs(start) / dets.length };
+}
+
+function line(name: string, r: Row): string {
+  const p = (v: number) => v.toFixed(3).padStart(6);
+  return `${name.padEnd(34)}${p(r.recall)}${p(r.precision)}${p(r.mota)}${p(r.idf1)}${String(r.idsw).padStart(6)}${String(r.fp).padStart(6)}${String(r.fn).padStart(6)}${r.cpuMsPerFrame.toFixed(2).padStart(10)}`;
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(GT)) {
+    process.stderr.write(`bench:tracking needs ${GT} (../shared is not here); nothing measured\n`);
+    process.exit(2);
+  }
+  if (!existsSync(VIDEO)) throw new Error(`${VIDEO} missing: run npm run sample`);
+  const config = parseConfig({
+    logLevel: 'warn',
+    cameras: [{ id: 'vtest', source: { url: VIDEO, realtime: false } }],
+  });
+  const log = createRootLogger('warn');
+  const { estimator, backend } = await loadPoseEstimator(config.inference, log);
+  const inf = config.inference;
+  process.stderr.write(
+    `bench:tracking: vtest.avi frames 1-${FRAMES}, every frame, ${inf.strategy} ${inf.strategy !== 'full' ? `${inf.tiles.cols}x${inf.tiles.rows} ` : ''}at ${inf.inputWidth}x${inf.inputHeight} on ${backend.name}\n`,
+  );
+  const dets: Detection[][] = [];
+  const tracks: {
+    frame: number;
+    boxes: { id: number; x: number; y: number; w: number; h: number; score: number }[];
+  }[] = [];
+  const start = process.cpuUsage();
+  const result = await analyzeFile(
+    { config, camera: config.cameras[0]!, estimator, ffmpegPath: resolveFfmpeg().path, log },
+    {
+      input: VIDEO,
+      everyFrame: true,
+      maxFrames: FRAMES,
+      onFrame: (p, frame) => {
+        dets.push(p.detections);
+        tracks.push({
+          frame,
+          boxes: p.tracks.map((t) => ({ id: t.trackId, ...t.box, score: t.score })),
+        });
+      },
+      onProgress: (p) => process.stderr.write(`\r  analysed ${p.frames}/${FRAMES} frames`),
+    },
+  );
+  const pipelineCpu = cpuMs(start) / result.frames;
+  process.stderr.write('\n');
+  const gt = parseMot(readFileSync(GT, 'utf8'), true);
+  const frames: [number, number] = [1, FRAMES];
+  const pipeline: Row = {
+    ...evaluateMot(gt, rows(tracks), { frames }),
+    cpuMsPerFrame: pipelineCpu,
+  };
+  const ours = runOurs(dets, config);
+  const oursRow: Row = { ...evaluateMot(gt, rows(ours.out), { frames }), cpuMsPerFrame: ours.cpu };
+  const nmt = runNodeMovingThings(dets);
+  const nmtRow: Row = { ...evaluateMot(gt, nmt.rows, { frames }), cpuMsPerFrame: nmt.cpu };
+  let detId = 0;
+  const detRows = dets.flatMap((ds, i) =>
+    ds.map((d) => ({ frame: i + 1, id: detId++, ...d.box, score: d.score, active: true })),
+  );
+  const detection = evaluateMot(gt, detRows, { frames });
+
+  process.stdout.write(
+    `\nPETS09-S2L1 (vtest.avi) frames 1-${FRAMES}, IoU 0.5, flag-0 boxes ignored\n`,
+  );
+  process.stdout.write(
+    `detections alone: recall ${detection.recall.toFixed(3)}, precision ${detection.precision.toFixed(3)}\n\n`,
+  );
+  process.stdout.write(
+    `${'run'.padEnd(34)}${'recall'.padStart(6)} ${'prec'.padStart(5)} ${'MOTA'.padStart(5)} ${'IDF1'.padStart(5)}${'IDSW'.padStart(6)}${'FP'.padStart(6)}${'FN'.padStart(6)}${'CPU ms/f'.padStart(10)}\n`,
+  );
+  process.stdout.write(`${line('vigil pipeline (detect + track)', pipeline)}\n`);
+  process.stdout.write(`${line('vigil ByteTracker (tracking only)', oursRow)}\n`);
+  process.stdout.write(`${line('node-moving-things-tracker', nmtRow)}\n\n`);
+  const pick = (r: Row) => ({
+    recall: r.recall,
+    precision: r.precision,
+    mota: r.mota,
+    idf1: r.idf1,
+    idsw: r.idsw,
+    fp: r.fp,
+    fn: r.fn,
+    cpuMsPerFrame: r.cpuMsPerFrame,
+  });
+  process.stdout.write(
+    `${JSON.stringify({
+      bench: 'tracking',
+      frames: FRAMES,
+      backend: backend.name,
+      strategy: inf.strategy,
+      input: `${inf.inputWidth}x${inf.inputHeight}`,
+      detection: { recall: detection.recall, precision: detection.precision },
+      vigil: pick(pipeline),
+      vigilTrackerOnly: pick(oursRow),
+      nodeMovingThingsTracker: pick(nmtRow),
+    })}\n`,
+  );
+  await estimator.dispose();
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`bench:tracking failed: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

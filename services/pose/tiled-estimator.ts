@@ -1,0 +1,86 @@
+import type { Detection } from '../core/types';
+import type { PoseEstimator, RgbImage } from './pose-estimator';
+import { mergeDetections } from './merge-detections';
+
+export type DetectionStrategy = 'full' | 'tiles' | 'full+tiles';
+
+export interface TileOptions {
+  cols: number;
+  rows: number;
+  /** Extra width and height of each tile, as a fraction of the tile, so people on a seam are whole in one. */
+  overlap: number;
+}
+
+export interface Region {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+/** Tiles covering the image: cols x rows, each enlarged by `overlap`, spread edge to edge. */
+export function tileRegions(width: number, height: number, t: TileOptions): Region[] {
+  const tw = Math.min(width, Math.round((width / t.cols) * (1 + t.overlap)));
+  const th = Math.min(height, Math.round((height / t.rows) * (1 + t.overlap)));
+  const regions: Region[] = [];
+  for (let r = 0; r < t.rows; r++) {
+    for (let c = 0; c < t.cols; c++) {
+      const x = t.cols === 1 ? 0 : Math.round((c * (width - tw)) / (t.cols - 1));
+      const y = t.rows === 1 ? 0 : Math.round((r * (height - th)) / (t.rows - 1));
+      regions.push({ x, y, w: tw, h: th });
+    }
+  }
+  return regions;
+}
+
+/** Copies a region of a packed RGB image. */
+export function cropRgb(img: RgbImage, r: Region): RgbImage {
+  const out = Buffer.allocUnsafe(r.w * r.h * 3);
+  const src = Buffer.from(img.rgb.buffer, img.rgb.byteOffset, img.rgb.byteLength);
+  for (let y = 0; y < r.h; y++) {
+    const start = ((r.y + y) * img.width + r.x) * 3;
+    src.copy(out, y * r.w * 3, start, start + r.w * 3);
+  }
+  return { width: r.w, height: r.h, rgb: out };
+}
+
+function shift(d: Detection, dx: number, dy: number): Detection {
+  return {
+    ...d,
+    box: { ...d.box, x: d.box.x + dx, y: d.box.y + dy },
+    keypoints: d.keypoints.map((k) => ({ ...k, x: k.x + dx, y: k.y + dy })),
+  };
+}
+
+/**
+ * Runs the model where small people become large enough to be found: on overlapping tiles of
+ * the frame (each letterboxed into the model input at full resolution), optionally on the whole
+ * frame too, and merges the boxes. People far from the camera are 40-60 px tall in a 768x576
+ * frame: squeezed whole into 384x288 they halve again, in a 2x2 tile they keep their size.
+ */
+export class TiledPoseEstimator implements PoseEstimator {
+  constructor(
+    private readonly base: PoseEstimator,
+    private readonly strategy: DetectionStrategy,
+    private readonly tiles: TileOptions,
+  ) {}
+
+  get backend(): string {
+    return this.base.backend;
+  }
+
+  async estimate(image: RgbImage): Promise<Detection[]> {
+    if (this.strategy === 'full') return this.base.estimate(image);
+    const found: Detection[] = [];
+    if (this.strategy === 'full+tiles') found.push(...(await this.base.estimate(image)));
+    for (const r of tileRegions(image.width, image.height, this.tiles)) {
+      const dets = await this.base.estimate(cropRgb(image, r));
+      for (const d of dets) found.push(shift(d, r.x, r.y));
+    }
+    return mergeDetections(found);
+  }
+
+  dispose(): Promise<void> {
+    return this.base.dispose();
+  }
+}

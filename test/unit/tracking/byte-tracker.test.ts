@@ -1,0 +1,143 @@
+import { ByteTracker } from '../../../services/tracking/byte-tracker';
+import type { ByteTrackerOptions } from '../../../services/tracking/byte-tracker';
+import { APPEARANCE_SIZE } from '../../../services/tracking/appearance';
+import type { Detection } from '../../../services/core/types';
+
+const OPTS: ByteTrackerOptions = {
+  highScore: 0.15,
+  matchIou: 0.2,
+  lowMatchIou: 0.3,
+  maxLostMs: 3000,
+  minHits: 2,
+  historySize: 16,
+  appearanceWeight: 1,
+  appearanceGate: 0.15,
+  reidGate: 0.15,
+};
+
+/** A colour signature concentrated in one bin per body part. */
+function colour(bin: number): Float32Array {
+  const a = new Float32Array(APPEARANCE_SIZE);
+  a[bin] = 1;
+  a[64 + bin] = 1;
+  return a;
+}
+
+type Tagged = Detection & { who: string };
+
+const person = (
+  who: string,
+  x: number,
+  y: number,
+  score = 0.4,
+  appearance?: Float32Array,
+): Tagged => ({
+  box: { x, y, w: 30, h: 80 },
+  score,
+  keypoints: [],
+  appearance,
+  who,
+});
+
+/** Feeds a scene at `fps`; returns, per frame, which tagged person got which track id. */
+function runFrames(
+  tracker: ByteTracker,
+  fps: number,
+  seconds: number,
+  scene: (t: number) => Tagged[],
+) {
+  const out: Map<string, number>[] = [];
+  for (let i = 0; i <= seconds * fps; i++) {
+    const t = i / fps;
+    const dets = scene(t);
+    const ids = new Map<string, number>();
+    for (const tr of tracker.update(dets, 1_000_000 + t * 1000)) {
+      const d = dets.find((x) => x.box === tr.box);
+      if (d) ids.set(d.who, tr.trackId);
+    }
+    out.push(ids);
+  }
+  return out;
+}
+
+const allIds = (frames: Map<string, number>[], who: string) =>
+  new Set(frames.map((f) => f.get(who)).filter((v) => v !== undefined));
+
+describe('ByteTracker', () => {
+  test.each([5, 10])(
+    'two people crossing keep their ids, even when the front one hides the other (%s fps)',
+    (fps) => {
+      const tracker = new ByteTracker(OPTS);
+      const frames = runFrames(tracker, fps, 4, (t) => {
+        const a = person('A', 100 + 100 * t, 200, 0.4, colour(48));
+        const b = person('B', 500 - 100 * t, 206, 0.4, colour(3));
+        // While they overlap, B (behind) is not detected at all.
+        return Math.abs(a.box.x - b.box.x) < 25 ? [a] : [a, b];
+      });
+      expect(allIds(frames, 'A').size).toBe(1);
+      expect(allIds(frames, 'B').size).toBe(1);
+      expect([...allIds(frames, 'A')][0]).not.toBe([...allIds(frames, 'B')][0]);
+      expect(frames[frames.length - 1]!.size).toBe(2);
+    },
+  );
+
+  test('without colour cues, crossing at different depths keeps ids through the Kalman prediction', () => {
+    const tracker = new ByteTracker(OPTS);
+    const frames = runFrames(tracker, 10, 4, (t) => [
+      person('A', 100 + 100 * t, 200),
+      person('B', 500 - 100 * t, 250),
+    ]);
+    expect(allIds(frames, 'A').size).toBe(1);
+    expect(allIds(frames, 'B').size).toBe(1);
+  });
+
+  test('a person occluded for 1 s (no detection at all) keeps the id', () => {
+    const tracker = new ByteTracker(OPTS);
+    const frames = runFrames(tracker, 10, 4, (t) =>
+      t > 1.5 && t <= 2.5 ? [] : [person('A', 100 + 40 * t, 200, 0.4, colour(10))],
+    );
+    expect(allIds(frames, 'A').size).toBe(1);
+    expect(frames[frames.length - 1]!.get('A')).toBeDefined();
+  });
+
+  test('a detection whose score dips below highScore still extends its track (second association)', () => {
+    const tracker = new ByteTracker(OPTS);
+    const frames = runFrames(tracker, 10, 2, (t) => [
+      person('A', 100 + 50 * t, 200, t > 0.5 && t < 1.5 ? 0.11 : 0.4),
+    ]);
+    expect(allIds(frames, 'A').size).toBe(1);
+    expect(frames.filter((f) => f.size === 1).length).toBe(frames.length - 1);
+  });
+
+  test('a false detection for one frame never becomes a confirmed track', () => {
+    const tracker = new ByteTracker(OPTS);
+    const frames = runFrames(tracker, 10, 2, (t) => {
+      const dets = [person('A', 100, 200)];
+      if (Math.abs(t - 1) < 1e-9) dets.push(person('ghost', 400, 100, 0.9));
+      return dets;
+    });
+    expect(allIds(frames, 'ghost').size).toBe(0);
+    expect(allIds(frames, 'A').size).toBe(1);
+  });
+
+  test('low-score detections never start tracks', () => {
+    const frames = runFrames(new ByteTracker(OPTS), 10, 1, () => [person('faint', 100, 200, 0.12)]);
+    expect(allIds(frames, 'faint').size).toBe(0);
+  });
+
+  test('a track ends after maxLost and is reported once; the pose history stays bounded', () => {
+    const tracker = new ByteTracker({ ...OPTS, maxLostMs: 500 });
+    let last: number | undefined;
+    for (let i = 0; i < 40; i++)
+      last = tracker.update([person('A', 100 + i, 200)], i * 100)[0]?.trackId;
+    expect(last).toBeDefined();
+    expect(tracker.update([], 4500)).toEqual([]);
+    expect(tracker.takeEnded()).toEqual([last]);
+    expect(tracker.takeEnded()).toEqual([]);
+    const t = new ByteTracker(OPTS);
+    let hist = 0;
+    for (let i = 0; i < 50; i++)
+      hist = t.update([person('A', 100 + i, 200)], i * 100)[0]?.history.length ?? 0;
+    expect(hist).toBe(16);
+  });
+});
