@@ -1,19 +1,46 @@
-# Vigil for x86-64 edge boxes. CPU image by default (inference on tfjs-wasm, SIMD).
-# Reviewed by eye only: no Docker engine runs on our CI machines.
-#   docker build -t vigil .
-#   docker run --rm -p 8080:8080 -v $PWD/config:/config:ro -v vigil-data:/data vigil
-FROM node:20-bookworm-slim AS build
+# Vigil for x86-64 edge boxes.
+#   docker build -t vigil .                          # GPU image (default)
+#   docker build -t vigil:cpu --build-arg VARIANT=cpu .
+#   docker run --gpus all -p 8080:8080 -v $PWD/config:/config:ro -v vigil-data:/data vigil
+#
+# GPU: @tensorflow/tfjs-node-gpu 4.22 loads libtensorflow 2.9.1, built for CUDA 11.2 and
+# cuDNN 8.1, hence the CUDA 11.2 / cuDNN 8 base (Ubuntu 20.04, ffmpeg 4.2 from Ubuntu; Vigil
+# picks ffmpeg 4's RTSP timeout flag itself). Its install script downloads libtensorflow, so the
+# build needs internet access. CPU: Debian bookworm, ffmpeg 5.1, inference on tfjs-wasm.
+# Reviewed by eye only: our CI machines have no Docker engine and no GPU (see README, Deployment).
+ARG VARIANT=gpu
+
+# Node 20 built against glibc 2.31: runs on Ubuntu 20.04 and on Debian bookworm alike.
+FROM node:20-bullseye-slim AS node
+
+FROM nvidia/cuda:11.2.2-cudnn8-runtime-ubuntu20.04 AS base-gpu
+FROM debian:bookworm-slim AS base-cpu
+
+FROM base-${VARIANT} AS build
+ARG VARIANT
+ENV DEBIAN_FRONTEND=noninteractive
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ ca-certificates \
+    && rm -rf /var/lib/apt/lists/*
+COPY --from=node /usr/local/bin/node /usr/local/bin/node
+COPY --from=node /usr/local/lib/node_modules /usr/local/lib/node_modules
+RUN ln -s ../lib/node_modules/npm/bin/npm-cli.js /usr/local/bin/npm
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY services ./services
 COPY scripts ./scripts
-RUN npm run build && npm prune --omit=dev
+# The same `npm run build` that CI's tests run against produces dist/.
+RUN npm run build && npm prune --omit=dev \
+    && if [ "$VARIANT" = "cpu" ]; then rm -rf node_modules/@tensorflow/tfjs-node-gpu; fi
 
-FROM node:20-bookworm-slim
+FROM base-${VARIANT}
+ENV DEBIAN_FRONTEND=noninteractive
 RUN apt-get update && apt-get install -y --no-install-recommends ffmpeg tini ca-certificates \
-    && rm -rf /var/lib/apt/lists/*
+    && rm -rf /var/lib/apt/lists/* \
+    && useradd --system --uid 10001 --home /app vigil \
+    && mkdir -p /data && chown vigil /data
+COPY --from=node /usr/local/bin/node /usr/local/bin/node
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
@@ -21,11 +48,11 @@ COPY package.json ./
 COPY models ./models
 COPY config ./config
 ENV NODE_ENV=production VIGIL_CONFIG=/config/site.yaml VIGIL_DATA_DIR=/data VIGIL_API_HOST=0.0.0.0
-RUN mkdir -p /data && chown node:node /data
-USER node
+USER vigil
+# Only /data (snapshots, state) and /tmp are written: run with --read-only --tmpfs /tmp.
 VOLUME ["/data"]
 EXPOSE 8080
-HEALTHCHECK --interval=30s --timeout=5s --start-period=60s \
-  CMD node -e "fetch('http://127.0.0.1:8080/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
+HEALTHCHECK --interval=30s --timeout=5s --start-period=90s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:8080/healthz').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
 ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "dist/services/main.js"]

@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     `analyze: ${args.input} on ${backend.name}, ${args['every-frame'] ? 'every frame' : `${camera.analysis.fps} fps`}, ${camera.analysis.width}x${camera.analysis.height}\n`,
   );
   const result = await analyzeFile(
-    { config, camera, estimator, ffmpegPath: ffmpeg.path, log },
+    { config, camera, estimator, ffmpeg, log },
     {
       input: args.input,
       everyFrame: args['every-frame'],

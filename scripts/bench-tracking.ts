@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   }[] = [];
   const start = process.cpuUsage();
   const result = await analyzeFile(
-    { config, camera: config.cameras[0]!, estimator, ffmpegPath: resolveFfmpeg().path, log },
+    { config, camera: config.cameras[0]!, estimator, ffmpeg: resolveFfmpeg(), log },
     {
       input: VIDEO,
       everyFrame: true,

@@ -5,6 +5,7 @@ import { VigilError } from './core/errors';
 import type { Logger } from './core/logger';
 import { packageVersion } from './core/package-info';
 import { resolveFfmpeg } from './camera/ffmpeg-binary';
+import type { FfmpegBinary } from './camera/ffmpeg-binary';
 import { CameraPipeline } from './camera/camera-pipeline';
 import { FrameProcessor } from './camera/frame-processor';
 import { AlertDispatcher } from './alerts/alert-dispatcher';
@@ -61,7 +62,7 @@ export class VigilApp {
     );
     this.estimator = loaded.estimator;
     this.backend = loaded.backend;
-    this.startCameras(ffmpeg.path);
+    this.startCameras(ffmpeg);
     const api = await this.startApi();
     return { api, mqttUrl };
   }
@@ -94,7 +95,7 @@ export class VigilApp {
     return url;
   }
 
-  private startCameras(ffmpegPath: string): void {
+  private startCameras(ffmpeg: FfmpegBinary): void {
     const { estimator, mqtt } = this;
     if (!estimator || !mqtt)
       throw new VigilError('VIGIL_ERR_INVARIANT', 'cameras started before model and MQTT');
@@ -110,7 +111,7 @@ export class VigilApp {
     for (const cam of this.config.cameras.filter((c) => c.enabled)) {
       const tracker = createTracker(this.config.tracking);
       const pipeline = new CameraPipeline(cam, {
-        ffmpegPath,
+        ffmpeg,
         processor: new FrameProcessor(cam, estimator, tracker),
         dispatcher,
         clock: this.clock,

@@ -3,6 +3,7 @@ import type { WriteStream } from 'node:fs';
 import type { CameraConfig, Config } from '../config/schema';
 import type { Logger } from '../core/logger';
 import type { Frame } from '../core/types';
+import type { FfmpegBinary } from '../camera/ffmpeg-binary';
 import { FfmpegProcess } from '../camera/ffmpeg-process';
 import { FrameProcessor } from '../camera/frame-processor';
 import type { ProcessedFrame } from '../camera/frame-processor';
@@ -50,7 +51,7 @@ export interface AnalyzerDeps {
   config: Config;
   camera: CameraConfig;
   estimator: PoseEstimator;
-  ffmpegPath: string;
+  ffmpeg: FfmpegBinary;
   log: Logger;
 }
 
@@ -62,7 +63,7 @@ export async function analyzeFile(
   const fps = opts.everyFrame ? undefined : camera.analysis.fps;
   const { width, height } = camera.analysis;
   const proc = new FfmpegProcess(
-    deps.ffmpegPath,
+    deps.ffmpeg,
     { url: opts.input, loop: false, realtime: false, rtspTransport: 'tcp', ioTimeoutSeconds: 10 },
     { width, height, fps },
     log,

@@ -8,6 +8,7 @@ import type { Frame } from '../core/types';
 import type { AlertDispatcher } from '../alerts/alert-dispatcher';
 import type { CameraRef } from '../alerts/alert';
 import type { FrameProcessor, ProcessedFrame } from './frame-processor';
+import type { FfmpegBinary } from './ffmpeg-binary';
 import { StreamSupervisor } from './stream-supervisor';
 import type { StreamError, StreamState } from './stream-supervisor';
 
@@ -29,7 +30,7 @@ export interface CameraStatus {
 }
 
 export interface CameraPipelineDeps {
-  ffmpegPath: string;
+  ffmpeg: FfmpegBinary;
   processor: FrameProcessor;
   dispatcher: AlertDispatcher;
   clock: Clock;
@@ -66,7 +67,7 @@ export class CameraPipeline {
     };
     this.supervisor = new StreamSupervisor(
       config,
-      deps.ffmpegPath,
+      deps.ffmpeg,
       (rgb, ts) => this.receive(rgb, ts),
       deps.clock,
       deps.log,

@@ -20,11 +20,28 @@ export function isNetworkUrl(url: string): boolean {
   return /^(rtsps?|https?|rtmp|srt|udp|tcp):\/\//i.test(url);
 }
 
-export function inputOptions(spec: InputSpec): string[] {
+/**
+ * The major version from ffmpeg's `-version` banner: `5.1.9-0+deb12u1` -> 5, `n4.4.2` -> 4. Git
+ * snapshots (`N-47683-g0e8eb07980`) carry no number: their copyright year dates them (5.0 came
+ * out in January 2022).
+ */
+export function ffmpegMajor(banner: string): number {
+  const m = /ffmpeg version n?(\d+)\./.exec(banner);
+  if (m) return Number(m[1]);
+  const year = /Copyright \(c\) \d{4}-(\d{4})/.exec(banner)?.[1];
+  return year !== undefined && Number(year) < 2022 ? 4 : 5;
+}
+
+/**
+ * `ffmpegMajorVersion` picks the socket-timeout flag: `-timeout` since ffmpeg 5; 4.x (Ubuntu
+ * 20.04, the bundled static build) calls it `-stimeout` and reads `-timeout` as a listen timeout.
+ */
+export function inputOptions(spec: InputSpec, ffmpegMajorVersion = 5): string[] {
   const opts = ['-hide_banner', '-loglevel', 'info', '-nostats'];
   if (/^rtsps?:\/\//i.test(spec.url)) {
     opts.push('-rtsp_transport', spec.rtspTransport);
-    opts.push('-timeout', String(Math.round(spec.ioTimeoutSeconds * 1_000_000)));
+    const flag = ffmpegMajorVersion > 0 && ffmpegMajorVersion < 5 ? '-stimeout' : '-timeout';
+    opts.push(flag, String(Math.round(spec.ioTimeoutSeconds * 1_000_000)));
   }
   if (!isNetworkUrl(spec.url)) {
     if (spec.realtime) opts.push('-re');

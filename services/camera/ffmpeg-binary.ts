@@ -1,16 +1,22 @@
 import { spawnSync } from 'node:child_process';
 import { VigilError } from '../core/errors';
+import { ffmpegMajor } from './ffmpeg-args';
 
 export interface FfmpegBinary {
   path: string;
   version: string;
+  /** Major version (flags changed in 5.0). */
+  major: number;
   origin: 'env' | 'system' | 'bundled';
 }
 
-function probe(path: string): string | undefined {
-  const r = spawnSync(path, ['-hide_banner', '-version'], { encoding: 'utf8', timeout: 10_000 });
+function probe(path: string): { version: string; major: number } | undefined {
+  const r = spawnSync(path, ['-version'], { encoding: 'utf8', timeout: 10_000 });
   if (r.status !== 0 || typeof r.stdout !== 'string') return undefined;
-  return /ffmpeg version (\S+)/.exec(r.stdout)?.[1] ?? 'unknown';
+  return {
+    version: /ffmpeg version (\S+)/.exec(r.stdout)?.[1] ?? 'unknown',
+    major: ffmpegMajor(r.stdout),
+  };
 }
 
 function bundledPath(): string | undefined {
@@ -37,8 +43,8 @@ export function resolveFfmpeg(env: NodeJS.ProcessEnv = process.env): FfmpegBinar
   ];
   for (const [path, origin] of candidates) {
     if (!path) continue;
-    const version = probe(path);
-    if (version) return { path, version, origin };
+    const found = probe(path);
+    if (found) return { path, ...found, origin };
     if (origin === 'env') {
       throw new VigilError('VIGIL_ERR_FFMPEG_MISSING', `VIGIL_FFMPEG=${path} does not run`);
     }

@@ -5,6 +5,7 @@ import type { Logger } from '../core/logger';
 import { redactUrl } from '../core/logger';
 import { FrameAssembler } from './frame-assembler';
 import { inputOptions, outputOptions, parseSourceInfo } from './ffmpeg-args';
+import type { FfmpegBinary } from './ffmpeg-binary';
 import type { InputSpec, OutputSpec, SourceInfo } from './ffmpeg-args';
 
 export interface FfmpegExit {
@@ -32,14 +33,14 @@ export class FfmpegProcess {
   private stopRequested = false;
 
   constructor(
-    binaryPath: string,
+    binary: FfmpegBinary,
     input: InputSpec,
     private readonly output: OutputSpec,
     private readonly log: Logger,
   ) {
     this.command = ffmpeg(input.url, { stdoutLines: 0 })
-      .setFfmpegPath(binaryPath)
-      .inputOptions(inputOptions(input))
+      .setFfmpegPath(binary.path)
+      .inputOptions(inputOptions(input, binary.major))
       .outputOptions(outputOptions(output));
     this.exited = new Promise((resolve) => {
       this.command.on('start', (cmd: string) => this.onStart(cmd));

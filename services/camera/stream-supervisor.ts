@@ -4,6 +4,7 @@ import { Backoff } from '../core/backoff';
 import type { Logger } from '../core/logger';
 import { errorMessage } from '../core/errors';
 import type { ErrorCode } from '../core/errors';
+import type { FfmpegBinary } from './ffmpeg-binary';
 import { FfmpegProcess } from './ffmpeg-process';
 import type { FfmpegExit } from './ffmpeg-process';
 import type { SourceInfo } from './ffmpeg-args';
@@ -39,7 +40,7 @@ export class StreamSupervisor {
 
   constructor(
     private readonly camera: CameraConfig,
-    private readonly ffmpegPath: string,
+    private readonly ffmpeg: FfmpegBinary,
     private readonly onFrame: (rgb: Buffer, capturedMs: number) => void,
     private readonly clock: Clock,
     private readonly log: Logger,
@@ -64,7 +65,7 @@ export class StreamSupervisor {
     const gen = ++this.generation;
     const { source, analysis } = this.camera;
     const proc = new FfmpegProcess(
-      this.ffmpegPath,
+      this.ffmpeg,
       { ...source, ioTimeoutSeconds: Math.min(this.camera.watchdogSeconds, 10) },
       { width: analysis.width, height: analysis.height, fps: analysis.fps },
       this.log,

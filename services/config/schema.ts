@@ -167,7 +167,7 @@ export const InferenceSchema = obj(
       minimum: 64,
       maximum: 1920,
       multipleOf: 32,
-      default: 256,
+      default: 320,
       description:
         'Model input width per run (multiple of 32); each frame or tile is letterboxed into it.',
     }),
@@ -175,13 +175,13 @@ export const InferenceSchema = obj(
       minimum: 64,
       maximum: 1920,
       multipleOf: 32,
-      default: 192,
+      default: 256,
       description: 'Model input height per run (multiple of 32).',
     }),
     minPersonScore: Type.Number({
       minimum: 0,
       maximum: 1,
-      default: 0.1,
+      default: 0.15,
       description: 'Detections below this score are dropped (small people score 0.1-0.3).',
     }),
   },
@@ -220,6 +220,13 @@ export const TrackingSchema = obj(
       maximum: 30,
       default: 2,
       description: 'Consecutive matches before a track is confirmed.',
+    }),
+    coastSeconds: Type.Number({
+      minimum: 0,
+      maximum: 5,
+      default: 0.1,
+      description:
+        'A person missed by the model is still reported at the predicted place this long.',
     }),
     historySize: Type.Integer({
       minimum: 2,

@@ -41,6 +41,8 @@ export interface TrackedPerson extends Detection {
   hits: number;
   /** When the track was first seen, ms since epoch. */
   firstSeenMs: number;
+  /** True when the model missed the person this frame and the box is the tracker's prediction. */
+  coasting?: boolean;
   /** Recent poses of this person, oldest first, bounded by tracking.historySize. */
   history: readonly PoseSample[];
 }

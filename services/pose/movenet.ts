@@ -3,6 +3,7 @@ import { loadGraphModel } from '@tensorflow/tfjs-converter';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import { VigilError } from '../core/errors';
 import type { Detection, Keypoint } from '../core/types';
+import { assertRgbImage } from './pose-estimator';
 import type { PoseEstimator, RgbImage } from './pose-estimator';
 import type { VerifiedModelFiles } from './model-files';
 
@@ -130,12 +131,7 @@ export class MoveNetEstimator implements PoseEstimator {
 
   async estimate(image: RgbImage): Promise<Detection[]> {
     const { inputWidth: inW, inputHeight: inH, minPersonScore } = this.opts;
-    if (image.rgb.length !== image.width * image.height * 3) {
-      throw new VigilError(
-        'VIGIL_ERR_FRAME_CORRUPT',
-        `image of ${image.rgb.length} bytes is not ${image.width}x${image.height} rgb24`,
-      );
-    }
+    assertRgbImage(image);
     const lb = letterbox(image, inW, inH);
     const output = tf.tidy(() => {
       let t: tf.Tensor3D = tf.tensor3d(image.rgb, [image.height, image.width, 3], 'int32');

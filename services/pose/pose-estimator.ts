@@ -1,3 +1,4 @@
+import { VigilError } from '../core/errors';
 import type { Detection } from '../core/types';
 
 /** An RGB image handed to an estimator: packed rgb24, width * height * 3 bytes. */
@@ -16,4 +17,14 @@ export interface PoseEstimator {
   readonly backend: string;
   estimate(image: RgbImage): Promise<Detection[]>;
   dispose(): Promise<void>;
+}
+
+/** Refuses an image whose buffer does not hold width x height rgb24 pixels. */
+export function assertRgbImage(image: RgbImage): void {
+  if (image.rgb.length !== image.width * image.height * 3) {
+    throw new VigilError(
+      'VIGIL_ERR_FRAME_CORRUPT',
+      `image of ${image.rgb.length} bytes is not ${image.width}x${image.height} rgb24`,
+    );
+  }
 }

@@ -1,4 +1,5 @@
 import type { Detection } from '../core/types';
+import { assertRgbImage } from './pose-estimator';
 import type { PoseEstimator, RgbImage } from './pose-estimator';
 import { mergeDetections } from './merge-detections';
 
@@ -70,6 +71,7 @@ export class TiledPoseEstimator implements PoseEstimator {
   }
 
   async estimate(image: RgbImage): Promise<Detection[]> {
+    assertRgbImage(image);
     if (this.strategy === 'full') return this.base.estimate(image);
     const found: Detection[] = [];
     if (this.strategy === 'full+tiles') found.push(...(await this.base.estimate(image)));

@@ -71,7 +71,7 @@ export class ByteTracker implements Tracker {
     );
     return [
       ...this.tracks.filter((t) => t.state === 'confirmed' && matched.has(t)).map(toPerson),
-      ...coasting.map((t) => ({ ...toPerson(t), box: t.predicted })),
+      ...coasting.map(coasted),
     ];
   }
 
@@ -131,6 +131,15 @@ export class ByteTracker implements Tracker {
       return false;
     });
   }
+}
+
+/** A lost track reported at its predicted box, its last keypoints moved along with it. */
+function coasted(t: Track): TrackedPerson {
+  const p = t.predicted;
+  const dx = p.x + p.w / 2 - (t.last.box.x + t.last.box.w / 2);
+  const dy = p.y + p.h - (t.last.box.y + t.last.box.h);
+  const keypoints = t.last.keypoints.map((k) => ({ ...k, x: k.x + dx, y: k.y + dy }));
+  return { ...toPerson(t), box: p, keypoints, coasting: true };
 }
 
 function toPerson(t: Track): TrackedPerson {

@@ -14,5 +14,6 @@ export function createTracker(t: TrackingConfig): Tracker {
     appearanceWeight: t.appearanceWeight,
     appearanceGate: t.appearanceGate,
     reidGate: t.reidGate,
+    coastMs: t.coastSeconds * 1000,
   });
 }

@@ -1,16 +1,11 @@
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { EmbeddedBroker } from '../../../services/alerts/embedded-broker';
 import { MqttAlertOutput } from '../../../services/alerts/mqtt-alert-output';
 import { MqttPublisher } from '../../../services/alerts/mqtt-publisher';
 import { buildAlert } from '../../../services/alerts/alert';
 import { personAt } from '../../helpers/people';
 import { captureLogger } from '../../helpers/logger';
-import { freePort } from '../../helpers/ports';
 import { recordMqtt } from '../../helpers/mqtt-recorder';
-import { tempDir } from '../../helpers/media';
+import { MOSQUITTO, hasMosquitto, startMosquitto } from '../../helpers/mosquitto';
 import { waitFor } from '../../helpers/wait';
 
 const alert = buildAlert(
@@ -43,27 +38,8 @@ async function embedded(): Promise<Broker> {
   return { url: `mqtt://127.0.0.1:${port}`, stop: () => b.stop() };
 }
 
-const MOSQUITTO = '/usr/sbin/mosquitto';
-async function mosquitto(): Promise<Broker> {
-  const port = await freePort();
-  const conf = path.join(tempDir('vigil-mosq-'), 'm.conf');
-  writeFileSync(conf, `listener ${port} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
-  const proc: ChildProcess = spawn(MOSQUITTO, ['-c', conf], { stdio: 'ignore' });
-  const url = `mqtt://127.0.0.1:${port}`;
-  await waitFor('mosquitto to listen', async () => {
-    try {
-      const r = await recordMqtt(url, 'x');
-      await r.client.endAsync();
-      return true;
-    } catch {
-      return false;
-    }
-  });
-  return { url, stop: async () => void proc.kill('SIGTERM') };
-}
-
 const brokers: [string, () => Promise<Broker>][] = [['embedded aedes', embedded]];
-if (existsSync(MOSQUITTO)) brokers.push(['mosquitto', mosquitto]);
+if (hasMosquitto()) brokers.push(['mosquitto', () => startMosquitto()]);
 else console.warn(`${MOSQUITTO} absent (apt-get install mosquitto): mosquitto round trip skipped`);
 
 describe.each(brokers)('MQTT round trip through %s', (_name, makeBroker) => {

@@ -29,7 +29,7 @@ describe('real ffmpeg decoding', () => {
 
   test('vtest.avi decodes to all 795 frames at the asked size, and its stream is described', async () => {
     const proc = new FfmpegProcess(
-      ffmpeg.path,
+      ffmpeg,
       file(requireVtest()),
       { width: 96, height: 72, fps: undefined },
       captureLogger().log,
@@ -43,7 +43,7 @@ describe('real ffmpeg decoding', () => {
 
   test('the fps filter halves a 10 fps clip to 5 fps', async () => {
     const proc = new FfmpegProcess(
-      ffmpeg.path,
+      ffmpeg,
       file(requireVtest()),
       { width: 64, height: 48, fps: 5 },
       captureLogger().log,
@@ -57,7 +57,7 @@ describe('real ffmpeg decoding', () => {
     const bad = path.join(tempDir(), 'corrupt.avi');
     writeFileSync(bad, Buffer.alloc(50_000, 7));
     const proc = new FfmpegProcess(
-      ffmpeg.path,
+      ffmpeg,
       file(bad),
       { width: 64, height: 48, fps: 5 },
       captureLogger().log,
@@ -71,7 +71,7 @@ describe('real ffmpeg decoding', () => {
 
   test('stop() ends a real-time looping decode promptly with q', async () => {
     const proc = new FfmpegProcess(
-      ffmpeg.path,
+      ffmpeg,
       { ...file(requireVtest()), loop: true, realtime: true },
       { width: 64, height: 48, fps: 5 },
       captureLogger().log,

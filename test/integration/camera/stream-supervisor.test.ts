@@ -20,7 +20,7 @@ test('a stream that ends is a fault: the supervisor reconnects and frames flow a
   }).cameras[0]!;
   let frames = 0;
   const { log, lines } = captureLogger();
-  const sup = new StreamSupervisor(cam, resolveFfmpeg().path, () => frames++, systemClock, log);
+  const sup = new StreamSupervisor(cam, resolveFfmpeg(), () => frames++, systemClock, log);
   sup.start();
   try {
     await waitFor('first frames', () => frames > 3, 10_000);

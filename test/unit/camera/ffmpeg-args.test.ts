@@ -1,4 +1,9 @@
-import { inputOptions, outputOptions, parseSourceInfo } from '../../../services/camera/ffmpeg-args';
+import {
+  ffmpegMajor,
+  inputOptions,
+  outputOptions,
+  parseSourceInfo,
+} from '../../../services/camera/ffmpeg-args';
 
 const base = { loop: false, realtime: false, rtspTransport: 'tcp' as const, ioTimeoutSeconds: 5 };
 
@@ -8,6 +13,23 @@ describe('ffmpeg arguments', () => {
     expect(opts.join(' ')).toContain('-rtsp_transport tcp -timeout 5000000');
     expect(opts).not.toContain('-re');
     expect(opts).not.toContain('-stream_loop');
+  });
+
+  test('ffmpeg 4.x gets -stimeout (its -timeout means listen timeout for RTSP)', () => {
+    expect(inputOptions({ ...base, url: 'rtsp://cam/s' }, 4).join(' ')).toContain(
+      '-stimeout 5000000',
+    );
+    expect(inputOptions({ ...base, url: 'rtsp://cam/s' }, 6).join(' ')).toContain(
+      '-timeout 5000000',
+    );
+    const banners = [
+      'ffmpeg version 5.1.9-0+deb12u1 Copyright (c) 2000-2025 the FFmpeg developers',
+      'ffmpeg version n4.4.2 Copyright (c) 2000-2021 the FFmpeg developers',
+      'ffmpeg version 4.2.7-0ubuntu0.1 Copyright (c) 2000-2022 the FFmpeg developers',
+      'ffmpeg version N-47683-g0e8eb07980-static https://johnvansickle.com/ffmpeg/  Copyright (c) 2000-2018 the FFmpeg developers',
+      'ffmpeg version N-109421-g1 Copyright (c) 2000-2023 the FFmpeg developers',
+    ];
+    expect(banners.map(ffmpegMajor)).toEqual([5, 4, 4, 4, 5]);
   });
 
   test('files: -re plays at native speed and -stream_loop -1 repeats', () => {

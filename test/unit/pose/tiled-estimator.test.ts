@@ -1,0 +1,72 @@
+import { mergeDetections } from '../../../services/pose/merge-detections';
+import { TiledPoseEstimator, cropRgb, tileRegions } from '../../../services/pose/tiled-estimator';
+import type { PoseEstimator, RgbImage } from '../../../services/pose/pose-estimator';
+import type { Detection } from '../../../services/core/types';
+
+const det = (x: number, y: number, w: number, h: number, score: number): Detection => ({
+  box: { x, y, w, h },
+  score,
+  keypoints: [{ x: x + 1, y: y + 1, score: 1 }],
+});
+
+describe('tiling', () => {
+  test('2x2 tiles with 20% overlap cover the frame edge to edge', () => {
+    const r = tileRegions(768, 576, { cols: 2, rows: 2, overlap: 0.2 });
+    expect(r).toEqual([
+      { x: 0, y: 0, w: 461, h: 346 },
+      { x: 307, y: 0, w: 461, h: 346 },
+      { x: 0, y: 230, w: 461, h: 346 },
+      { x: 307, y: 230, w: 461, h: 346 },
+    ]);
+  });
+
+  test('one tile is the whole frame', () => {
+    expect(tileRegions(640, 480, { cols: 1, rows: 1, overlap: 0.5 })).toEqual([
+      { x: 0, y: 0, w: 640, h: 480 },
+    ]);
+  });
+
+  test('cropRgb copies exactly the region', () => {
+    const img: RgbImage = {
+      width: 4,
+      height: 3,
+      rgb: Uint8Array.from({ length: 36 }, (_, i) => i),
+    };
+    const c = cropRgb(img, { x: 1, y: 1, w: 2, h: 2 });
+    expect([...c.rgb]).toEqual([15, 16, 17, 18, 19, 20, 27, 28, 29, 30, 31, 32]);
+  });
+
+  test('merge keeps the best box of a person and drops overlaps and cut-off parts', () => {
+    const merged = mergeDetections([
+      det(0, 0, 30, 80, 0.3),
+      det(2, 1, 30, 80, 0.5),
+      det(5, 40, 20, 35, 0.6),
+      det(200, 0, 30, 80, 0.2),
+    ]);
+    expect(merged.map((d) => d.score)).toEqual([0.6, 0.2]);
+    const merged2 = mergeDetections([det(0, 0, 30, 80, 0.5), det(5, 40, 20, 35, 0.3)]);
+    expect(merged2.map((d) => d.score)).toEqual([0.5]);
+  });
+
+  test('detections from each tile come back in frame coordinates, keypoints included', async () => {
+    const seen: { w: number; h: number }[] = [];
+    const base: PoseEstimator = {
+      backend: 'fake',
+      estimate: async (img) => {
+        seen.push({ w: img.width, h: img.height });
+        return [det(10, 10, 20, 50, 0.5)];
+      },
+      dispose: async () => undefined,
+    };
+    const est = new TiledPoseEstimator(base, 'tiles', { cols: 2, rows: 1, overlap: 0 });
+    const out = await est.estimate({ width: 100, height: 60, rgb: new Uint8Array(100 * 60 * 3) });
+    expect(seen).toEqual([
+      { w: 50, h: 60 },
+      { w: 50, h: 60 },
+    ]);
+    expect(out.map((d) => [d.box.x, d.keypoints[0]!.x]).sort()).toEqual([
+      [10, 11],
+      [60, 61],
+    ]);
+  });
+});
