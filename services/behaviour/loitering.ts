@@ -38,7 +38,8 @@ export class LoiteringRule {
       for (const zone of zonesContaining(this.zones, foot)) {
         if (!zone.loitering.enabled) continue;
         const dwell = this.touch(zone, person, foot, nowMs);
-        if (!dwell.alerted && nowMs - dwell.enteredMs >= zone.loitering.dwellSeconds * 1000) {
+        if (dwell.alerted) events.push(this.event('update', dwell, nowMs));
+        else if (nowMs - dwell.enteredMs >= zone.loitering.dwellSeconds * 1000) {
           dwell.alerted = true;
           events.push(this.event('start', dwell, nowMs));
         }
@@ -95,6 +96,7 @@ export class LoiteringRule {
       startedAtMs: d.enteredMs,
       atMs: nowMs,
       dwellMs: endMs - d.enteredMs,
+      thresholdMs: d.zone.loitering.dwellSeconds * 1000,
       person: d.person,
       path: [...d.path],
       score: d.person.score,

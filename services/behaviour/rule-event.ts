@@ -5,7 +5,8 @@ export type RuleName = 'loitering';
 
 /** What a rule reports; the alert layer turns it into payloads and snapshots. */
 export interface RuleEvent {
-  type: 'start' | 'end';
+  /** start once the threshold is reached, update on every later frame while it lasts, end once. */
+  type: 'start' | 'update' | 'end';
   rule: RuleName;
   zoneId: string;
   zoneName: string;
@@ -14,8 +15,10 @@ export interface RuleEvent {
   startedAtMs: number;
   /** Frame time of this event. */
   atMs: number;
-  /** Time in the zone so far (start) or in all (end), ms. */
+  /** Time in the zone so far (start, update) or in all (end), ms. */
   dwellMs: number;
+  /** The rule's threshold (the zone's dwellSeconds), ms: severity grows with dwellMs / thresholdMs. */
+  thresholdMs: number;
   /** The person as last seen, pixels of the analysis frame. */
   person: Detection;
   /** Foot points while in the zone, oldest first, at most 32. */

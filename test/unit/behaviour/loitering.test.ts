@@ -71,8 +71,14 @@ describe('loitering', () => {
     const events = run(new LoiteringRule([zone(5, 1)]), 10, 12, (t) =>
       t < 9000 ? [200, 200] : [500, 500],
     );
-    expect(events.map((e) => e.type)).toEqual(['start', 'end']);
-    const end = events[1]!;
+    // start at 5 s, an update on every later frame while inside, one end.
+    const types = events.map((e) => e.type);
+    expect(types[0]).toBe('start');
+    expect(types.filter((t) => t === 'update')).toHaveLength(39);
+    expect(types[types.length - 1]).toBe('end');
+    expect(types.filter((t) => t === 'end')).toHaveLength(1);
+    const end = events[events.length - 1]!;
+    expect(end.thresholdMs).toBe(5000);
     expect(end.dwellMs).toBeCloseTo(8900, -1);
     // Ends on the first frame after the 1 s grace has passed since the last sighting (8.9 s).
     expect(end.frameMs).toBeGreaterThan(9900);

@@ -1,0 +1,126 @@
+import { Type } from '@sinclair/typebox';
+import type { Static } from '@sinclair/typebox';
+
+/**
+ * The MQTT contract: one TypeBox schema per payload, exported as JSON Schema in
+ * docs/mqtt-schemas.json (npm run gen:schema) and checked in tests against what the daemon sends.
+ */
+const Iso = Type.String({ format: 'date-time', description: 'ISO 8601 time, UTC.' });
+const Unit = Type.Number({ minimum: 0, maximum: 1 });
+
+export const SeveritySchema = Type.Union(
+  [Type.Literal('low'), Type.Literal('medium'), Type.Literal('high')],
+  {
+    description:
+      'low at the rule threshold; loitering rises to medium at 2x and high at 4x dwellSeconds.',
+  },
+);
+
+export const AckSchema = Type.Object(
+  { by: Type.String(), at: Iso, note: Type.Optional(Type.String()) },
+  { additionalProperties: false, description: 'Who acknowledged the incident.' },
+);
+
+export const AlertPayloadSchema = Type.Object(
+  {
+    schemaVersion: Type.Literal(1),
+    id: Type.String({
+      format: 'uuid',
+      description: 'Stable for the whole incident (start, updates, end).',
+    }),
+    type: Type.Union([Type.Literal('start'), Type.Literal('update'), Type.Literal('end')]),
+    seq: Type.Integer({
+      minimum: 0,
+      description: '0 for start, then +1 per message of this incident.',
+    }),
+    camera: Type.String(),
+    cameraName: Type.String(),
+    rule: Type.Union([Type.Literal('loitering')]),
+    zone: Type.String(),
+    zoneName: Type.String(),
+    trackId: Type.Integer(),
+    severity: SeveritySchema,
+    startedAt: Iso,
+    at: Iso,
+    durationSeconds: Type.Number({ minimum: 0 }),
+    score: Unit,
+    box: Type.Object(
+      { x: Unit, y: Unit, w: Unit, h: Unit },
+      { additionalProperties: false, description: 'Normalised 0-1.' },
+    ),
+    path: Type.Array(Type.Tuple([Unit, Unit]), {
+      maxItems: 32,
+      description: 'Foot points in the zone, normalised, oldest first.',
+    }),
+    snapshot: Type.Union([Type.String(), Type.Null()], {
+      description: 'JPEG path relative to dataDir (start only).',
+    }),
+    snapshotTopic: Type.Union([Type.String(), Type.Null()], {
+      description: 'Topic holding the JPEG bytes (start only).',
+    }),
+    ack: Type.Union([AckSchema, Type.Null()]),
+    summary: Type.String(),
+  },
+  { additionalProperties: false, $id: 'vigil/alert' },
+);
+
+export const CameraStatusSchema = Type.Object(
+  {
+    schemaVersion: Type.Literal(1),
+    camera: Type.String(),
+    state: Type.Union(
+      ['connecting', 'streaming', 'stalled', 'backoff', 'stopped'].map((s) => Type.Literal(s)),
+    ),
+    at: Iso,
+    inputFps: Type.Number({ minimum: 0 }),
+    analysedFps: Type.Number({ minimum: 0 }),
+    droppedFrames: Type.Integer({ minimum: 0 }),
+    restarts: Type.Integer({ minimum: 0 }),
+    lastError: Type.Union([
+      Type.Object(
+        { code: Type.String(), message: Type.String(), at: Iso },
+        { additionalProperties: false },
+      ),
+      Type.Null(),
+    ]),
+  },
+  { additionalProperties: false, $id: 'vigil/camera-status' },
+);
+
+export const AckCommandSchema = Type.Object(
+  {
+    by: Type.String({
+      minLength: 1,
+      maxLength: 120,
+      description: 'Who acknowledges (clerk name or device).',
+    }),
+    note: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false, $id: 'vigil/ack-command' },
+);
+
+export const SnoozeCommandSchema = Type.Object(
+  {
+    by: Type.String({ minLength: 1, maxLength: 120 }),
+    minutes: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 1440,
+      description: 'No new alert for this camera, zone and rule for this long.',
+    }),
+    note: Type.Optional(Type.String({ maxLength: 500 })),
+  },
+  { additionalProperties: false, $id: 'vigil/snooze-command' },
+);
+
+export type Severity = Static<typeof SeveritySchema>;
+export type AlertPayload = Static<typeof AlertPayloadSchema>;
+export type CameraStatusPayload = Static<typeof CameraStatusSchema>;
+export type AckCommand = Static<typeof AckCommandSchema>;
+export type SnoozeCommand = Static<typeof SnoozeCommandSchema>;
+
+export const MQTT_SCHEMAS = {
+  alert: AlertPayloadSchema,
+  cameraStatus: CameraStatusSchema,
+  ackCommand: AckCommandSchema,
+  snoozeCommand: SnoozeCommandSchema,
+} as const;
