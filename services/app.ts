@@ -8,9 +8,8 @@ import { resolveFfmpeg } from './camera/ffmpeg-binary';
 import type { FfmpegBinary } from './camera/ffmpeg-binary';
 import { CameraPipeline } from './camera/camera-pipeline';
 import { FrameProcessor } from './camera/frame-processor';
-import { AlertDispatcher } from './alerts/alert-dispatcher';
+import { AlertService } from './alerts/alert-service';
 import { EmbeddedBroker } from './alerts/embedded-broker';
-import { MqttAlertOutput } from './alerts/mqtt-alert-output';
 import { MqttPublisher } from './alerts/mqtt-publisher';
 import { buildApi } from './api/server';
 import type { ApiServer } from './api/server';
@@ -35,6 +34,7 @@ export class VigilApp {
   readonly cameras: CameraPipeline[] = [];
   private broker: EmbeddedBroker | undefined;
   private mqtt: MqttPublisher | undefined;
+  private alerts: AlertService | undefined;
   private estimator: PoseEstimator | undefined;
   private backend: BackendChoice = { name: 'cpu', skipped: [] };
   private api: ApiServer | undefined;
@@ -62,6 +62,14 @@ export class VigilApp {
     );
     this.estimator = loaded.estimator;
     this.backend = loaded.backend;
+    this.alerts = new AlertService(
+      this.config,
+      this.mqtt!,
+      this.clock,
+      this.log.child({ module: 'alerts' }),
+      this.opts.announce,
+    );
+    await this.alerts.start();
     this.startCameras(ffmpeg);
     const api = await this.startApi();
     return { api, mqttUrl };
@@ -70,6 +78,7 @@ export class VigilApp {
   async stop(): Promise<void> {
     await this.api?.close();
     await Promise.all(this.cameras.map((c) => c.stop()));
+    await this.alerts?.stop();
     await this.mqtt?.stop();
     await this.broker?.stop();
     await this.estimator?.dispose();
@@ -99,23 +108,17 @@ export class VigilApp {
     const { estimator, mqtt } = this;
     if (!estimator || !mqtt)
       throw new VigilError('VIGIL_ERR_INVARIANT', 'cameras started before model and MQTT');
-    const dispatcher = new AlertDispatcher(
-      [new MqttAlertOutput(mqtt)],
-      {
-        dataDir: this.config.dataDir,
-        snapshotQuality: this.config.alerts.snapshotQuality,
-        announce: this.opts.announce,
-      },
-      this.log.child({ module: 'alerts' }),
-    );
+    const alerts = this.alerts;
+    if (!alerts) throw new VigilError('VIGIL_ERR_INVARIANT', 'cameras started before alerts');
     for (const cam of this.config.cameras.filter((c) => c.enabled)) {
       const tracker = createTracker(this.config.tracking);
       const pipeline = new CameraPipeline(cam, {
         ffmpeg,
         processor: new FrameProcessor(cam, estimator, tracker),
-        dispatcher,
+        dispatcher: alerts.dispatcher,
         clock: this.clock,
         log: this.log.child({ camera: cam.id }),
+        onStatus: (s) => alerts.publishStatus(s),
       });
       this.cameras.push(pipeline);
       pipeline.start();

@@ -1,36 +1,47 @@
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../core/logger';
 import { errorMessage } from '../core/errors';
 import type { Frame } from '../core/types';
 import type { RuleEvent } from '../behaviour/rule-event';
 import type { PixelZone } from '../behaviour/zones';
-import { AlertIds, buildAlert } from './alert';
+import { buildAlert, summarise } from './alert';
+import type { Ack } from './alert-state-store';
 import type { AlertPayload, CameraRef } from './alert';
+import type { Incident, IncidentManager } from './incidents';
 import { writeSnapshot } from './snapshot';
+import { snapshotTopic } from './topics';
 
-/** Where finished alerts go: MQTT in the daemon, a JSON-lines file in offline analysis. */
+/** Where finished alerts go: the MQTT outbox in the daemon, a JSON-lines file offline. */
 export interface AlertOutput {
-  send(alert: AlertPayload): Promise<void>;
+  /** The snapshot JPEG of a `start`, sent before the alert itself. */
+  sendSnapshot?(camera: string, alertId: string, jpeg: Buffer): void | Promise<void>;
+  send(alert: AlertPayload): void | Promise<void>;
 }
 
 export interface DispatcherOptions {
   dataDir: string;
   snapshotQuality: number;
-  /** Called with the one-line human summary of every alert. */
+  snapshotWidth: number;
+  /** Called with the one-line human summary of every alert published. */
   announce?: (line: string) => void;
 }
 
 /**
- * Turns rule events into alerts: for a `start`, the snapshot is on disk before anything is sent.
- * Failures are logged per alert and never stop the pipeline.
+ * Turns rule events into alert messages through the incident lifecycle. For a `start` the
+ * snapshot is written to disk and handed to the outputs before the alert. Failures are logged
+ * per alert and never stop the pipeline.
  */
 export class AlertDispatcher {
-  private readonly ids = new AlertIds();
   sent = 0;
   failed = 0;
+  readonly byRule = new Map<string, number>();
+  /** The last message of each open incident, to echo clerk actions. */
+  private readonly lastOpen = new Map<string, AlertPayload>();
 
   constructor(
     private readonly outputs: AlertOutput[],
+    private readonly incidents: IncidentManager,
     private readonly opts: DispatcherOptions,
     private readonly log: Logger,
   ) {}
@@ -43,35 +54,90 @@ export class AlertDispatcher {
   ): Promise<AlertPayload[]> {
     const alerts: AlertPayload[] = [];
     for (const e of events) {
-      const id = this.ids.idFor(cam.id, e);
-      const snapshot = e.type === 'start' ? await this.snapshot(id, cam, frame, zones, e) : null;
-      const alert = buildAlert(id, cam, e, snapshot);
-      this.log.info(
-        {
-          alert: {
-            id,
-            type: alert.type,
-            camera: cam.id,
-            zone: alert.zone,
-            trackId: alert.trackId,
-            snapshot,
-          },
-        },
-        alert.summary,
-      );
-      this.opts.announce?.(alert.summary);
-      for (const out of this.outputs) {
-        try {
-          await out.send(alert);
-          this.sent++;
-        } catch (err) {
-          this.failed++;
-          this.log.error({ err: errorMessage(err), alertId: id }, 'alert output failed');
-        }
+      const d = this.incidents.handle(cam.id, e);
+      if (!d) continue;
+      if (!d.publish) {
+        if (e.type === 'start')
+          this.log.info(
+            { camera: cam.id, zone: e.zoneId, trackId: e.trackId, reason: d.incident.suppressedBy },
+            'alert held back',
+          );
+        continue;
       }
+      const snapshot =
+        d.publish === 'start' ? await this.snapshot(d.incident.id, cam, frame, zones, e) : null;
+      const alert = buildAlert(
+        {
+          id: d.incident.id,
+          type: d.publish,
+          seq: d.incident.seq,
+          severity: d.incident.severity,
+          ack: d.ack,
+          snapshot,
+          snapshotTopic: snapshot ? snapshotTopic(cam.id, d.incident.id) : null,
+        },
+        cam,
+        e,
+      );
+      await this.emit(alert, snapshot);
       alerts.push(alert);
     }
     return alerts;
+  }
+
+  /** Sends an alert message built elsewhere (clerk acknowledgements echo the incident). */
+  async emit(alert: AlertPayload, snapshot: string | null = null): Promise<void> {
+    const jpeg = snapshot ? await readFile(path.join(this.opts.dataDir, snapshot)) : undefined;
+    for (const out of this.outputs) {
+      try {
+        if (jpeg) await out.sendSnapshot?.(alert.camera, alert.id, jpeg);
+        await out.send(alert);
+        this.sent++;
+      } catch (err) {
+        this.failed++;
+        this.log.error({ err: errorMessage(err), alertId: alert.id }, 'alert output failed');
+      }
+    }
+    // Logged once the outputs hold it (the outbox has it on disk).
+    this.log.info(
+      {
+        alert: {
+          id: alert.id,
+          type: alert.type,
+          seq: alert.seq,
+          camera: alert.camera,
+          zone: alert.zone,
+          trackId: alert.trackId,
+          severity: alert.severity,
+          snapshot,
+        },
+      },
+      alert.summary,
+    );
+    this.opts.announce?.(alert.summary);
+    this.byRule.set(
+      alert.rule,
+      (this.byRule.get(alert.rule) ?? 0) + (alert.type === 'start' ? 1 : 0),
+    );
+    if (alert.type === 'end') this.lastOpen.delete(alert.id);
+    else this.lastOpen.set(alert.id, alert);
+  }
+
+  /** Publishes an `update` of an open incident carrying the clerk's acknowledgement. */
+  async echoAck(incident: Incident, ack: Ack, nowMs: number): Promise<void> {
+    const last = this.lastOpen.get(incident.id);
+    if (!last) return;
+    incident.seq++;
+    const base = {
+      ...last,
+      type: 'update' as const,
+      seq: incident.seq,
+      at: new Date(nowMs).toISOString(),
+      ack,
+      snapshot: null,
+      snapshotTopic: null,
+    };
+    await this.emit({ ...base, summary: `${summarise(base)}; acknowledged by ${ack.by}` });
   }
 
   private async snapshot(
@@ -94,6 +160,7 @@ export class AlertDispatcher {
         },
         path.join(this.opts.dataDir, rel),
         this.opts.snapshotQuality,
+        this.opts.snapshotWidth,
       );
       return rel;
     } catch (err) {

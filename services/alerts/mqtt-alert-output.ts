@@ -1,13 +1,24 @@
 import type { AlertOutput } from './alert-dispatcher';
 import type { AlertPayload } from './alert';
-import type { MqttPublisher } from './mqtt-publisher';
-import { alertsTopic } from './topics';
+import type { Outbox } from './outbox';
+import { alertsTopic, snapshotTopic } from './topics';
 
-/** Alerts as JSON on vigil/<camera>/alerts, QoS 1, not retained. */
+/**
+ * Alerts through the durable outbox: the snapshot JPEG on vigil/<camera>/alerts/<id>/snapshot,
+ * then the JSON on vigil/<camera>/alerts, QoS 1, in that order.
+ */
 export class MqttAlertOutput implements AlertOutput {
-  constructor(private readonly mqtt: MqttPublisher) {}
+  constructor(private readonly outbox: Outbox) {}
 
-  send(alert: AlertPayload): Promise<void> {
-    return this.mqtt.publish(alertsTopic(alert.camera), JSON.stringify(alert));
+  sendSnapshot(camera: string, alertId: string, jpeg: Buffer): void {
+    this.outbox.enqueue({ topic: snapshotTopic(camera, alertId), payload: jpeg, retain: false });
+  }
+
+  send(alert: AlertPayload): void {
+    this.outbox.enqueue({
+      topic: alertsTopic(alert.camera),
+      payload: Buffer.from(JSON.stringify(alert)),
+      retain: false,
+    });
   }
 }

@@ -19,6 +19,7 @@ export interface MqttPublisherOptions {
  */
 export class MqttPublisher {
   private client: MqttClient | undefined;
+  private readonly connectListeners: (() => void)[] = [];
   connected = false;
 
   constructor(
@@ -41,6 +42,7 @@ export class MqttPublisher {
       this.connected = true;
       this.log.info({ url: redactUrl(this.opts.url) }, 'MQTT connected');
       client.publish(TOPIC_AVAILABLE, 'online', { qos: 1, retain: true });
+      for (const fn of this.connectListeners) fn();
     });
     client.on('close', () => {
       if (this.connected) this.log.warn('MQTT connection closed; reconnecting');
@@ -77,6 +79,33 @@ export class MqttPublisher {
     }
   }
 
+  /** Calls `fn` on every (re)connection. */
+  onConnect(fn: () => void): void {
+    this.connectListeners.push(fn);
+    if (this.connected) fn();
+  }
+
+  /** Subscribes (MQTT.js resubscribes after reconnects); handler errors are the caller's. */
+  async subscribe(
+    filter: string,
+    onMessage: (topic: string, payload: Buffer) => void,
+  ): Promise<void> {
+    if (!this.client)
+      throw new VigilError('VIGIL_ERR_INVARIANT', 'MQTT publisher used before start()');
+    this.client.on('message', (topic, payload) => {
+      if (topicMatches(filter, topic)) onMessage(topic, payload);
+    });
+    if (this.client.connected) await this.client.subscribeAsync(filter, { qos: 1 });
+    else
+      this.client.once(
+        'connect',
+        () =>
+          void this.client
+            ?.subscribeAsync(filter, { qos: 1 })
+            .catch((err: Error) => this.log.warn({ err: err.message, filter }, 'subscribe failed')),
+      );
+  }
+
   async stop(): Promise<void> {
     const client = this.client;
     if (!client) return;
@@ -84,4 +113,15 @@ export class MqttPublisher {
       await client.publishAsync(TOPIC_AVAILABLE, 'offline', { qos: 1, retain: true });
     await client.endAsync();
   }
+}
+
+/** MQTT topic filter match with + and # wildcards. */
+export function topicMatches(filter: string, topic: string): boolean {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
+  }
+  return f.length === t.length;
 }

@@ -1,10 +1,23 @@
-import { Type } from '@sinclair/typebox';
+import { FormatRegistry, Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 
 /**
  * The MQTT contract: one TypeBox schema per payload, exported as JSON Schema in
  * docs/mqtt-schemas.json (npm run gen:schema) and checked in tests against what the daemon sends.
  */
+// TypeBox checks string formats only when they are registered.
+if (!FormatRegistry.Has('uuid'))
+  FormatRegistry.Set('uuid', (v) =>
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v),
+  );
+if (!FormatRegistry.Has('date-time'))
+  FormatRegistry.Set(
+    'date-time',
+    (v) =>
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(v) &&
+      !Number.isNaN(Date.parse(v)),
+  );
+
 const Iso = Type.String({ format: 'date-time', description: 'ISO 8601 time, UTC.' });
 const Unit = Type.Number({ minimum: 0, maximum: 1 });
 

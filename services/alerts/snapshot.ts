@@ -34,19 +34,24 @@ ${dots}
 </svg>`;
 }
 
-/** Renders the scene to a JPEG file (directories created as needed). */
+/** Renders the scene to a JPEG file (directories created as needed); `outWidth` 0 keeps the frame size. */
 export async function writeSnapshot(
   scene: SnapshotScene,
   file: string,
   quality: number,
+  outWidth = 0,
 ): Promise<void> {
   try {
     await mkdir(path.dirname(file), { recursive: true });
     const { width, height, rgb } = scene.frame;
-    await sharp(rgb, { raw: { width, height, channels: 3 } })
+    const composed = await sharp(rgb, { raw: { width, height, channels: 3 } })
       .composite([{ input: Buffer.from(overlaySvg(scene)), top: 0, left: 0 }])
-      .jpeg({ quality, mozjpeg: false })
-      .toFile(file);
+      .removeAlpha()
+      .raw()
+      .toBuffer();
+    let img = sharp(composed, { raw: { width, height, channels: 3 } });
+    if (outWidth > 0 && outWidth !== width) img = img.resize({ width: outWidth });
+    await img.jpeg({ quality, mozjpeg: false }).toFile(file);
   } catch (err) {
     throw new VigilError(
       'VIGIL_ERR_SNAPSHOT_FAILED',

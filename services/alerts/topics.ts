@@ -4,3 +4,23 @@ export const TOPIC_AVAILABLE = 'vigil/available';
 export function alertsTopic(camera: string): string {
   return `vigil/${camera}/alerts`;
 }
+
+/** The JPEG bytes of an alert's snapshot, published before its `start`. */
+export function snapshotTopic(camera: string, alertId: string): string {
+  return `vigil/${camera}/alerts/${alertId}/snapshot`;
+}
+
+/** Retained camera status (state, fps, last error). */
+export function statusTopic(camera: string): string {
+  return `vigil/${camera}/status`;
+}
+
+/** Clerk commands: vigil/<camera>/alerts/<id>/ack and .../snooze. */
+export const COMMAND_FILTERS = ['vigil/+/alerts/+/ack', 'vigil/+/alerts/+/snooze'] as const;
+
+export function parseCommandTopic(
+  topic: string,
+): { camera: string; alertId: string; command: 'ack' | 'snooze' } | undefined {
+  const m = /^vigil\/([^/]+)\/alerts\/([^/]+)\/(ack|snooze)$/.exec(topic);
+  return m ? { camera: m[1]!, alertId: m[2]!, command: m[3] as 'ack' | 'snooze' } : undefined;
+}

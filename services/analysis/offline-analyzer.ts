@@ -9,6 +9,8 @@ import { FrameProcessor } from '../camera/frame-processor';
 import type { ProcessedFrame } from '../camera/frame-processor';
 import { AlertDispatcher } from '../alerts/alert-dispatcher';
 import { JsonlAlertOutput } from '../alerts/jsonl-alert-output';
+import { AlertStateStore } from '../alerts/alert-state-store';
+import { IncidentManager, policyFromConfig } from '../alerts/incidents';
 import type { PoseEstimator } from '../pose/pose-estimator';
 import { createTracker } from '../tracking/create-tracker';
 import { motLine, scaleBox, sourceFrameNumber } from './mot-format';
@@ -70,9 +72,18 @@ export async function analyzeFile(
   );
   const processor = new FrameProcessor(camera, estimator, createTracker(config.tracking));
   const outputs = opts.alertsOut ? [new JsonlAlertOutput(opts.alertsOut)] : [];
+  const incidents = new IncidentManager(
+    policyFromConfig(config),
+    new AlertStateStore(undefined, log),
+  );
   const dispatcher = new AlertDispatcher(
     outputs,
-    { dataDir: config.dataDir, snapshotQuality: config.alerts.snapshotQuality },
+    incidents,
+    {
+      dataDir: config.dataDir,
+      snapshotQuality: config.alerts.snapshotQuality,
+      snapshotWidth: config.alerts.snapshotWidth,
+    },
     log,
   );
   const tracksOut = opts.tracksOut ? createWriteStream(opts.tracksOut) : undefined;

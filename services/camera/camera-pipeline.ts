@@ -35,7 +35,11 @@ export interface CameraPipelineDeps {
   dispatcher: AlertDispatcher;
   clock: Clock;
   log: Logger;
+  /** Receives the camera's status on every state change and once a minute. */
+  onStatus?: (status: CameraStatus) => void;
 }
+
+const STATUS_EVERY_MS = 60_000;
 
 /**
  * One live camera: the supervisor's frames go into a latest-wins slot; one loop takes the newest
@@ -52,6 +56,7 @@ export class CameraPipeline {
   private inferenceErrors = 0;
   private lastInferenceMs: number | null = null;
   private trackCount = 0;
+  private statusTimer: NodeJS.Timeout | undefined;
   /** Called after every analysed frame (tests and the API's latest-frame view). */
   onProcessed: ((p: ProcessedFrame) => void) | undefined;
 
@@ -75,11 +80,15 @@ export class CameraPipeline {
   }
 
   start(): void {
+    const report = () => this.deps.onStatus?.(this.status());
+    this.supervisor.onStateChange = report;
+    this.statusTimer = setInterval(report, STATUS_EVERY_MS);
     this.supervisor.start();
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
+    clearInterval(this.statusTimer);
     await this.supervisor.stop();
     this.slot.close();
     await this.loop;

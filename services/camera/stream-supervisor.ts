@@ -31,6 +31,8 @@ export class StreamSupervisor {
   lastError: StreamError | undefined;
   sourceInfo: SourceInfo | undefined;
   restarts = 0;
+  /** Called on every state change (status topic, API). */
+  onStateChange: ((state: StreamState) => void) | undefined;
   private proc: FfmpegProcess | undefined;
   private generation = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -144,5 +146,6 @@ export class StreamSupervisor {
     if (next === this.state) return;
     this.log.info({ from: this.state, to: next }, `stream ${next}`);
     this.state = next;
+    this.onStateChange?.(next);
   }
 }

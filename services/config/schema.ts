@@ -45,6 +45,21 @@ export const LoiteringSchema = obj(
   'Loitering rule for this zone.',
 );
 
+const HHMM = Type.String({
+  pattern: '^([01][0-9]|2[0-3]):[0-5][0-9]$',
+  description: 'Local time HH:MM.',
+});
+
+export const QuietHoursSchema = Type.Array(
+  Type.Object({ from: HHMM, to: HHMM }, { additionalProperties: false }),
+  {
+    default: [],
+    maxItems: 16,
+    description:
+      'Daily windows (local time, may cross midnight) when alerts are recorded but not published.',
+  },
+);
+
 export const ZoneKindSchema = oneOf(
   ['general', 'shelf', 'checkout', 'exit', 'restricted'],
   'general',
@@ -62,6 +77,7 @@ export const ZoneSchema = Type.Object(
       description: 'Polygon vertices in normalised coordinates, at least 3.',
     }),
     loitering: LoiteringSchema,
+    quietHours: QuietHoursSchema,
   },
   { ...strict, description: 'A named area of one camera.' },
 );
@@ -117,6 +133,7 @@ export const CameraSchema = Type.Object(
     enabled: Type.Boolean({ default: true, description: 'Disabled cameras are not started.' }),
     source: SourceSchema,
     analysis: AnalysisSchema,
+    quietHours: QuietHoursSchema,
     watchdogSeconds: Type.Number({
       minimum: 2,
       maximum: 600,
@@ -291,6 +308,9 @@ export const ApiSchema = obj(
   'HTTP API.',
 );
 
+const num = (def: number, min: number, max: number, description: string) =>
+  Type.Number({ minimum: min, maximum: max, default: def, description });
+
 export const AlertsSchema = obj(
   {
     snapshotQuality: Type.Integer({
@@ -299,8 +319,41 @@ export const AlertsSchema = obj(
       default: 80,
       description: 'JPEG quality of snapshots.',
     }),
+    snapshotWidth: Type.Integer({
+      minimum: 0,
+      maximum: 3840,
+      default: 0,
+      description:
+        'Snapshot width in pixels (height keeps the aspect); 0: the analysis frame size.',
+    }),
+    updateIntervalSeconds: num(
+      30,
+      1,
+      3600,
+      'At most one update per incident this often, unless its severity rises.',
+    ),
+    zoneCooldownSeconds: num(
+      30,
+      0,
+      86400,
+      'After an incident ends, no new one for the same camera, zone and rule for this long.',
+    ),
+    personCooldownSeconds: num(
+      300,
+      0,
+      86400,
+      'The same person does not re-alert in the same zone and rule for this long.',
+    ),
+    retentionDays: num(14, 0.01, 3650, 'Snapshots older than this are deleted.'),
+    retentionMaxMB: num(1024, 1, 1_000_000, 'Oldest snapshots are deleted beyond this total size.'),
+    outboxMaxMB: num(
+      256,
+      1,
+      100_000,
+      'Undelivered MQTT messages kept on disk; beyond it the oldest are dropped (logged).',
+    ),
   },
-  'Alert output.',
+  'Alert lifecycle, snapshots and delivery.',
 );
 
 export const ConfigSchema = Type.Object(

@@ -17,6 +17,10 @@ export const ERROR_CODES = {
   VIGIL_ERR_INFERENCE_FAILED: 'Pose inference failed on one frame; the frame was skipped.',
   VIGIL_ERR_SNAPSHOT_FAILED: 'The alert snapshot could not be rendered or written.',
   VIGIL_ERR_MQTT_PUBLISH: 'An MQTT publish failed.',
+  VIGIL_ERR_OUTBOX_FULL:
+    'The alert outbox reached its size limit; the oldest undelivered message was dropped.',
+  VIGIL_ERR_COMMAND_INVALID:
+    'A clerk command (ack, snooze) was malformed or named an unknown alert; it was ignored.',
   VIGIL_ERR_BROKER_START: 'The embedded MQTT broker could not listen on its address.',
   VIGIL_ERR_API_START: 'The HTTP API could not listen on its address.',
   VIGIL_ERR_INPUT_MISSING: 'An input file given on the command line does not exist.',

@@ -1,17 +1,25 @@
 import { existsSync, writeFileSync } from 'node:fs';
+import { siteConfig } from '../helpers/site';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import type { AlertPayload } from '../../services/alerts/alert';
+import type { AlertPayload } from '../../services/alerts/payload-schemas';
 import { startDaemon } from '../helpers/daemon';
 import type { Daemon } from '../helpers/daemon';
-import { tempDir, vtestClip } from '../helpers/media';
+import { tempDir } from '../helpers/media';
 import { recordMqtt } from '../helpers/mqtt-recorder';
+import type { Received } from '../helpers/mqtt-recorder';
 import { freePort } from '../helpers/ports';
+import { contractViolation } from '../helpers/schema-check';
 import { waitFor } from '../helpers/wait';
 
+const alertsOf = (msgs: Received[]) =>
+  msgs
+    .filter((m) => m.topic === 'vigil/square/alerts')
+    .map((m) => JSON.parse(m.payload.toString()) as AlertPayload);
+
 /**
- * The whole daemon, built, on a real file played in real time: people who stand in the middle of
- * the PETS square from about 3 s in raise a loitering alert that a real MQTT client receives.
+ * The whole daemon, built, on a real file played in real time, with a real MQTT client: people
+ * who stand in the middle of the PETS square raise a loitering alert.
  */
 describe('vigil daemon end to end', () => {
   let daemon: Daemon | undefined;
@@ -22,38 +30,10 @@ describe('vigil daemon end to end', () => {
     }
   });
 
-  test('a person standing in a zone raises a loitering alert on MQTT, with its snapshot on disk', async () => {
+  test('loitering alert on MQTT: snapshot first, schema-valid payloads, one incident lifecycle, clerk ack echoed, malformed commands ignored', async () => {
     const dir = tempDir('vigil-e2e-');
     const [mqttPort, apiPort] = [await freePort(), await freePort()];
-    const config = {
-      logLevel: 'info',
-      dataDir: path.join(dir, 'data'),
-      api: { host: '127.0.0.1', port: apiPort },
-      mqtt: { url: 'embedded', embeddedPort: mqttPort },
-      cameras: [
-        {
-          id: 'square',
-          name: 'Campus square',
-          source: { url: vtestClip(0, 200, dir), loop: true, realtime: true },
-          analysis: { fps: 5, width: 768, height: 576 },
-          zones: [
-            {
-              id: 'meeting-point',
-              name: 'Meeting point',
-              polygon: [
-                [0.45, 0.4],
-                [0.63, 0.4],
-                [0.63, 0.53],
-                [0.45, 0.53],
-              ],
-              loitering: { dwellSeconds: 4, graceSeconds: 2 },
-            },
-          ],
-        },
-      ],
-    };
-    const file = path.join(dir, 'site.yaml');
-    writeFileSync(file, stringify(config));
+    const { file, dataDir } = siteConfig(dir, { url: 'embedded', embeddedPort: mqttPort }, apiPort);
     daemon = startDaemon(['--config', file]);
     const url = `mqtt://127.0.0.1:${mqttPort}`;
     const rec = await waitFor(
@@ -62,36 +42,87 @@ describe('vigil daemon end to end', () => {
       60_000,
       250,
     );
-    const msg = await waitFor(
-      'a loitering start alert',
-      () => rec.messages.find((m) => m.topic === 'vigil/square/alerts'),
+    const snapshotOnDiskAtArrival = new Map<string, boolean>();
+    rec.client.on('message', (topic, payload) => {
+      if (topic !== 'vigil/square/alerts') return;
+      const a = JSON.parse(payload.toString()) as AlertPayload;
+      if (a.type === 'start')
+        snapshotOnDiskAtArrival.set(
+          a.id,
+          a.snapshot !== null && existsSync(path.join(dataDir, a.snapshot)),
+        );
+    });
+    const start = await waitFor(
+      'a loitering start',
+      () => alertsOf(rec.messages).find((a) => a.type === 'start'),
       90_000,
       100,
     );
-    const alert = JSON.parse(msg.payload.toString()) as AlertPayload;
-    expect(alert).toMatchObject({
-      schemaVersion: 1,
-      type: 'start',
+    expect(start).toMatchObject({
       camera: 'square',
       rule: 'loitering',
       zone: 'meeting-point',
+      seq: 0,
+      severity: 'low',
+      ack: null,
     });
-    expect(alert.durationSeconds).toBeGreaterThanOrEqual(4);
-    expect(alert.snapshot).toMatch(/^snapshots\/square\/.*\.jpg$/);
-    expect(existsSync(path.join(config.dataDir, alert.snapshot!))).toBe(true);
-    // The person's box is inside the frame and its bottom (feet) near the zone.
-    expect(alert.box.y + alert.box.h).toBeGreaterThan(0.35);
-    expect(alert.box.y + alert.box.h).toBeLessThan(0.6);
+    expect(start.durationSeconds).toBeGreaterThanOrEqual(4);
+    // The snapshot was on disk when the message arrived, and its bytes came first on their topic.
+    expect(snapshotOnDiskAtArrival.get(start.id)).toBe(true);
+    const snapIdx = rec.messages.findIndex((m) => m.topic === start.snapshotTopic);
+    const startIdx = rec.messages.findIndex(
+      (m) => m.topic === 'vigil/square/alerts' && m.payload.toString().includes(start.id),
+    );
+    expect(snapIdx).toBeGreaterThanOrEqual(0);
+    expect(snapIdx).toBeLessThan(startIdx);
 
-    const health = await fetch(`http://127.0.0.1:${apiPort}/healthz`);
-    expect(health.status).toBe(200);
-    const cams = (await (await fetch(`http://127.0.0.1:${apiPort}/api/cameras`)).json()) as {
-      backend: string;
-      cameras: { state: string; framesAnalysed: number }[];
-    };
-    expect(cams.backend).toBe('wasm');
-    expect(cams.cameras[0]!.state).toBe('streaming');
-    expect(cams.cameras[0]!.framesAnalysed).toBeGreaterThan(10);
+    // 50 malformed clerk commands, then a valid acknowledgement.
+    const bad = [
+      '',
+      'not json',
+      '[]',
+      '{}',
+      '{"by":""}',
+      '{"by":5}',
+      '{"by":"x","extra":1}',
+      '{"by":"x","minutes":-3}',
+      '{"minutes":"ten"}',
+      'x'.repeat(5000),
+    ];
+    for (let i = 0; i < 50; i++) {
+      const cmd = i % 2 ? 'snooze' : 'ack';
+      const id = i % 3 === 0 ? start.id : i % 3 === 1 ? 'no-such-alert' : '../../etc';
+      await rec.client.publishAsync(`vigil/square/alerts/${id}/${cmd}`, bad[i % bad.length]!, {
+        qos: 1,
+      });
+    }
+    await rec.client.publishAsync(
+      `vigil/square/alerts/${start.id}/ack`,
+      JSON.stringify({ by: 'clerk-ann', note: 'on my way' }),
+      { qos: 1 },
+    );
+    const echo = await waitFor(
+      'the acknowledgement echoed',
+      () => alertsOf(rec.messages).find((a) => a.id === start.id && a.ack?.by === 'clerk-ann'),
+      20_000,
+    );
+    expect(echo).toMatchObject({ type: 'update', ack: { by: 'clerk-ann', note: 'on my way' } });
+    expect((await fetch(`http://127.0.0.1:${apiPort}/healthz`)).status).toBe(200);
+
+    // The incident ends when the people walk off: one start, a few updates, one end.
+    await waitFor(
+      'the end of the incident',
+      () => alertsOf(rec.messages).find((a) => a.id === start.id && a.type === 'end'),
+      40_000,
+      200,
+    );
+    const incident = alertsOf(rec.messages).filter((a) => a.id === start.id);
+    expect(incident.filter((a) => a.type === 'start')).toHaveLength(1);
+    expect(incident.filter((a) => a.type === 'end')).toHaveLength(1);
+    expect(incident.filter((a) => a.type === 'update').length).toBeLessThanOrEqual(4);
+    expect(incident.map((a) => a.seq)).toEqual(incident.map((_, i) => i));
+    const status = rec.messages.find((m) => m.topic === 'vigil/square/status');
+    expect(status?.retain).toBe(false); // live delivery; the broker keeps it retained for new subscribers
     expect(daemon.stderr()).toContain('[vigil] LOITERING person #');
 
     daemon.proc.kill('SIGTERM');
@@ -99,8 +130,10 @@ describe('vigil daemon end to end', () => {
     await waitFor('offline after a clean stop', () =>
       rec.messages.some((m) => m.topic === 'vigil/available' && m.payload.toString() === 'offline'),
     );
+    // Every message the daemon published keeps the documented contract.
+    expect(rec.messages.map(contractViolation).filter(Boolean)).toEqual([]);
     await rec.client.endAsync();
-  }, 150_000);
+  }, 180_000);
 
   test('a bad config file stops the daemon with exit code 2 and lists every problem', async () => {
     const dir = tempDir('vigil-e2e-');

@@ -16,8 +16,11 @@ export interface Mosquitto {
 }
 
 /** A real mosquitto on loopback; with `users`, only those logins are accepted. */
-export async function startMosquitto(users?: Record<string, string>): Promise<Mosquitto> {
-  const port = await freePort();
+export async function startMosquitto(
+  users?: Record<string, string>,
+  fixedPort?: number,
+): Promise<Mosquitto> {
+  const port = fixedPort ?? (await freePort());
   const dir = tempDir('vigil-mosq-');
   const conf = [`listener ${port} 127.0.0.1`, 'persistence false'];
   if (users) {

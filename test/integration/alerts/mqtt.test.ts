@@ -2,29 +2,26 @@ import { EmbeddedBroker } from '../../../services/alerts/embedded-broker';
 import { MqttAlertOutput } from '../../../services/alerts/mqtt-alert-output';
 import { MqttPublisher } from '../../../services/alerts/mqtt-publisher';
 import { buildAlert } from '../../../services/alerts/alert';
-import { personAt } from '../../helpers/people';
+import { ruleEvent } from '../../helpers/events';
+import { tempDir } from '../../helpers/media';
+import { Outbox } from '../../../services/alerts/outbox';
 import { captureLogger } from '../../helpers/logger';
 import { recordMqtt } from '../../helpers/mqtt-recorder';
 import { MOSQUITTO, hasMosquitto, startMosquitto } from '../../helpers/mosquitto';
 import { waitFor } from '../../helpers/wait';
 
 const alert = buildAlert(
-  'a1',
-  { id: 'cam1', name: 'Cam 1', width: 768, height: 576 },
   {
+    id: '7d1c2a4e-9b1f-4c3e-8a2d-5f6e7a8b9c0d',
     type: 'start',
-    rule: 'loitering',
-    zoneId: 'z',
-    zoneName: 'Z',
-    trackId: 1,
-    startedAtMs: 0,
-    atMs: 30_000,
-    dwellMs: 30_000,
-    person: personAt(1, 100, 100),
-    path: [],
-    score: 0.5,
+    seq: 0,
+    severity: 'low',
+    ack: null,
+    snapshot: null,
+    snapshotTopic: null,
   },
-  null,
+  { id: 'cam1', name: 'Cam 1', width: 768, height: 576 },
+  ruleEvent('start'),
 );
 
 interface Broker {
@@ -53,7 +50,14 @@ describe.each(brokers)('MQTT round trip through %s', (_name, makeBroker) => {
     const pub = new MqttPublisher({ url: broker.url, clientId: 'vigil-test' }, captureLogger().log);
     await pub.start();
     const rec = await recordMqtt(broker.url);
-    await new MqttAlertOutput(pub).send(alert);
+    const outbox = new Outbox(
+      tempDir(),
+      pub,
+      { maxBytes: 1 << 20, publishTimeoutMs: 5000, retryMs: 100 },
+      captureLogger().log,
+    );
+    outbox.start();
+    new MqttAlertOutput(outbox).send(alert);
     const got = await waitFor('the alert', () =>
       rec.messages.find((m) => m.topic === 'vigil/cam1/alerts'),
     );
@@ -63,6 +67,7 @@ describe.each(brokers)('MQTT round trip through %s', (_name, makeBroker) => {
     );
     expect(avail).toMatchObject({ retain: true });
     expect(avail.payload.toString()).toBe('online');
+    await outbox.stop();
     await pub.stop();
     await waitFor('offline on clean stop', () =>
       rec.messages.some((m) => m.topic === 'vigil/available' && m.payload.toString() === 'offline'),

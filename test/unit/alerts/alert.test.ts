@@ -1,20 +1,7 @@
-import { AlertIds, buildAlert, normaliseBox } from '../../../services/alerts/alert';
-import type { RuleEvent } from '../../../services/behaviour/rule-event';
-import { personAt } from '../../helpers/people';
-
-const event = (type: 'start' | 'end', trackId = 3): RuleEvent => ({
-  type,
-  rule: 'loitering',
-  zoneId: 'till',
-  zoneName: 'Till',
-  trackId,
-  startedAtMs: Date.UTC(2026, 0, 1, 12, 0, 0),
-  atMs: Date.UTC(2026, 0, 1, 12, 0, 31),
-  dwellMs: 31_000,
-  person: personAt(trackId, 400, 300),
-  path: [{ x: 384, y: 288 }],
-  score: 0.61234,
-});
+import { Value } from '@sinclair/typebox/value';
+import { buildAlert, normaliseBox } from '../../../services/alerts/alert';
+import { AlertPayloadSchema } from '../../../services/alerts/payload-schemas';
+import { ruleEvent } from '../../helpers/events';
 
 describe('alert payloads', () => {
   test('box normalised and clamped to the frame', () => {
@@ -26,31 +13,32 @@ describe('alert payloads', () => {
     });
   });
 
-  test('start and end of one incident share an id; a new incident gets a new one', () => {
-    const ids = new AlertIds();
-    const a = ids.idFor('cam', event('start'));
-    expect(ids.idFor('cam', event('end'))).toBe(a);
-    expect(ids.idFor('cam', event('start'))).not.toBe(a);
-    expect(ids.idFor('cam', event('start', 4))).not.toBe(ids.idFor('cam2', event('start', 4)));
-  });
-
-  test('the payload carries every documented field and a human summary', () => {
+  test('the payload carries every documented field, a human summary, and validates against its schema', () => {
     const alert = buildAlert(
-      'id-1',
+      {
+        id: '0b9f3f8e-5d7c-4a55-9f1e-2b8c6f0a1d2e',
+        type: 'start',
+        seq: 0,
+        severity: 'low',
+        ack: null,
+        snapshot: 'snapshots/cam/x.jpg',
+        snapshotTopic: 'vigil/cam/alerts/0b9f3f8e-5d7c-4a55-9f1e-2b8c6f0a1d2e/snapshot',
+      },
       { id: 'cam', name: 'Front', width: 768, height: 576 },
-      event('start'),
-      'snapshots/cam/x.jpg',
+      ruleEvent('start'),
     );
     expect(alert).toEqual({
       schemaVersion: 1,
-      id: 'id-1',
+      id: '0b9f3f8e-5d7c-4a55-9f1e-2b8c6f0a1d2e',
       type: 'start',
+      seq: 0,
       camera: 'cam',
       cameraName: 'Front',
       rule: 'loitering',
       zone: 'till',
       zoneName: 'Till',
       trackId: 3,
+      severity: 'low',
       startedAt: '2026-01-01T12:00:00.000Z',
       at: '2026-01-01T12:00:31.000Z',
       durationSeconds: 31,
@@ -58,7 +46,12 @@ describe('alert payloads', () => {
       box: { x: 0.5, y: 0.3819, w: 0.0417, h: 0.1389 },
       path: [[0.5, 0.5]],
       snapshot: 'snapshots/cam/x.jpg',
+      snapshotTopic: 'vigil/cam/alerts/0b9f3f8e-5d7c-4a55-9f1e-2b8c6f0a1d2e/snapshot',
+      ack: null,
       summary: 'LOITERING person #3 has stayed 31s in "Till" on Front',
     });
+    expect(Value.Check(AlertPayloadSchema, alert)).toBe(true);
+    expect(Value.Check(AlertPayloadSchema, { ...alert, id: 'not-a-uuid' })).toBe(false);
+    expect(Value.Check(AlertPayloadSchema, { ...alert, extra: 1 })).toBe(false);
   });
 });

@@ -2,13 +2,17 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { Value } from '@sinclair/typebox/value';
-import { configJsonSchema } from '../../../services/config/json-schema';
+import { configJsonSchema, mqttJsonSchemas } from '../../../services/config/json-schema';
 import { ConfigSchema } from '../../../services/config/schema';
 
 const repo = path.resolve(__dirname, '../../..');
 
 test('config/schema.json matches the TypeBox schema (run `npm run gen:schema` after a change)', () => {
   expect(readFileSync(path.join(repo, 'config/schema.json'), 'utf8')).toBe(configJsonSchema());
+});
+
+test('docs/mqtt-schemas.json matches the payload schemas (run `npm run gen:schema` after a change)', () => {
+  expect(readFileSync(path.join(repo, 'docs/mqtt-schemas.json'), 'utf8')).toBe(mqttJsonSchemas());
 });
 
 test('config/default.yaml states every default exactly as the schema has it', () => {

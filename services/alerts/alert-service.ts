@@ -1,0 +1,123 @@
+import path from 'node:path';
+import type { Config } from '../config/schema';
+import type { Clock } from '../core/clock';
+import { errorMessage } from '../core/errors';
+import type { Logger } from '../core/logger';
+import type { CameraStatus } from '../camera/camera-pipeline';
+import { AlertDispatcher } from './alert-dispatcher';
+import { AlertStateStore } from './alert-state-store';
+import { applyCommand } from './clerk-commands';
+import { IncidentManager, policyFromConfig } from './incidents';
+import { MqttAlertOutput } from './mqtt-alert-output';
+import type { MqttPublisher } from './mqtt-publisher';
+import { Outbox } from './outbox';
+import type { CameraStatusPayload } from './payload-schemas';
+import { pruneSnapshots } from './snapshot-retention';
+import { COMMAND_FILTERS, statusTopic } from './topics';
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * Everything between rule events and the broker: incidents, snapshots and their retention, the
+ * durable outbox, clerk commands and the retained camera status topics.
+ */
+export class AlertService {
+  readonly store: AlertStateStore;
+  readonly incidents: IncidentManager;
+  readonly outbox: Outbox;
+  readonly dispatcher: AlertDispatcher;
+  commandsApplied = 0;
+  commandsRejected = 0;
+  private retentionTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly config: Config,
+    private readonly mqtt: MqttPublisher,
+    private readonly clock: Clock,
+    private readonly log: Logger,
+    announce?: (line: string) => void,
+  ) {
+    const a = config.alerts;
+    this.store = new AlertStateStore(path.join(config.dataDir, 'alert-state.json'), log);
+    this.incidents = new IncidentManager(policyFromConfig(config), this.store);
+    this.outbox = new Outbox(
+      path.join(config.dataDir, 'outbox'),
+      mqtt,
+      { maxBytes: a.outboxMaxMB * 2 ** 20, publishTimeoutMs: 10_000, retryMs: 1000 },
+      log.child({ module: 'outbox' }),
+    );
+    this.dispatcher = new AlertDispatcher(
+      [new MqttAlertOutput(this.outbox)],
+      this.incidents,
+      {
+        dataDir: config.dataDir,
+        snapshotQuality: a.snapshotQuality,
+        snapshotWidth: a.snapshotWidth,
+        announce,
+      },
+      log,
+    );
+  }
+
+  async start(): Promise<void> {
+    this.outbox.start();
+    for (const filter of COMMAND_FILTERS)
+      await this.mqtt.subscribe(filter, (topic, payload) => void this.onCommand(topic, payload));
+    const prune = () => {
+      const a = this.config.alerts;
+      pruneSnapshots(
+        path.join(this.config.dataDir, 'snapshots'),
+        a.retentionDays * 24 * HOUR_MS,
+        a.retentionMaxMB * 2 ** 20,
+        this.clock.now(),
+        this.log,
+      ).catch((err: unknown) =>
+        this.log.error({ err: errorMessage(err) }, 'snapshot retention failed'),
+      );
+    };
+    prune();
+    this.retentionTimer = setInterval(prune, HOUR_MS);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.retentionTimer);
+    await this.outbox.stop();
+  }
+
+  /** Retained vigil/<camera>/status; not queued: only the latest state matters. */
+  publishStatus(s: CameraStatus): void {
+    const payload: CameraStatusPayload = {
+      schemaVersion: 1,
+      camera: s.id,
+      state: s.state,
+      at: new Date(this.clock.now()).toISOString(),
+      inputFps: s.inputFps,
+      analysedFps: s.analysedFps,
+      droppedFrames: s.droppedFrames,
+      restarts: s.restarts,
+      lastError: s.lastError
+        ? { code: s.lastError.code, message: s.lastError.message, at: s.lastError.at }
+        : null,
+    };
+    if (!this.mqtt.connected) return;
+    this.mqtt
+      .publish(statusTopic(s.id), JSON.stringify(payload), true)
+      .catch((err: unknown) => this.log.warn({ err: errorMessage(err) }, 'status publish failed'));
+  }
+
+  private async onCommand(topic: string, payload: Buffer): Promise<void> {
+    const now = this.clock.now();
+    const r = applyCommand(topic, payload, now, this.incidents, this.store, this.log);
+    if (!r.ok) {
+      this.commandsRejected++;
+      return;
+    }
+    this.commandsApplied++;
+    const ack = this.store.ackOf(r.alertId);
+    if (r.command === 'ack' && r.incident && ack) {
+      await this.dispatcher
+        .echoAck(r.incident, ack, now)
+        .catch((err: unknown) => this.log.error({ err: errorMessage(err) }, 'ack echo failed'));
+    }
+  }
+}

@@ -1,0 +1,74 @@
+import { Value } from '@sinclair/typebox/value';
+import type { TSchema } from '@sinclair/typebox';
+import type { Logger } from '../core/logger';
+import type { AlertStateStore } from './alert-state-store';
+import type { Incident, IncidentManager } from './incidents';
+import { AckCommandSchema, SnoozeCommandSchema } from './payload-schemas';
+import type { AckCommand, SnoozeCommand } from './payload-schemas';
+import { parseCommandTopic } from './topics';
+
+export type CommandResult =
+  | { ok: true; command: 'ack' | 'snooze'; incident: Incident | undefined; alertId: string }
+  | { ok: false; reason: string };
+
+function parse<T>(schema: TSchema, payload: Buffer): T | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return 'payload is not JSON';
+  }
+  const errors = [...Value.Errors(schema, value)].slice(0, 3);
+  return errors.length === 0
+    ? (value as T)
+    : errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ');
+}
+
+/**
+ * Applies a clerk's ack or snooze from MQTT: validated, persisted, never throws. A snooze applies
+ * to the camera, zone and rule of the incident named in the topic, which must be open.
+ */
+export function applyCommand(
+  topic: string,
+  payload: Buffer,
+  nowMs: number,
+  incidents: IncidentManager,
+  store: AlertStateStore,
+  log: Logger,
+): CommandResult {
+  const t = parseCommandTopic(topic);
+  const fail = (reason: string): CommandResult => {
+    log.warn({ code: 'VIGIL_ERR_COMMAND_INVALID', topic, reason }, 'clerk command ignored');
+    return { ok: false, reason };
+  };
+  if (!t) return fail('unknown command topic');
+  if (payload.length > 4096) return fail('payload larger than 4 KiB');
+  const incident = incidents.find(t.alertId);
+  if (incident && incident.camera !== t.camera)
+    return fail(`alert ${t.alertId} is not on camera ${t.camera}`);
+  if (t.command === 'ack') {
+    const cmd = parse<AckCommand>(AckCommandSchema, payload);
+    if (typeof cmd === 'string') return fail(cmd);
+    if (!/^[0-9a-f-]{36}$/.test(t.alertId)) return fail('alert id is not a UUID');
+    store.ack(t.alertId, {
+      by: cmd.by,
+      at: new Date(nowMs).toISOString(),
+      ...(cmd.note ? { note: cmd.note } : {}),
+    });
+    log.info({ alertId: t.alertId, by: cmd.by }, 'alert acknowledged');
+    return { ok: true, command: 'ack', incident, alertId: t.alertId };
+  }
+  const cmd = parse<SnoozeCommand>(SnoozeCommandSchema, payload);
+  if (typeof cmd === 'string') return fail(cmd);
+  if (!incident) return fail(`no open alert ${t.alertId} to snooze`);
+  store.snooze(
+    incident.zoneKey,
+    { by: cmd.by, until: nowMs + cmd.minutes * 60_000, ...(cmd.note ? { note: cmd.note } : {}) },
+    nowMs,
+  );
+  log.info(
+    { alertId: t.alertId, by: cmd.by, minutes: cmd.minutes, scope: incident.zoneKey },
+    'alerts snoozed',
+  );
+  return { ok: true, command: 'snooze', incident, alertId: t.alertId };
+}

@@ -1,0 +1,24 @@
+import { Value } from '@sinclair/typebox/value';
+import { AlertPayloadSchema, CameraStatusSchema } from '../../services/alerts/payload-schemas';
+import type { Received } from './mqtt-recorder';
+
+/** Why a message on a vigil/ topic breaks the documented contract, or undefined when it does not. */
+export function contractViolation(m: Received): string | undefined {
+  const json = () => JSON.parse(m.payload.toString()) as unknown;
+  const check = (schema: Parameters<typeof Value.Check>[0]) => {
+    const v = json();
+    return Value.Check(schema, v)
+      ? undefined
+      : `${m.topic}: ${[...Value.Errors(schema, v)].map((e) => `${e.path} ${e.message}`).join('; ')}`;
+  };
+  if (m.topic === 'vigil/available')
+    return ['online', 'offline'].includes(m.payload.toString())
+      ? undefined
+      : `vigil/available: ${m.payload.toString()}`;
+  if (/^vigil\/[^/]+\/alerts$/.test(m.topic)) return check(AlertPayloadSchema);
+  if (/^vigil\/[^/]+\/status$/.test(m.topic)) return check(CameraStatusSchema);
+  if (/^vigil\/[^/]+\/alerts\/[^/]+\/snapshot$/.test(m.topic))
+    return m.payload[0] === 0xff && m.payload[1] === 0xd8 ? undefined : `${m.topic}: not a JPEG`;
+  if (/\/(ack|snooze)$/.test(m.topic)) return undefined; // commands sent by clients (the test's own)
+  return `unexpected topic ${m.topic}`;
+}

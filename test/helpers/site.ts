@@ -1,0 +1,43 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { vtestClip } from './media';
+
+/** A site config: the PETS clip's first 20 s on loop, people standing in the meeting point. */
+export function siteConfig(
+  dir: string,
+  mqtt: object,
+  apiPort: number,
+): { file: string; dataDir: string } {
+  const dataDir = path.join(dir, 'data');
+  const config = {
+    logLevel: 'info',
+    dataDir,
+    api: { host: '127.0.0.1', port: apiPort },
+    mqtt,
+    cameras: [
+      {
+        id: 'square',
+        name: 'Campus square',
+        source: { url: vtestClip(0, 200, dir), loop: true, realtime: true },
+        analysis: { fps: 5, width: 768, height: 576 },
+        zones: [
+          {
+            id: 'meeting-point',
+            name: 'Meeting point',
+            polygon: [
+              [0.45, 0.4],
+              [0.63, 0.4],
+              [0.63, 0.53],
+              [0.45, 0.53],
+            ],
+            loitering: { dwellSeconds: 4, graceSeconds: 2 },
+          },
+        ],
+      },
+    ],
+  };
+  const file = path.join(dir, 'site.yaml');
+  writeFileSync(file, stringify(config));
+  return { file, dataDir };
+}

@@ -1,0 +1,87 @@
+import { Value } from '@sinclair/typebox/value';
+import { AlertService } from '../../../services/alerts/alert-service';
+import { MqttPublisher } from '../../../services/alerts/mqtt-publisher';
+import { AlertPayloadSchema } from '../../../services/alerts/payload-schemas';
+import type { AlertPayload } from '../../../services/alerts/payload-schemas';
+import { parseConfig } from '../../../services/config/load';
+import { systemClock } from '../../../services/core/clock';
+import { ruleEvent } from '../../helpers/events';
+import { captureLogger } from '../../helpers/logger';
+import { tempDir } from '../../helpers/media';
+import { hasMosquitto, startMosquitto } from '../../helpers/mosquitto';
+import { recordMqtt } from '../../helpers/mqtt-recorder';
+import { waitFor } from '../../helpers/wait';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+(hasMosquitto() ? test : test.skip)(
+  'real mosquitto stopped for 30 s while alerts are raised: after its restart every alert arrives, in order',
+  async () => {
+    let broker = await startMosquitto();
+    const config = parseConfig({
+      dataDir: tempDir('vigil-outage-'),
+      mqtt: { url: broker.url },
+      alerts: { zoneCooldownSeconds: 0 },
+      cameras: [{ id: 'cam', source: { url: 'rtsp://127.0.0.1/none' } }],
+    });
+    const log = captureLogger('info').log;
+    const pub = new MqttPublisher({ url: broker.url, clientId: 'vigil-outage' }, log);
+    await pub.start();
+    const alerts = new AlertService(config, pub, systemClock, log);
+    await alerts.start();
+    const rec = await recordMqtt(broker.url, 'vigil/cam/alerts');
+    const cam = { id: 'cam', name: 'Cam', width: 64, height: 64 };
+    const frame = {
+      camera: 'cam',
+      index: 0,
+      timestampMs: Date.now(),
+      width: 64,
+      height: 64,
+      rgb: Buffer.alloc(64 * 64 * 3),
+    };
+    const raised: string[] = [];
+    const raise = async (trackId: number, type: 'start' | 'end') => {
+      const now = Date.now();
+      const sent = await alerts.dispatcher.dispatch(
+        cam,
+        frame,
+        [],
+        [ruleEvent(type, { trackId, startedAtMs: now - 31_000, atMs: now })],
+      );
+      raised.push(...sent.map((a) => `${a.id}:${a.type}`));
+    };
+    try {
+      await raise(1, 'start');
+      await waitFor('the first alert', () => rec.messages.length === 1);
+      await broker.stop();
+      const down = Date.now();
+      for (let t = 2; t <= 6; t++) {
+        await raise(t, 'start');
+        await sleep(2500);
+        await raise(t, 'end');
+        await sleep(2500);
+      }
+      await raise(1, 'end');
+      // 11 alert messages and the 5 snapshots of the starts wait on disk.
+      expect(alerts.outbox.depth).toBe(16);
+      await sleep(Math.max(0, 30_000 - (Date.now() - down)));
+      broker = await startMosquitto(undefined, broker.port);
+      await waitFor(
+        'every alert after the restart',
+        () => rec.messages.length >= raised.length,
+        30_000,
+        100,
+      );
+      const got = rec.messages.map((m) => JSON.parse(m.payload.toString()) as AlertPayload);
+      expect(got.map((a) => `${a.id}:${a.type}`)).toEqual(raised);
+      for (const a of got) expect(Value.Check(AlertPayloadSchema, a)).toBe(true);
+      expect(alerts.outbox.depth).toBe(0);
+    } finally {
+      await alerts.stop();
+      await pub.stop().catch(() => undefined);
+      await rec.client.endAsync();
+      await broker.stop();
+    }
+  },
+  90_000,
+);
