@@ -2,6 +2,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { siteConfig } from '../helpers/site';
 import path from 'node:path';
 import { stringify } from 'yaml';
+import type { MqttClient } from 'mqtt';
 import type { AlertPayload } from '../../services/alerts/payload-schemas';
 import { startDaemon } from '../helpers/daemon';
 import type { Daemon } from '../helpers/daemon';
@@ -23,7 +24,9 @@ const alertsOf = (msgs: Received[]) =>
  */
 describe('vigil daemon end to end', () => {
   let daemon: Daemon | undefined;
+  const recorders: MqttClient[] = [];
   afterEach(async () => {
+    await Promise.all(recorders.splice(0).map((c) => c.endAsync(true)));
     if (daemon && daemon.proc.exitCode === null) {
       daemon.proc.kill('SIGKILL');
       await daemon.exited;
@@ -42,6 +45,7 @@ describe('vigil daemon end to end', () => {
       60_000,
       250,
     );
+    recorders.push(rec.client);
     const snapshotOnDiskAtArrival = new Map<string, boolean>();
     rec.client.on('message', (topic, payload) => {
       if (topic !== 'vigil/square/alerts') return;
@@ -76,7 +80,12 @@ describe('vigil daemon end to end', () => {
     expect(snapIdx).toBeGreaterThanOrEqual(0);
     expect(snapIdx).toBeLessThan(startIdx);
 
-    // 50 malformed clerk commands, then a valid acknowledgement.
+    // A clerk acknowledges (while the incident is open), then 50 malformed commands arrive.
+    await rec.client.publishAsync(
+      `vigil/square/alerts/${start.id}/ack`,
+      JSON.stringify({ by: 'clerk-ann', note: 'on my way' }),
+      { qos: 1 },
+    );
     const bad = [
       '',
       'not json',
@@ -92,15 +101,8 @@ describe('vigil daemon end to end', () => {
     for (let i = 0; i < 50; i++) {
       const cmd = i % 2 ? 'snooze' : 'ack';
       const id = i % 3 === 0 ? start.id : i % 3 === 1 ? 'no-such-alert' : '../../etc';
-      await rec.client.publishAsync(`vigil/square/alerts/${id}/${cmd}`, bad[i % bad.length]!, {
-        qos: 1,
-      });
+      rec.client.publish(`vigil/square/alerts/${id}/${cmd}`, bad[i % bad.length]!, { qos: 1 });
     }
-    await rec.client.publishAsync(
-      `vigil/square/alerts/${start.id}/ack`,
-      JSON.stringify({ by: 'clerk-ann', note: 'on my way' }),
-      { qos: 1 },
-    );
     const echo = await waitFor(
       'the acknowledgement echoed',
       () => alertsOf(rec.messages).find((a) => a.id === start.id && a.ack?.by === 'clerk-ann'),

@@ -27,6 +27,7 @@ function acceptedStarts(d: Daemon): string[] {
     const { file } = siteConfig(dir, { url: `mqtt://127.0.0.1:${mqttPort}` }, apiPort);
     let daemon = startDaemon(['--config', file]);
     let broker;
+    let rec: Awaited<ReturnType<typeof recordMqtt>> | undefined;
     try {
       const ids = await waitFor(
         'an alert accepted into the outbox',
@@ -37,12 +38,13 @@ function acceptedStarts(d: Daemon): string[] {
       daemon.proc.kill('SIGKILL');
       await daemon.exited;
       broker = await startMosquitto(undefined, mqttPort);
-      const rec = await recordMqtt(broker.url);
+      rec = await recordMqtt(broker.url);
+      const messages = rec.messages;
       daemon = startDaemon(['--config', file]);
       const got = await waitFor(
         'the alert from before the crash',
         () =>
-          rec.messages
+          messages
             .filter((m) => m.topic === 'vigil/square/alerts')
             .map((m) => JSON.parse(m.payload.toString()) as AlertPayload)
             .find((a) => a.id === ids[0] && a.type === 'start'),
@@ -50,10 +52,10 @@ function acceptedStarts(d: Daemon): string[] {
         200,
       );
       expect(got.snapshotTopic).toBe(`vigil/square/alerts/${ids[0]}/snapshot`);
-      expect(rec.messages.some((m) => m.topic === got.snapshotTopic)).toBe(true);
+      expect(messages.some((m) => m.topic === got.snapshotTopic)).toBe(true);
       expect(daemon.stdout()).toContain('undelivered messages from before the restart');
-      await rec.client.endAsync();
     } finally {
+      await rec?.client.endAsync(true);
       daemon.proc.kill('SIGKILL');
       await daemon.exited;
       await broker?.stop();
