@@ -9,6 +9,8 @@ import type { FfmpegBinary } from './camera/ffmpeg-binary';
 import { CameraPipeline } from './camera/camera-pipeline';
 import { FrameProcessor } from './camera/frame-processor';
 import { AlertService } from './alerts/alert-service';
+import { AnomalyModel } from './behaviour/anomaly-model';
+import { createBehaviour } from './behaviour/create-behaviour';
 import { EmbeddedBroker } from './alerts/embedded-broker';
 import { MqttPublisher } from './alerts/mqtt-publisher';
 import { buildApi } from './api/server';
@@ -35,6 +37,7 @@ export class VigilApp {
   private broker: EmbeddedBroker | undefined;
   private mqtt: MqttPublisher | undefined;
   private alerts: AlertService | undefined;
+  private anomalyModel: AnomalyModel | undefined;
   private estimator: PoseEstimator | undefined;
   private backend: BackendChoice = { name: 'cpu', skipped: [] };
   private api: ApiServer | undefined;
@@ -62,6 +65,16 @@ export class VigilApp {
     );
     this.estimator = loaded.estimator;
     this.backend = loaded.backend;
+    if (this.config.behaviour.anomalyModelDir) {
+      this.anomalyModel = await AnomalyModel.load(this.config.behaviour.anomalyModelDir);
+      this.log.info(
+        {
+          dir: this.config.behaviour.anomalyModelDir,
+          windows: this.anomalyModel.meta.trained.windows,
+        },
+        'pose anomaly model loaded',
+      );
+    }
     this.alerts = new AlertService(
       this.config,
       this.mqtt!,
@@ -114,7 +127,12 @@ export class VigilApp {
       const tracker = createTracker(this.config.tracking);
       const pipeline = new CameraPipeline(cam, {
         ffmpeg,
-        processor: new FrameProcessor(cam, estimator, tracker),
+        processor: new FrameProcessor(
+          cam,
+          estimator,
+          tracker,
+          createBehaviour(this.config, cam, this.anomalyModel, true),
+        ),
         dispatcher: alerts.dispatcher,
         clock: this.clock,
         log: this.log.child({ camera: cam.id }),

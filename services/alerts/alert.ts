@@ -41,6 +41,10 @@ type SummaryFields = Pick<
 export function summarise(a: SummaryFields): string {
   const secs = Math.round(a.durationSeconds);
   const rule = a.rule.toUpperCase();
+  if (a.rule === 'concealment') {
+    const what = a.type === 'end' ? 'ended' : `(${a.severity})`;
+    return `${rule} ${what}: person #${a.trackId} moved a hand from "${a.zoneName}" to their body and kept it there, on ${a.cameraName}`;
+  }
   if (a.type === 'start')
     return `${rule} person #${a.trackId} has stayed ${secs}s in "${a.zoneName}" on ${a.cameraName}`;
   if (a.type === 'update')
@@ -86,6 +90,7 @@ export function buildAlert(msg: AlertMessage, cam: CameraRef, e: RuleEvent): Ale
     snapshot: msg.snapshot,
     snapshotTopic: msg.snapshotTopic,
     ack: msg.ack,
+    evidence: e.evidence ?? null,
   };
   return { ...base, summary: summarise(base) };
 }

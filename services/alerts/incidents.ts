@@ -61,7 +61,7 @@ export class IncidentManager {
   handle(camera: string, e: RuleEvent): Decision | null {
     const zoneKey = `${camera}/${e.zoneId}/${e.rule}`;
     const key = `${zoneKey}/${e.trackId}`;
-    const severity = severityOf(e.dwellMs, e.thresholdMs);
+    const severity = e.severity ?? severityOf(e.dwellMs, e.thresholdMs);
     let inc = this.open.get(key);
     if (e.type === 'start' || !inc) {
       if (e.type === 'end') return null;

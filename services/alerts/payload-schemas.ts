@@ -34,6 +34,31 @@ export const AckSchema = Type.Object(
   { additionalProperties: false, description: 'Who acknowledged the incident.' },
 );
 
+export const EvidenceSchema = Type.Object(
+  {
+    hand: Type.Optional(Type.Union([Type.Literal('left'), Type.Literal('right')])),
+    steps: Type.Array(
+      Type.Object(
+        { step: Type.String(), at: Iso, region: Type.Union([Type.String(), Type.Null()]) },
+        { additionalProperties: false },
+      ),
+      { description: 'reach (hand into a shelf zone), to-body (torso, waist or pocket), hold.' },
+    ),
+    keypoints: Type.Record(
+      Type.String(),
+      Type.Tuple([Type.Number(), Type.Number(), Type.Number()]),
+      { description: 'x, y (analysis pixels), score.' },
+    ),
+    anomalyScore: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        description: 'Pose anomaly score (1 = the 99th percentile of normal training windows).',
+      }),
+    ),
+  },
+  { additionalProperties: false },
+);
+
 export const AlertPayloadSchema = Type.Object(
   {
     schemaVersion: Type.Literal(1),
@@ -48,7 +73,7 @@ export const AlertPayloadSchema = Type.Object(
     }),
     camera: Type.String(),
     cameraName: Type.String(),
-    rule: Type.Union([Type.Literal('loitering')]),
+    rule: Type.Union([Type.Literal('loitering'), Type.Literal('concealment')]),
     zone: Type.String(),
     zoneName: Type.String(),
     trackId: Type.Integer(),
@@ -72,6 +97,9 @@ export const AlertPayloadSchema = Type.Object(
       description: 'Topic holding the JPEG bytes (start only).',
     }),
     ack: Type.Union([AckSchema, Type.Null()]),
+    evidence: Type.Union([EvidenceSchema, Type.Null()], {
+      description: 'Concealment: the steps seen and keypoints involved; null for loitering.',
+    }),
     summary: Type.String(),
   },
   { additionalProperties: false, $id: 'vigil/alert' },

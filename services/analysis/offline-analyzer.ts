@@ -13,6 +13,8 @@ import { AlertStateStore } from '../alerts/alert-state-store';
 import { IncidentManager, policyFromConfig } from '../alerts/incidents';
 import type { PoseEstimator } from '../pose/pose-estimator';
 import { createTracker } from '../tracking/create-tracker';
+import { AnomalyModel } from '../behaviour/anomaly-model';
+import { createBehaviour } from '../behaviour/create-behaviour';
 import { motLine, scaleBox, sourceFrameNumber } from './mot-format';
 
 export interface AnalyzeOptions {
@@ -70,7 +72,15 @@ export async function analyzeFile(
     { width, height, fps },
     log,
   );
-  const processor = new FrameProcessor(camera, estimator, createTracker(config.tracking));
+  const model = config.behaviour.anomalyModelDir
+    ? await AnomalyModel.load(config.behaviour.anomalyModelDir)
+    : undefined;
+  const processor = new FrameProcessor(
+    camera,
+    estimator,
+    createTracker(config.tracking),
+    createBehaviour(config, camera, model, false),
+  );
   const outputs = opts.alertsOut ? [new JsonlAlertOutput(opts.alertsOut)] : [];
   const incidents = new IncidentManager(
     policyFromConfig(config),

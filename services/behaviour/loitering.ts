@@ -35,7 +35,8 @@ export class LoiteringRule {
     const events: RuleEvent[] = [];
     for (const person of people) {
       const foot = footPoint(person.box, person.keypoints);
-      for (const zone of zonesContaining(this.zones, foot)) {
+      const occupied = (z: PixelZone) => this.dwells.has(`${z.id}\u0000${person.trackId}`);
+      for (const zone of zonesContaining(this.zones, foot, occupied)) {
         if (!zone.loitering.enabled) continue;
         const dwell = this.touch(zone, person, foot, nowMs);
         if (dwell.alerted) events.push(this.event('update', dwell, nowMs));
@@ -76,6 +77,17 @@ export class LoiteringRule {
         alerted: false,
       };
       this.dwells.set(key, dwell);
+    }
+    const anchor = dwell.path[0];
+    if (
+      zone.maxRadiusPx > 0 &&
+      anchor &&
+      Math.hypot(foot.x - anchor.x, foot.y - anchor.y) > zone.maxRadiusPx &&
+      !dwell.alerted
+    ) {
+      // Moving on, not lingering: the dwell starts again from here.
+      dwell.enteredMs = nowMs;
+      dwell.path = [];
     }
     dwell.zone = zone;
     dwell.lastInsideMs = nowMs;

@@ -1,7 +1,15 @@
 import type { Point } from './geometry';
 import type { Detection } from '../core/types';
 
-export type RuleName = 'loitering';
+export type RuleName = 'loitering' | 'concealment';
+
+/** Why a behaviour rule fired: the steps seen and the keypoints involved (JSON-ready). */
+export interface RuleEvidence {
+  hand?: 'left' | 'right';
+  steps: { step: string; at: string; region: string | null }[];
+  keypoints: Record<string, [number, number, number]>;
+  anomalyScore?: number;
+}
 
 /** What a rule reports; the alert layer turns it into payloads and snapshots. */
 export interface RuleEvent {
@@ -24,4 +32,7 @@ export interface RuleEvent {
   /** Foot points while in the zone, oldest first, at most 32. */
   path: Point[];
   score: number;
+  /** Set by rules whose severity is not a function of duration (concealment). */
+  severity?: 'low' | 'medium' | 'high';
+  evidence?: RuleEvidence;
 }

@@ -6,6 +6,9 @@ import { toPixelZone } from '../behaviour/zones';
 import type { PixelZone } from '../behaviour/zones';
 import type { PoseEstimator } from '../pose/pose-estimator';
 import type { Tracker } from '../tracking/tracker';
+import type { AnomalyWatcher } from '../behaviour/anomaly-watcher';
+import type { ConcealmentRule } from '../behaviour/concealment';
+import type { PoseRecorder } from '../behaviour/pose-recorder';
 import { appearanceOf } from '../tracking/appearance';
 
 export interface ProcessedFrame {
@@ -20,6 +23,12 @@ export interface ProcessedFrame {
  * The per-frame steps shared by the live daemon and offline analysis (one implementation):
  * estimate -> track -> evaluate. Publishing is the caller's.
  */
+export interface BehaviourParts {
+  concealment?: ConcealmentRule;
+  anomaly?: AnomalyWatcher;
+  recorder?: PoseRecorder;
+}
+
 export class FrameProcessor {
   private readonly loitering: LoiteringRule;
   zones: PixelZone[];
@@ -28,11 +37,14 @@ export class FrameProcessor {
     camera: CameraConfig,
     private readonly estimator: PoseEstimator,
     private readonly tracker: Tracker,
+    private readonly behaviour: BehaviourParts = {},
   ) {
     this.zones = camera.zones.map((z) =>
       toPixelZone(z, camera.analysis.width, camera.analysis.height),
     );
     this.loitering = new LoiteringRule(this.zones);
+    behaviour.concealment?.setZones(this.zones);
+    behaviour.anomaly?.setZones(this.zones);
   }
 
   async process(frame: Frame): Promise<ProcessedFrame> {
@@ -41,11 +53,13 @@ export class FrameProcessor {
     const inferenceMs = performance.now() - t0;
     const tracks = this.track(detections, frame.timestampMs);
     const events = this.evaluate(tracks, frame.timestampMs);
+    this.behaviour.recorder?.record(frame.index, frame.timestampMs, tracks);
     return { frame, detections, tracks, events, inferenceMs };
   }
 
   /** Ends open incidents (stream stopped or file finished). */
   flush(nowMs: number): RuleEvent[] {
+    this.behaviour.recorder?.flush();
     return this.loitering.flush(nowMs);
   }
 
@@ -66,6 +80,18 @@ export class FrameProcessor {
   }
 
   private evaluate(tracks: TrackedPerson[], timestampMs: number): RuleEvent[] {
-    return this.loitering.evaluate(tracks, timestampMs);
+    const events = this.loitering.evaluate(tracks, timestampMs);
+    const { concealment, anomaly } = this.behaviour;
+    const unusual = anomaly?.evaluate(tracks, timestampMs) ?? [];
+    for (const e of concealment?.evaluate(tracks, timestampMs) ?? []) {
+      const score = anomaly?.scoreOf(e.trackId);
+      // A rule hit by someone whose movements are also unusual here is the strongest signal.
+      if (score !== undefined && e.evidence)
+        e.evidence.anomalyScore = Math.round(score * 100) / 100;
+      if (score !== undefined && score >= 1 && e.type === 'start') e.severity = 'high';
+      events.push(e);
+    }
+    events.push(...unusual);
+    return events;
   }
 }

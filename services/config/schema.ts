@@ -38,8 +38,15 @@ export const LoiteringSchema = obj(
     graceSeconds: Type.Number({
       minimum: 0,
       maximum: 600,
-      default: 2,
+      default: 3,
       description: 'A brief exit or occlusion shorter than this does not reset the dwell time.',
+    }),
+    maxRadius: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      default: 0,
+      description:
+        'If > 0, only time spent within this distance (fraction of frame width) of where the person settled counts: pacing in place, not walking through. 0: off.',
     }),
   },
   'Loitering rule for this zone.',
@@ -78,6 +85,13 @@ export const ZoneSchema = Type.Object(
     }),
     loitering: LoiteringSchema,
     quietHours: QuietHoursSchema,
+    hysteresis: Type.Number({
+      minimum: 0,
+      maximum: 0.2,
+      default: 0.02,
+      description:
+        'A person inside stays inside until their foot point is this far out (fraction of frame width): no flicker at the edge.',
+    }),
   },
   { ...strict, description: 'A named area of one camera.' },
 );
@@ -356,6 +370,50 @@ export const AlertsSchema = obj(
   'Alert lifecycle, snapshots and delivery.',
 );
 
+export const BehaviourSchema = obj(
+  {
+    concealment: obj(
+      {
+        enabled: Type.Boolean({
+          default: true,
+          description: 'Watch hands that go from a shelf zone to the body.',
+        }),
+        minKeypointScore: num(
+          0.3,
+          0,
+          1,
+          'Wrists, shoulders and hips below this score are not trusted.',
+        ),
+        windowSeconds: num(
+          3,
+          0.2,
+          60,
+          'The hand must reach the body within this long after leaving the shelf.',
+        ),
+        holdSeconds: num(1, 0.1, 60, 'And stay at the torso, waist or a pocket this long.'),
+      },
+      'Concealment rule (explainable): reach into a shelf zone, hand to the body, held there.',
+    ),
+    anomalyModelDir: Type.String({
+      default: '',
+      description:
+        'Pose anomaly model trained on this site (npm run behaviour -- train); empty: none.',
+    }),
+    anomalyThreshold: num(
+      3,
+      0.5,
+      100,
+      'Anomaly score (1 = 99th percentile of normal) at which a person at a shelf raises a concealment alert on its own.',
+    ),
+    recordPoses: Type.Boolean({
+      default: true,
+      description:
+        'Record pose tracks (no pixels) under dataDir/pose-tracks/<camera> for on-site training.',
+    }),
+  },
+  'Behaviour rules beyond loitering.',
+);
+
 export const ConfigSchema = Type.Object(
   {
     logLevel: oneOf(
@@ -372,6 +430,7 @@ export const ConfigSchema = Type.Object(
     inference: InferenceSchema,
     tracking: TrackingSchema,
     alerts: AlertsSchema,
+    behaviour: BehaviourSchema,
     cameras: Type.Array(CameraSchema, { minItems: 1, maxItems: 64, description: 'Cameras.' }),
   },
   { ...strict, $id: 'https://vigil.dev/schema/config.json', description: 'Vigil configuration.' },

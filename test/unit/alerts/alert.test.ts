@@ -48,6 +48,7 @@ describe('alert payloads', () => {
       snapshot: 'snapshots/cam/x.jpg',
       snapshotTopic: 'vigil/cam/alerts/0b9f3f8e-5d7c-4a55-9f1e-2b8c6f0a1d2e/snapshot',
       ack: null,
+      evidence: null,
       summary: 'LOITERING person #3 has stayed 31s in "Till" on Front',
     });
     expect(Value.Check(AlertPayloadSchema, alert)).toBe(true);

@@ -13,7 +13,9 @@ const zone = (dwellSeconds: number, graceSeconds = 2): PixelZone => ({
     { x: 300, y: 300 },
     { x: 100, y: 300 },
   ],
-  loitering: { enabled: true, dwellSeconds, graceSeconds },
+  hysteresisPx: 0,
+  maxRadiusPx: 0,
+  loitering: { enabled: true, dwellSeconds, graceSeconds, maxRadius: 0 },
 });
 
 /** Feeds frames at `fps` from t0 for `seconds`; `where(t)` gives the foot point or null (unseen). */
@@ -61,6 +63,37 @@ describe('loitering', () => {
     expect(long.filter((e) => e.type === 'start')).toEqual([]);
   });
 
+  test('survives a 2 s occlusion with the default grace (3 s)', () => {
+    const events = run(new LoiteringRule([zone(8, 3)]), 5, 10, (t) =>
+      t >= 3000 && t < 5000 ? null : [200, 200],
+    );
+    expect(events.filter((e) => e.type === 'start').map((e) => e.frameMs)).toEqual([8000]);
+  });
+
+  test('hysteresis: jitter across the edge does not reset the dwell; a real exit still ends it', () => {
+    const z = { ...zone(6, 0), hysteresisPx: 10 };
+    // The foot point flickers 4 px outside the right edge (x = 300) every other frame.
+    const jitter = run(new LoiteringRule([z]), 5, 8, (t) => [
+      Math.round(t / 200) % 2 ? 304 : 296,
+      200,
+    ]);
+    expect(jitter.filter((e) => e.type === 'start')).toHaveLength(1);
+    const noHyst = run(new LoiteringRule([{ ...z, hysteresisPx: 0 }]), 5, 8, (t) =>
+      Math.round(t / 200) % 2 ? [304, 200] : [296, 200],
+    );
+    expect(noHyst.filter((e) => e.type === 'start')).toHaveLength(0); // without it every flicker restarts the dwell
+    const away = run(new LoiteringRule([z]), 5, 10, (t) => (t < 7000 ? [296, 200] : [330, 200]));
+    expect(away.map((e) => e.type).filter((t) => t !== 'update')).toEqual(['start', 'end']);
+  });
+
+  test('maxRadius: a slow walker across a large zone never fires, someone pacing in place does', () => {
+    const big = { ...zone(6), maxRadiusPx: 40 };
+    const walker = run(new LoiteringRule([big]), 5, 12, (t) => [100 + (t / 1000) * 16, 200]);
+    expect(walker).toEqual([]);
+    const pacer = run(new LoiteringRule([big]), 5, 12, (t) => [200 + 25 * Math.sin(t / 1000), 200]);
+    expect(pacer.filter((e) => e.type === 'start')).toHaveLength(1);
+  });
+
   test('walking straight through the zone never fires', () => {
     // 1.5 m/s across a 200 px zone at 100 px/s: 2 s inside.
     const events = run(new LoiteringRule([zone(8)]), 10, 10, (t) => [0 + (t / 1000) * 100, 200]);
@@ -91,7 +124,10 @@ describe('loitering', () => {
   });
 
   test('disabled zones never fire', () => {
-    const z = { ...zone(1), loitering: { enabled: false, dwellSeconds: 1, graceSeconds: 1 } };
+    const z = {
+      ...zone(1),
+      loitering: { enabled: false, dwellSeconds: 1, graceSeconds: 1, maxRadius: 0 },
+    };
     expect(run(new LoiteringRule([z]), 5, 5, () => [200, 200])).toEqual([]);
   });
 

@@ -1,0 +1,141 @@
+import type { PoseSample, TrackedPerson } from '../core/types';
+import type { AnomalyModel } from './anomaly-model';
+import { pointInPolygon } from './geometry';
+import type { RuleEvent } from './rule-event';
+import type { PixelZone } from './zones';
+
+export interface AnomalyWatchOptions {
+  /** A score at or above this near a shelf raises a concealment alert on its own. */
+  threshold: number;
+  /** Frames between two scorings of the same person. */
+  everyFrames: number;
+  fps: number;
+}
+
+interface Watch {
+  score: number;
+  frames: number;
+  alerted: boolean;
+  lastHighMs: number;
+  person: TrackedPerson;
+  shelf?: PixelZone;
+}
+
+const END_AFTER_MS = 3000;
+
+/** A track's recent poses as a pose-tracks/v1 clip, frames numbered at the analysis rate. */
+function clipOf(history: readonly PoseSample[], fps: number) {
+  const t0 = history[0]!.timestampMs;
+  const frames = history.map((h) => Math.round(((h.timestampMs - t0) * fps) / 1000));
+  return {
+    format: 'pose-tracks/v1' as const,
+    clip: 'live',
+    fps,
+    frameCount: frames[frames.length - 1]! + 1,
+    keypoints: 'coco17' as const,
+    tracks: [
+      {
+        id: 'p',
+        frames,
+        keypoints: history.map((h) =>
+          h.keypoints.map((k) => [k.x, k.y, k.score] as [number, number, number]),
+        ),
+      },
+    ],
+  };
+}
+
+/**
+ * Scores live tracks with the site's pose anomaly model. The latest score of each person is kept
+ * for evidence; a score above `threshold` while a wrist or the feet are in a shelf zone raises a
+ * concealment alert on its own (never below the threshold).
+ */
+export class AnomalyWatcher {
+  private readonly watches = new Map<number, Watch>();
+
+  constructor(
+    private readonly model: AnomalyModel,
+    private shelves: readonly PixelZone[],
+    private readonly opts: AnomalyWatchOptions,
+  ) {}
+
+  setZones(zones: readonly PixelZone[]): void {
+    this.shelves = zones.filter((z) => z.kind === 'shelf');
+  }
+
+  scoreOf(trackId: number): number | undefined {
+    return this.watches.get(trackId)?.score;
+  }
+
+  evaluate(people: readonly TrackedPerson[], nowMs: number): RuleEvent[] {
+    const events: RuleEvent[] = [];
+    for (const p of people) {
+      let w = this.watches.get(p.trackId);
+      if (!w)
+        this.watches.set(
+          p.trackId,
+          (w = { score: 0, frames: 0, alerted: false, lastHighMs: 0, person: p }),
+        );
+      w.person = p;
+      if (++w.frames % this.opts.everyFrames !== 0 || p.history.length < this.model.meta.window)
+        continue;
+      const scores = this.model.scoreClip(
+        clipOf(p.history.slice(-this.model.meta.window * 2), this.opts.fps),
+      );
+      w.score = scores.reduce((m, v) => Math.max(m, v), 0);
+      w.shelf = this.shelfNear(p);
+      if (w.score >= this.opts.threshold && w.shelf) {
+        w.lastHighMs = nowMs;
+        if (!w.alerted) {
+          w.alerted = true;
+          events.push(this.event('start', p, w, nowMs));
+        }
+      }
+    }
+    for (const [id, w] of this.watches) {
+      const gone = !people.some((p) => p.trackId === id);
+      if (w.alerted && nowMs - w.lastHighMs > END_AFTER_MS) {
+        events.push(this.event('end', w.person, w, nowMs));
+        w.alerted = false;
+      }
+      if (
+        gone &&
+        !w.alerted &&
+        nowMs - w.person.history[w.person.history.length - 1]!.timestampMs > END_AFTER_MS
+      )
+        this.watches.delete(id);
+    }
+    return events;
+  }
+
+  private shelfNear(p: TrackedPerson): PixelZone | undefined {
+    const pts = [p.keypoints[9], p.keypoints[10], p.keypoints[15], p.keypoints[16]].filter(
+      (k) => k && k.score >= 0.3,
+    );
+    return this.shelves.find((z) => pts.some((k) => pointInPolygon(k!, z.polygon)));
+  }
+
+  private event(type: 'start' | 'end', p: TrackedPerson, w: Watch, nowMs: number): RuleEvent {
+    const zone = w.shelf ?? this.shelves[0]!;
+    return {
+      type,
+      rule: 'concealment',
+      zoneId: zone.id,
+      zoneName: zone.name,
+      trackId: p.trackId,
+      startedAtMs: w.lastHighMs || nowMs,
+      atMs: nowMs,
+      dwellMs: 0,
+      thresholdMs: 1,
+      person: p,
+      path: [],
+      score: p.score,
+      severity: w.score >= 2 * this.opts.threshold ? 'medium' : 'low',
+      evidence: {
+        steps: [{ step: 'unusual-pose-sequence', at: new Date(nowMs).toISOString(), region: null }],
+        keypoints: {},
+        anomalyScore: Math.round(w.score * 100) / 100,
+      },
+    };
+  }
+}

@@ -1,0 +1,208 @@
+import type { Keypoint, TrackedPerson } from '../core/types';
+import type { Point } from './geometry';
+import { pointInPolygon } from './geometry';
+import type { RuleEvent } from './rule-event';
+import type { PixelZone } from './zones';
+
+export interface ConcealmentOptions {
+  /** Keypoints below this score are not trusted. */
+  minKeypointScore: number;
+  /** The hand must reach the body within this long after leaving the shelf. */
+  windowSeconds: number;
+  /** ...and stay at the torso, waist or a pocket this long. */
+  holdSeconds: number;
+}
+
+export type BodyRegion = 'torso' | 'waist' | 'pocket';
+
+export interface ConcealmentStep {
+  step: 'reach' | 'to-body' | 'hold';
+  atMs: number;
+  wrist: Point;
+  region?: BodyRegion;
+}
+
+type Phase = 'idle' | 'reaching' | 'concealing' | 'fired';
+
+interface HandState {
+  phase: Phase;
+  shelf?: PixelZone;
+  lastShelfMs: number;
+  bodySinceMs: number;
+  steps: ConcealmentStep[];
+  /** Set once fired, to end the incident later. */
+  fired?: { person: TrackedPerson; hand: (typeof HANDS)[number] };
+}
+
+const KP = { lSh: 5, rSh: 6, lEl: 7, rEl: 8, lWr: 9, rWr: 10, lHip: 11, rHip: 12 } as const;
+const HANDS = [
+  { hand: 'left' as const, wrist: KP.lWr, elbow: KP.lEl },
+  { hand: 'right' as const, wrist: KP.rWr, elbow: KP.rEl },
+];
+
+/**
+ * Where a wrist is relative to its own body, from shoulders and hips: the torso (between the
+ * shoulders and the hips), the waist band, or a front pocket (next to a hip, not below it).
+ * Above the shoulders (head, face) or far from the body (a basket at arm's length) is nothing.
+ */
+export function bodyRegion(
+  kps: readonly Keypoint[],
+  wrist: Point,
+  minScore: number,
+): BodyRegion | undefined {
+  const need = [KP.lSh, KP.rSh, KP.lHip, KP.rHip].map((i) => kps[i]!);
+  if (need.some((k) => k.score < minScore)) return undefined;
+  const [ls, rs, lh, rh] = need as [Keypoint, Keypoint, Keypoint, Keypoint];
+  const shY = (ls.y + rs.y) / 2;
+  const hipY = (lh.y + rh.y) / 2;
+  const torso = Math.max(hipY - shY, 1);
+  const left = Math.min(ls.x, rs.x, lh.x, rh.x);
+  const right = Math.max(ls.x, rs.x, lh.x, rh.x);
+  const margin = 0.2 * torso;
+  for (const hip of [lh, rh]) {
+    const dy = wrist.y - hip.y;
+    if (Math.hypot(wrist.x - hip.x, dy) <= 0.35 * torso && dy <= 0.25 * torso) return 'pocket';
+  }
+  if (wrist.x < left - margin || wrist.x > right + margin) return undefined;
+  if (wrist.y >= shY + 0.15 * torso && wrist.y < hipY - 0.15 * torso) return 'torso';
+  if (wrist.y >= hipY - 0.15 * torso && wrist.y <= hipY + 0.2 * torso) return 'waist';
+  return undefined;
+}
+
+/**
+ * An explainable concealment detector, one state machine per hand: the wrist enters a `shelf`
+ * zone (reach), then within `windowSeconds` of leaving it comes to the torso, waist or a pocket
+ * (to-body) and stays there `holdSeconds` (hold). Scratching one's head, carrying a basket, or
+ * putting an item into a basket never completes the sequence. Evidence lists each step.
+ */
+export class ConcealmentRule {
+  private readonly hands = new Map<string, HandState>();
+
+  constructor(
+    private shelves: readonly PixelZone[],
+    private readonly opts: ConcealmentOptions,
+  ) {}
+
+  setZones(zones: readonly PixelZone[]): void {
+    this.shelves = zones.filter((z) => z.kind === 'shelf');
+  }
+
+  evaluate(people: readonly TrackedPerson[], nowMs: number): RuleEvent[] {
+    const events: RuleEvent[] = [];
+    const seen = new Set<string>();
+    for (const p of people) {
+      if (p.coasting) continue;
+      for (const h of HANDS) {
+        const key = `${p.trackId}/${h.hand}`;
+        seen.add(key);
+        const e = this.step(key, p, h, nowMs);
+        if (e) events.push(e);
+      }
+    }
+    for (const [key, s] of this.hands) {
+      if (
+        seen.has(key) ||
+        nowMs - Math.max(s.lastShelfMs, s.bodySinceMs) <= this.opts.windowSeconds * 4000
+      )
+        continue;
+      if (s.fired) events.push(this.event(s.fired.person, s.fired.hand, s, nowMs, 'end'));
+      this.hands.delete(key);
+    }
+    return events;
+  }
+
+  private step(
+    key: string,
+    p: TrackedPerson,
+    h: (typeof HANDS)[number],
+    nowMs: number,
+  ): RuleEvent | undefined {
+    const s = this.hands.get(key) ?? { phase: 'idle', lastShelfMs: 0, bodySinceMs: 0, steps: [] };
+    this.hands.set(key, s);
+    const w = p.keypoints[h.wrist];
+    if (!w || w.score < this.opts.minKeypointScore) return undefined; // unseen: no step either way
+    const wrist = { x: w.x, y: w.y };
+    const shelf = this.shelves.find((z) => pointInPolygon(wrist, z.polygon));
+    if (shelf) {
+      if (s.phase !== 'reaching')
+        Object.assign(s, {
+          phase: 'reaching',
+          shelf,
+          steps: [{ step: 'reach', atMs: nowMs, wrist }],
+        });
+      s.lastShelfMs = nowMs;
+      return undefined;
+    }
+    const region = bodyRegion(p.keypoints, wrist, this.opts.minKeypointScore);
+    if (s.phase === 'reaching') {
+      if (nowMs - s.lastShelfMs > this.opts.windowSeconds * 1000)
+        return void Object.assign(s, { phase: 'idle', steps: [] });
+      if (region) {
+        Object.assign(s, { phase: 'concealing', bodySinceMs: nowMs });
+        s.steps.push({ step: 'to-body', atMs: nowMs, wrist, region });
+      }
+      return undefined;
+    }
+    if (s.phase === 'concealing') {
+      if (!region) return void Object.assign(s, { phase: 'idle', steps: [] });
+      if (nowMs - s.bodySinceMs < this.opts.holdSeconds * 1000) return undefined;
+      s.phase = 'fired';
+      s.fired = { person: p, hand: h };
+      s.steps.push({ step: 'hold', atMs: nowMs, wrist, region });
+      return this.event(p, h, s, nowMs, 'start');
+    }
+    if (s.phase === 'fired' && !region) {
+      const end = this.event(p, h, s, nowMs, 'end');
+      Object.assign(s, { phase: 'idle', steps: [], fired: undefined });
+      return end;
+    }
+    return undefined;
+  }
+
+  private event(
+    p: TrackedPerson,
+    h: (typeof HANDS)[number],
+    s: HandState,
+    nowMs: number,
+    type: 'start' | 'end',
+  ): RuleEvent {
+    const reach = s.steps[0]!;
+    const names = ['wrist', 'elbow']
+      .map((n) => `${h.hand}_${n}`)
+      .concat(['left_shoulder', 'right_shoulder', 'left_hip', 'right_hip']);
+    const kp = (i: number) => {
+      const k = p.keypoints[i]!;
+      return [Math.round(k.x), Math.round(k.y), Math.round(k.score * 100) / 100] as [
+        number,
+        number,
+        number,
+      ];
+    };
+    return {
+      type,
+      rule: 'concealment',
+      zoneId: s.shelf!.id,
+      zoneName: s.shelf!.name,
+      trackId: p.trackId,
+      startedAtMs: reach.atMs,
+      atMs: nowMs,
+      dwellMs: nowMs - reach.atMs,
+      thresholdMs: this.opts.holdSeconds * 1000,
+      person: p,
+      path: s.steps.map((st) => st.wrist),
+      score: p.score,
+      severity: 'medium',
+      evidence: {
+        hand: h.hand,
+        steps: s.steps.map((st) => ({
+          step: st.step,
+          at: new Date(st.atMs).toISOString(),
+          region: st.region ?? null,
+        })),
+        keypoints: Object.fromEntries(
+          names.map((n, i) => [n, kp([h.wrist, h.elbow, KP.lSh, KP.rSh, KP.lHip, KP.rHip][i]!)]),
+        ),
+      },
+    };
+  }
+}

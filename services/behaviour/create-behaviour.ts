@@ -1,0 +1,36 @@
+import path from 'node:path';
+import type { CameraConfig, Config } from '../config/schema';
+import type { BehaviourParts } from '../camera/frame-processor';
+import type { AnomalyModel } from './anomaly-model';
+import { AnomalyWatcher } from './anomaly-watcher';
+import { ConcealmentRule } from './concealment';
+import { PoseRecorder } from './pose-recorder';
+
+/** The behaviour rules of one camera from config (the daemon and offline analysis share it). */
+export function createBehaviour(
+  config: Config,
+  camera: CameraConfig,
+  model: AnomalyModel | undefined,
+  record: boolean,
+): BehaviourParts {
+  const b = config.behaviour;
+  const shelves: never[] = []; // zones are set by the FrameProcessor, in pixels
+  return {
+    concealment: b.concealment.enabled ? new ConcealmentRule(shelves, b.concealment) : undefined,
+    anomaly: model
+      ? new AnomalyWatcher(model, shelves, {
+          threshold: b.anomalyThreshold,
+          everyFrames: 5,
+          fps: camera.analysis.fps,
+        })
+      : undefined,
+    recorder:
+      record && b.recordPoses
+        ? new PoseRecorder(
+            path.join(config.dataDir, 'pose-tracks', camera.id),
+            camera.id,
+            camera.analysis.fps,
+          )
+        : undefined,
+  };
+}

@@ -1,0 +1,16 @@
+import type { TrainOptions } from './anomaly-model';
+
+/** Training settings used by the CLI, the benchmark and the daemon's on-site training. */
+export const TRAIN_DEFAULTS: Omit<TrainOptions, 'onEpoch'> = {
+  window: 12,
+  epochs: 25,
+  seed: 7,
+  batchSize: 256,
+};
+
+/** A one-line progress bar for terminals and logs. */
+export function progressBar(done: number, total: number, extra = ''): string {
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  return `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total} ${extra}`;
+}

@@ -1,0 +1,122 @@
+import { ConcealmentRule } from '../../../services/behaviour/concealment';
+import type { RuleEvent } from '../../../services/behaviour/rule-event';
+import type { PixelZone } from '../../../services/behaviour/zones';
+import { body, landmarks } from '../../helpers/poses';
+
+// A shelf to the person's right at chest height; the person stands with feet at (300, 400).
+const SHELF: PixelZone = {
+  id: 'spirits',
+  name: 'Spirits',
+  kind: 'shelf',
+  polygon: [
+    { x: 360, y: 200 },
+    { x: 460, y: 200 },
+    { x: 460, y: 320 },
+    { x: 360, y: 320 },
+  ],
+  hysteresisPx: 0,
+  maxRadiusPx: 0,
+  loitering: { enabled: false, dwellSeconds: 30, graceSeconds: 2, maxRadius: 0 },
+};
+const STAND = { x: 300, y: 400, torso: 50 };
+const L = landmarks(STAND);
+const IN_SHELF: [number, number] = [400, 260];
+const POCKET: [number, number] = [L.rightHip[0] + 4, L.rightHip[1] + 5];
+const BELLY: [number, number] = [305, L.shY + 0.6 * L.t];
+const BASKET: [number, number] = [L.rightHip[0] + 0.35 * L.t, L.hipY + 0.6 * L.t];
+const HEAD = L.head;
+
+/** Plays a script of (seconds, right wrist) segments at 5 fps; returns the events. */
+function play(segments: [number, [number, number] | undefined][], fps = 5): RuleEvent[] {
+  const rule = new ConcealmentRule([SHELF], {
+    minKeypointScore: 0.3,
+    windowSeconds: 3,
+    holdSeconds: 1,
+  });
+  const events: RuleEvent[] = [];
+  let t = 1_000_000;
+  for (const [secs, wrist] of segments) {
+    for (let i = 0; i < secs * fps; i++) {
+      events.push(...rule.evaluate([body(1, { ...STAND, rightWrist: wrist })], t));
+      t += 1000 / fps;
+    }
+  }
+  return events;
+}
+
+describe('concealment rule', () => {
+  test('reach into a shelf, hand to the pocket and kept there: fires once, with the steps as evidence', () => {
+    const ev = play([
+      [1, undefined],
+      [1, IN_SHELF],
+      [0.4, [380, 330]],
+      [2, POCKET],
+      [1, undefined],
+    ]);
+    expect(ev.map((e) => e.type)).toEqual(['start', 'end']);
+    const e = ev[0]!;
+    expect(e).toMatchObject({
+      rule: 'concealment',
+      zoneId: 'spirits',
+      trackId: 1,
+      severity: 'medium',
+    });
+    expect(e.evidence!.hand).toBe('right');
+    expect(e.evidence!.steps.map((s) => s.step)).toEqual(['reach', 'to-body', 'hold']);
+    expect(e.evidence!.steps[1]!.region).toBe('pocket');
+    expect(Object.keys(e.evidence!.keypoints)).toContain('right_wrist');
+  });
+
+  test('into the jacket (torso) also fires', () => {
+    expect(
+      play([
+        [1, IN_SHELF],
+        [2, BELLY],
+      ]).map((e) => e.type),
+    ).toEqual(['start']);
+  });
+
+  test("scratching one's head never fires, even right after a reach", () => {
+    expect(play([[3, HEAD]])).toEqual([]);
+    expect(
+      play([
+        [1, IN_SHELF],
+        [3, HEAD],
+      ]),
+    ).toEqual([]);
+  });
+
+  test('carrying a basket never fires', () => {
+    expect(play([[5, BASKET]])).toEqual([]);
+  });
+
+  test('reaching to a shelf and putting the item in the basket never fires', () => {
+    expect(
+      play([
+        [1, undefined],
+        [1, IN_SHELF],
+        [0.4, [400, 340]],
+        [3, BASKET],
+        [1, IN_SHELF],
+        [3, BASKET],
+      ]),
+    ).toEqual([]);
+  });
+
+  test('a hand that only brushes the body, or arrives after the window, does not fire', () => {
+    expect(
+      play([
+        [1, IN_SHELF],
+        [0.6, POCKET],
+        [2, undefined],
+      ]),
+    ).toEqual([]);
+    expect(
+      play([
+        [1, IN_SHELF],
+        [3.4, [420, 360]],
+        [2, POCKET],
+      ]),
+    ).toEqual([]);
+  });
+});
