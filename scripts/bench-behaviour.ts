@@ -83,14 +83,14 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\nPoseLift dev: ${dev.length} clips, ${ours.labels.length} frames (${positives} shoplifting); trained on ${train.length} normal clips, ${model.meta.trained.windows} windows, ${TRAIN_DEFAULTS.epochs} epochs in ${trainS.toFixed(0)} s on ${backend.name}\n\n`,
   );
-  process.stdout.write(`${'method'.padEnd(34)}${'AUC-ROC'.padStart(9)}${'AUC-PR'.padStart(9)}\n`);
+  process.stdout.write(`${'method'.padEnd(40)}${'AUC-ROC'.padStart(9)}${'AUC-PR'.padStart(9)}\n`);
   for (const r of rows)
     process.stdout.write(
-      `${r.name.padEnd(34)}${r.roc.toFixed(3).padStart(9)}${r.pr.toFixed(3).padStart(9)}\n`,
+      `${r.name.padEnd(40)}${r.roc.toFixed(3).padStart(9)}${r.pr.toFixed(3).padStart(9)}\n`,
     );
   for (const [k, v] of Object.entries(PUBLISHED))
     process.stdout.write(
-      `${`published ${k} (full test set)`.padEnd(34)}${v.toFixed(3).padStart(9)}${'-'.padStart(9)}\n`,
+      `${`published ${k} (full test set)`.padEnd(40)}${v.toFixed(3).padStart(9)}${'-'.padStart(9)}\n`,
     );
   process.stdout.write(
     `(chance AUC-PR = positive rate ${(positives / ours.labels.length).toFixed(3)})\n\n`,

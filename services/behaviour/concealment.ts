@@ -29,6 +29,8 @@ interface HandState {
   shelf?: PixelZone;
   lastShelfMs: number;
   bodySinceMs: number;
+  /** Wrist relative to the hips, in torso lengths, when it reached the body. */
+  bodyAnchor?: Point;
   steps: ConcealmentStep[];
   /** Set once fired, to end the incident later. */
   fired?: { person: TrackedPerson; hand: (typeof HANDS)[number] };
@@ -67,6 +69,26 @@ export function bodyRegion(
   if (wrist.y >= shY + 0.15 * torso && wrist.y < hipY - 0.15 * torso) return 'torso';
   if (wrist.y >= hipY - 0.15 * torso && wrist.y <= hipY + 0.2 * torso) return 'waist';
   return undefined;
+}
+
+/** How far (torso lengths) a held hand may move relative to the hips. */
+const MAX_HOLD_MOTION = 0.25;
+
+interface HipFrame extends Point {
+  torso: number;
+}
+
+/** The hip midpoint and torso length, when shoulders and hips are seen. */
+function hipFrame(kps: readonly Keypoint[], minScore: number): HipFrame | undefined {
+  const [ls, rs, lh, rh] = [KP.lSh, KP.rSh, KP.lHip, KP.rHip].map((i) => kps[i]!);
+  if ([ls, rs, lh, rh].some((k) => !k || k.score < minScore)) return undefined;
+  const x = (lh!.x + rh!.x) / 2;
+  const y = (lh!.y + rh!.y) / 2;
+  return { x, y, torso: Math.max(y - (ls!.y + rs!.y) / 2, 1) };
+}
+
+function relative(p: Point, h: HipFrame): Point {
+  return { x: (p.x - h.x) / h.torso, y: (p.y - h.y) / h.torso };
 }
 
 /**
@@ -122,7 +144,10 @@ export class ConcealmentRule {
     const w = p.keypoints[h.wrist];
     if (!w || w.score < this.opts.minKeypointScore) return undefined; // unseen: no step either way
     const wrist = { x: w.x, y: w.y };
-    const shelf = this.shelves.find((z) => pointInPolygon(wrist, z.polygon));
+    const hips = hipFrame(p.keypoints, this.opts.minKeypointScore);
+    // A reach is a hand in a shelf zone while the body is not: standing inside the zone, hands
+    // there mean nothing (the zone should cover the shelf, not the aisle).
+    const shelf = hips && this.shelves.find((z) => pointInPolygon(wrist, z.polygon) && !pointInPolygon(hips, z.polygon));
     if (shelf) {
       if (s.phase !== 'reaching')
         Object.assign(s, {
@@ -137,14 +162,17 @@ export class ConcealmentRule {
     if (s.phase === 'reaching') {
       if (nowMs - s.lastShelfMs > this.opts.windowSeconds * 1000)
         return void Object.assign(s, { phase: 'idle', steps: [] });
-      if (region) {
-        Object.assign(s, { phase: 'concealing', bodySinceMs: nowMs });
+      if (region && hips) {
+        Object.assign(s, { phase: 'concealing', bodySinceMs: nowMs, bodyAnchor: relative(wrist, hips) });
         s.steps.push({ step: 'to-body', atMs: nowMs, wrist, region });
       }
       return undefined;
     }
     if (s.phase === 'concealing') {
-      if (!region) return void Object.assign(s, { phase: 'idle', steps: [] });
+      // Held means still against the body: a swinging arm (walking) passes the hip, it does not stay.
+      const rel = hips && relative(wrist, hips);
+      const moved = !rel || !s.bodyAnchor || Math.hypot(rel.x - s.bodyAnchor.x, rel.y - s.bodyAnchor.y) > MAX_HOLD_MOTION;
+      if (!region || moved) return void Object.assign(s, { phase: 'idle', steps: [] });
       if (nowMs - s.bodySinceMs < this.opts.holdSeconds * 1000) return undefined;
       s.phase = 'fired';
       s.fired = { person: p, hand: h };
