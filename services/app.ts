@@ -1,4 +1,8 @@
-import type { Config } from './config/schema';
+import type { CameraConfig, Config } from './config/schema';
+import { ConfigStore } from './config/config-store';
+import type { ConfigChange, Version } from './config/config-store';
+import { Metrics } from './metrics/metrics';
+import { renderScene } from './alerts/snapshot';
 import { systemClock } from './core/clock';
 import type { Clock } from './core/clock';
 import { VigilError } from './core/errors';
@@ -24,6 +28,8 @@ export interface AppOptions {
   clock?: Clock;
   /** Receives the one-line human summary of each alert (main prints it). */
   announce?: (line: string) => void;
+  /** The config file, so the API can change and persist it. */
+  configFile?: string;
 }
 
 export interface AppAddresses {
@@ -43,9 +49,16 @@ export class VigilApp {
   private api: ApiServer | undefined;
   private readonly clock: Clock;
   private readonly startedAt = new Date().toISOString();
+  private ffmpeg: FfmpegBinary | undefined;
+  private readonly metrics: Metrics = new Metrics({
+    cameras: () => this.cameras.map((c) => c.status()),
+    alertsByRule: () => this.alerts?.dispatcher.byRule ?? new Map(),
+    outboxDepth: () => this.alerts?.outbox.depth ?? 0,
+    outboxDropped: () => this.alerts?.outbox.dropped ?? 0,
+  });
 
   constructor(
-    readonly config: Config,
+    public config: Config,
     private readonly log: Logger,
     private readonly opts: AppOptions = {},
   ) {
@@ -118,29 +131,63 @@ export class VigilApp {
   }
 
   private startCameras(ffmpeg: FfmpegBinary): void {
-    const { estimator, mqtt } = this;
-    if (!estimator || !mqtt)
-      throw new VigilError('VIGIL_ERR_INVARIANT', 'cameras started before model and MQTT');
-    const alerts = this.alerts;
-    if (!alerts) throw new VigilError('VIGIL_ERR_INVARIANT', 'cameras started before alerts');
-    for (const cam of this.config.cameras.filter((c) => c.enabled)) {
-      const tracker = createTracker(this.config.tracking);
-      const pipeline = new CameraPipeline(cam, {
-        ffmpeg,
-        processor: new FrameProcessor(
-          cam,
-          estimator,
-          tracker,
-          createBehaviour(this.config, cam, this.anomalyModel, true),
-        ),
-        dispatcher: alerts.dispatcher,
-        clock: this.clock,
-        log: this.log.child({ camera: cam.id }),
-        onStatus: (s) => alerts.publishStatus(s),
-      });
-      this.cameras.push(pipeline);
-      pipeline.start();
+    this.ffmpeg = ffmpeg;
+    for (const cam of this.config.cameras.filter((c) => c.enabled)) this.startCamera(cam);
+  }
+
+  private startCamera(cam: CameraConfig): void {
+    const { estimator, alerts, ffmpeg } = this;
+    if (!estimator || !alerts || !ffmpeg)
+      throw new VigilError('VIGIL_ERR_INVARIANT', 'camera started before model, ffmpeg and alerts');
+    const pipeline = new CameraPipeline(cam, {
+      ffmpeg,
+      processor: new FrameProcessor(
+        cam,
+        estimator,
+        createTracker(this.config.tracking),
+        createBehaviour(this.config, cam, this.anomalyModel, true),
+      ),
+      dispatcher: alerts.dispatcher,
+      clock: this.clock,
+      log: this.log.child({ camera: cam.id }),
+      onStatus: (s) => alerts.publishStatus(s),
+    });
+    pipeline.onProcessed = (p) => this.metrics.observeInference(cam.id, p.inferenceMs);
+    this.cameras.push(pipeline);
+    pipeline.start();
+  }
+
+  /**
+   * Applies a config saved through the API: changed zones reach their camera's next frame, a
+   * camera whose source or analysis changed restarts alone, added and removed cameras start and
+   * stop. Other sections apply at the next restart (reported to the caller).
+   */
+  async applyConfig(v: Version, change: ConfigChange): Promise<void> {
+    this.config = v.config;
+    for (const c of change.cameras) {
+      const cam = v.config.cameras.find((x) => x.id === c.id);
+      const running = this.cameras.find((p) => p.config.id === c.id);
+      if (c.change === 'zones' && running && cam) {
+        running.updateZones(cam);
+        continue;
+      }
+      if (running) {
+        this.cameras.splice(this.cameras.indexOf(running), 1);
+        await running.stop();
+      }
+      if (cam?.enabled) this.startCamera(cam);
     }
+    this.log.info(
+      { cameras: change.cameras, restartRequired: change.restartRequired },
+      'config applied',
+    );
+  }
+
+  /** The newest analysed frame of a camera with its tracks and zones drawn. */
+  private async latestFrame(id: string): Promise<Buffer | undefined> {
+    const p = this.cameras.find((c) => c.config.id === id);
+    const latest = p?.latest;
+    return latest ? renderScene(latest.frame, latest.tracks, p.zones) : undefined;
   }
 
   private async startApi(): Promise<string | null> {
@@ -153,8 +200,19 @@ export class VigilApp {
         mqttConnected: () => this.mqtt?.connected ?? false,
         startedAt: this.startedAt,
         version: packageVersion(),
+        tokens: () => this.config.api.tokens,
+        rateLimitPerMinute: a.rateLimitPerMinute,
+        configStore: this.opts.configFile
+          ? new ConfigStore(this.opts.configFile, process.env)
+          : undefined,
+        applyConfig: (v, change) => this.applyConfig(v, change),
+        history: this.alerts?.history,
+        dataDir: this.config.dataDir,
+        latestFrame: (id) => this.latestFrame(id),
+        metrics: this.metrics,
       },
       this.log.child({ module: 'api' }),
+      { certFile: a.tlsCertFile, keyFile: a.tlsKeyFile },
     );
     try {
       return await this.api.listen({ host: a.host, port: a.port });

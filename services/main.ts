@@ -35,6 +35,7 @@ async function main(): Promise<number> {
   }
   const log = createRootLogger(config.logLevel);
   const app = new VigilApp(config, log, {
+    configFile: configPath,
     announce: (line) => process.stderr.write(`[vigil] ${line}\n`),
   });
   try {

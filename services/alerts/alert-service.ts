@@ -6,6 +6,8 @@ import type { Logger } from '../core/logger';
 import type { CameraStatus } from '../camera/camera-pipeline';
 import { AlertDispatcher } from './alert-dispatcher';
 import { AlertStateStore } from './alert-state-store';
+import { AlertHistory } from './alert-history';
+import { HistoryOutput } from './history-output';
 import { applyCommand } from './clerk-commands';
 import { IncidentManager, policyFromConfig } from './incidents';
 import { MqttAlertOutput } from './mqtt-alert-output';
@@ -26,6 +28,7 @@ export class AlertService {
   readonly incidents: IncidentManager;
   readonly outbox: Outbox;
   readonly dispatcher: AlertDispatcher;
+  readonly history: AlertHistory;
   commandsApplied = 0;
   commandsRejected = 0;
   private retentionTimer: NodeJS.Timeout | undefined;
@@ -46,8 +49,9 @@ export class AlertService {
       { maxBytes: a.outboxMaxMB * 2 ** 20, publishTimeoutMs: 10_000, retryMs: 1000 },
       log.child({ module: 'outbox' }),
     );
+    this.history = new AlertHistory(config.dataDir);
     this.dispatcher = new AlertDispatcher(
-      [new MqttAlertOutput(this.outbox)],
+      [new MqttAlertOutput(this.outbox), new HistoryOutput(this.history)],
       this.incidents,
       {
         dataDir: config.dataDir,

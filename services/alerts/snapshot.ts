@@ -60,3 +60,30 @@ export async function writeSnapshot(
     );
   }
 }
+
+/** The live view: every tracked person's box and id, and every zone, on the frame, as JPEG. */
+export async function renderScene(
+  frame: Frame,
+  people: readonly { trackId: number; box: { x: number; y: number; w: number; h: number } }[],
+  zones: readonly { name: string; polygon: Point[] }[],
+  quality = 75,
+): Promise<Buffer> {
+  const { width, height } = frame;
+  const polys = zones
+    .map(
+      (z) =>
+        `<polygon points="${z.polygon.map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ')}" fill="rgba(255,200,0,0.15)" stroke="#ffc800" stroke-width="2"/>`,
+    )
+    .join('');
+  const boxes = people
+    .map(
+      (p) =>
+        `<rect x="${p.box.x.toFixed(1)}" y="${p.box.y.toFixed(1)}" width="${p.box.w.toFixed(1)}" height="${p.box.h.toFixed(1)}" fill="none" stroke="#00e5ff" stroke-width="2"/><text x="${p.box.x.toFixed(1)}" y="${(p.box.y - 3).toFixed(1)}" font-family="sans-serif" font-size="14" fill="#00e5ff">#${p.trackId}</text>`,
+    )
+    .join('');
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">${polys}${boxes}</svg>`;
+  return sharp(frame.rgb, { raw: { width, height, channels: 3 } })
+    .composite([{ input: Buffer.from(svg), top: 0, left: 0 }])
+    .jpeg({ quality })
+    .toBuffer();
+}

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import Fastify, { LogController } from 'fastify';
 import type {
   FastifyBaseLogger,
@@ -6,19 +7,45 @@ import type {
   RawRequestDefaultExpression,
   RawServerDefault,
 } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { VigilError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { CameraStatus } from '../camera/camera-pipeline';
+import type { AlertHistory } from '../alerts/alert-history';
+import type { ConfigChange, ConfigStore, Version } from '../config/config-store';
+import type { Metrics } from '../metrics/metrics';
+import { authHook } from './auth';
+import type { ApiToken } from './auth';
+import { errorHandler } from './errors';
 import { registerHealthRoutes } from './routes/health';
 import { registerCameraRoutes } from './routes/cameras';
+import { registerConfigRoutes } from './routes/config';
+import { registerAlertRoutes } from './routes/alerts';
 
-/** What the API reads from the running daemon. */
+/** What the API reads from and asks of the running daemon. */
 export interface ApiContext {
   cameras(): CameraStatus[];
   backend(): { name: string; skipped: { name: string; reason: string }[] };
   mqttConnected(): boolean;
   startedAt: string;
   version: string;
+  tokens(): readonly ApiToken[];
+  rateLimitPerMinute?: number;
+  configStore?: ConfigStore;
+  /** Applies a saved config to the running daemon: only the cameras that changed notice. */
+  applyConfig?(v: Version, change: ConfigChange): Promise<void>;
+  history?: AlertHistory;
+  dataDir?: string;
+  /** The latest analysed frame of a camera with tracks and zones drawn, as JPEG. */
+  latestFrame?(camera: string): Promise<Buffer | undefined>;
+  metrics?: Metrics;
+}
+
+export interface ApiTls {
+  certFile: string;
+  keyFile: string;
 }
 
 export type ApiServer = FastifyInstance<
@@ -29,13 +56,44 @@ export type ApiServer = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
-export function buildApi(ctx: ApiContext, log: Logger): ApiServer {
+export function buildApi(ctx: ApiContext, log: Logger, tls?: ApiTls): ApiServer {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
-    bodyLimit: 64 * 1024,
+    bodyLimit: 256 * 1024,
     logController: new LogController({ disableRequestLogging: true }),
-  }).withTypeProvider<TypeBoxTypeProvider>();
-  registerHealthRoutes(app, ctx);
-  registerCameraRoutes(app, ctx);
+    // Unknown keys are errors, not silently dropped; types are not coerced.
+    ajv: {
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: false,
+        allErrors: true,
+        keywords: ['enumValues'],
+      },
+    },
+    ...(tls?.certFile
+      ? { https: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } }
+      : {}),
+  }) as unknown as ApiServer;
+  // JSON only: any other body is 415, not parsed as text.
+  app.removeContentTypeParser('text/plain');
+  app.setErrorHandler(errorHandler(log));
+  app.setNotFoundHandler((req) => {
+    throw new VigilError('VIGIL_ERR_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`);
+  });
+  void app.register(swagger, { openapi: { info: { title: 'Vigil API', version: ctx.version } } });
+  void app.register(rateLimit, {
+    max: ctx.rateLimitPerMinute ?? 600,
+    timeWindow: 60_000,
+    allowList: (req) => req.url === '/healthz',
+  });
+  app.addHook('onRequest', authHook(ctx.tokens));
+  void app.register(async (scope) => {
+    const s = scope as unknown as ApiServer;
+    registerHealthRoutes(s, ctx);
+    registerCameraRoutes(s, ctx);
+    registerConfigRoutes(s, ctx);
+    registerAlertRoutes(s, ctx);
+    s.get('/api/openapi.json', { schema: { hide: true } }, async () => s.swagger());
+  });
   return app;
 }

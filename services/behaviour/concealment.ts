@@ -147,7 +147,11 @@ export class ConcealmentRule {
     const hips = hipFrame(p.keypoints, this.opts.minKeypointScore);
     // A reach is a hand in a shelf zone while the body is not: standing inside the zone, hands
     // there mean nothing (the zone should cover the shelf, not the aisle).
-    const shelf = hips && this.shelves.find((z) => pointInPolygon(wrist, z.polygon) && !pointInPolygon(hips, z.polygon));
+    const shelf =
+      hips &&
+      this.shelves.find(
+        (z) => pointInPolygon(wrist, z.polygon) && !pointInPolygon(hips, z.polygon),
+      );
     if (shelf) {
       if (s.phase !== 'reaching')
         Object.assign(s, {
@@ -163,7 +167,11 @@ export class ConcealmentRule {
       if (nowMs - s.lastShelfMs > this.opts.windowSeconds * 1000)
         return void Object.assign(s, { phase: 'idle', steps: [] });
       if (region && hips) {
-        Object.assign(s, { phase: 'concealing', bodySinceMs: nowMs, bodyAnchor: relative(wrist, hips) });
+        Object.assign(s, {
+          phase: 'concealing',
+          bodySinceMs: nowMs,
+          bodyAnchor: relative(wrist, hips),
+        });
         s.steps.push({ step: 'to-body', atMs: nowMs, wrist, region });
       }
       return undefined;
@@ -171,7 +179,10 @@ export class ConcealmentRule {
     if (s.phase === 'concealing') {
       // Held means still against the body: a swinging arm (walking) passes the hip, it does not stay.
       const rel = hips && relative(wrist, hips);
-      const moved = !rel || !s.bodyAnchor || Math.hypot(rel.x - s.bodyAnchor.x, rel.y - s.bodyAnchor.y) > MAX_HOLD_MOTION;
+      const moved =
+        !rel ||
+        !s.bodyAnchor ||
+        Math.hypot(rel.x - s.bodyAnchor.x, rel.y - s.bodyAnchor.y) > MAX_HOLD_MOTION;
       if (!region || moved) return void Object.assign(s, { phase: 'idle', steps: [] });
       if (nowMs - s.bodySinceMs < this.opts.holdSeconds * 1000) return undefined;
       s.phase = 'fired';

@@ -59,9 +59,11 @@ export class CameraPipeline {
   private statusTimer: NodeJS.Timeout | undefined;
   /** Called after every analysed frame (tests and the API's latest-frame view). */
   onProcessed: ((p: ProcessedFrame) => void) | undefined;
+  /** The newest analysed frame with its tracks (the API's live view). */
+  latest: ProcessedFrame | undefined;
 
   constructor(
-    readonly config: CameraConfig,
+    public config: CameraConfig,
     private readonly deps: CameraPipelineDeps,
   ) {
     this.ref = {
@@ -100,6 +102,16 @@ export class CameraPipeline {
         this.deps.processor.zones,
         events,
       );
+  }
+
+  /** Applies changed zones without touching the stream: the next analysed frame uses them. */
+  updateZones(camera: CameraConfig): void {
+    this.config = camera;
+    this.deps.processor.setZones(camera);
+  }
+
+  get zones() {
+    return this.deps.processor.zones;
   }
 
   status(): CameraStatus {
@@ -160,6 +172,7 @@ export class CameraPipeline {
     this.lastInferenceMs = Math.round(processed.inferenceMs);
     this.trackCount = processed.tracks.length;
     await this.publish(processed);
+    this.latest = processed;
     this.onProcessed?.(processed);
   }
 

@@ -57,7 +57,9 @@ export class FfmpegProcess {
   private onStart(cmd: string): void {
     this.proc = (this.command as unknown as { ffmpegProc?: ChildProcess }).ffmpegProc;
     // ffmpeg may exit while we write `q`: a broken pipe then is expected, not a crash.
-    this.proc?.stdin?.on('error', (err) => this.log.debug({ err: err.message }, 'ffmpeg stdin closed'));
+    this.proc?.stdin?.on('error', (err) =>
+      this.log.debug({ err: err.message }, 'ffmpeg stdin closed'),
+    );
     this.log.debug({ cmd: redactUrl(cmd) }, 'ffmpeg started');
     if (this.stopRequested) this.proc?.kill('SIGKILL');
   }

@@ -47,6 +47,16 @@ export class FrameProcessor {
     behaviour.anomaly?.setZones(this.zones);
   }
 
+  /** New zones (and their thresholds) from a config change: effective from the next frame. */
+  setZones(camera: CameraConfig): void {
+    this.zones = camera.zones.map((z) =>
+      toPixelZone(z, camera.analysis.width, camera.analysis.height),
+    );
+    this.loitering.setZones(this.zones);
+    this.behaviour.concealment?.setZones(this.zones);
+    this.behaviour.anomaly?.setZones(this.zones);
+  }
+
   async process(frame: Frame): Promise<ProcessedFrame> {
     const t0 = performance.now();
     const detections = this.describe(frame, await this.estimate(frame));

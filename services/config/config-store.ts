@@ -21,11 +21,16 @@ export interface Version {
 
 function canonical(v: unknown): string {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v && typeof v === 'object') return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
+  if (v && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
   return JSON.stringify(v);
 }
 
-const etagOf = (raw: unknown) => `"${createHash('sha256').update(canonical(raw)).digest('hex').slice(0, 32)}"`;
+const etagOf = (raw: unknown) =>
+  `"${createHash('sha256').update(canonical(raw)).digest('hex').slice(0, 32)}"`;
 
 /** What differs between two validated configs, camera by camera. */
 export function diffConfig(a: Config, b: Config): ConfigChange {
@@ -35,11 +40,14 @@ export function diffConfig(a: Config, b: Config): ConfigChange {
   for (const [id, cb] of mb) {
     const ca = ma.get(id);
     if (!ca) cams.push({ id, change: 'added' });
-    else if (canonical({ ...ca, zones: [] }) !== canonical({ ...cb, zones: [] })) cams.push({ id, change: 'restart' });
+    else if (canonical({ ...ca, zones: [] }) !== canonical({ ...cb, zones: [] }))
+      cams.push({ id, change: 'restart' });
     else if (canonical(ca.zones) !== canonical(cb.zones)) cams.push({ id, change: 'zones' });
   }
   for (const id of ma.keys()) if (!mb.has(id)) cams.push({ id, change: 'removed' });
-  const sections = (Object.keys(b) as (keyof Config)[]).filter((k) => k !== 'cameras' && canonical(a[k]) !== canonical(b[k]));
+  const sections = (Object.keys(b) as (keyof Config)[]).filter(
+    (k) => k !== 'cameras' && canonical(a[k]) !== canonical(b[k]),
+  );
   return { cameras: cams, restartRequired: sections };
 }
 
@@ -69,7 +77,11 @@ export class ConfigStore {
   }
 
   /** Validates `raw` as the whole new file; persists and returns it unless `dryRun`. */
-  replace(raw: unknown, ifMatch: string | undefined, dryRun: boolean): { version: Version; change: ConfigChange } {
+  replace(
+    raw: unknown,
+    ifMatch: string | undefined,
+    dryRun: boolean,
+  ): { version: Version; change: ConfigChange } {
     this.checkEtag(ifMatch);
     const next = this.version(structuredClone(raw) as Record<string, unknown>);
     const change = diffConfig(this.current.config, next.config);
@@ -93,13 +105,25 @@ export class ConfigStore {
   }
 
   private version(raw: Record<string, unknown>): Version {
-    const config = parseConfig(raw, { env: this.env, baseDir: path.dirname(path.resolve(this.file)), source: 'the request' });
+    const config = parseConfig(raw, {
+      env: this.env,
+      baseDir: path.dirname(path.resolve(this.file)),
+      source: 'the request',
+    });
     return { raw, config, etag: etagOf(raw) };
   }
 
   private checkEtag(ifMatch: string | undefined): void {
-    if (!ifMatch) throw new VigilError('VIGIL_ERR_PRECONDITION_REQUIRED', `send If-Match: ${this.current.etag} (GET /api/config gives it)`);
-    if (ifMatch !== this.current.etag) throw new VigilError('VIGIL_ERR_PRECONDITION_FAILED', `If-Match ${ifMatch} is stale; the config is now ${this.current.etag}`);
+    if (!ifMatch)
+      throw new VigilError(
+        'VIGIL_ERR_PRECONDITION_REQUIRED',
+        `send If-Match: ${this.current.etag} (GET /api/config gives it)`,
+      );
+    if (ifMatch !== this.current.etag)
+      throw new VigilError(
+        'VIGIL_ERR_PRECONDITION_FAILED',
+        `If-Match ${ifMatch} is stale; the config is now ${this.current.etag}`,
+      );
   }
 
   private write(raw: Record<string, unknown>): void {
@@ -114,7 +138,11 @@ export class ConfigStore {
       }
       renameSync(tmp, this.file);
     } catch (err) {
-      throw new VigilError('VIGIL_ERR_CONFIG_WRITE', `cannot write ${this.file}: ${(err as Error).message}`, { cause: err });
+      throw new VigilError(
+        'VIGIL_ERR_CONFIG_WRITE',
+        `cannot write ${this.file}: ${(err as Error).message}`,
+        { cause: err },
+      );
     }
   }
 }

@@ -321,16 +321,36 @@ export const ApiSchema = obj(
     tokens: Type.Array(
       Type.Object(
         {
-          name: Type.String({ minLength: 1, maxLength: 64, description: 'Who holds the token (for logs).' }),
+          name: Type.String({
+            minLength: 1,
+            maxLength: 64,
+            description: 'Who holds the token (for logs).',
+          }),
           role: oneOf(['viewer', 'admin'], 'viewer', 'viewer reads; admin also changes config.'),
-          sha256: Type.String({ pattern: '^[0-9a-f]{64}$', description: 'sha256 (hex) of the bearer token; the token itself is never stored.' }),
+          sha256: Type.String({
+            pattern: '^[0-9a-f]{64}$',
+            description: 'sha256 (hex) of the bearer token; the token itself is never stored.',
+          }),
         },
         { additionalProperties: false },
       ),
-      { default: [], maxItems: 100, description: 'Bearer tokens (npm run token -- <role> <name> makes one). Every route but /healthz needs one.' },
+      {
+        default: [],
+        maxItems: 100,
+        description:
+          'Bearer tokens (npm run token -- <role> <name> makes one). Every route but /healthz needs one.',
+      },
     ),
-    rateLimitPerMinute: Type.Integer({ minimum: 1, maximum: 100_000, default: 600, description: 'Requests per minute per client address.' }),
-    tlsCertFile: Type.String({ default: '', description: 'PEM certificate: serve HTTPS (with tlsKeyFile).' }),
+    rateLimitPerMinute: Type.Integer({
+      minimum: 1,
+      maximum: 100_000,
+      default: 600,
+      description: 'Requests per minute per client address.',
+    }),
+    tlsCertFile: Type.String({
+      default: '',
+      description: 'PEM certificate: serve HTTPS (with tlsKeyFile).',
+    }),
     tlsKeyFile: Type.String({ default: '', description: 'PEM private key for HTTPS.' }),
   },
   'HTTP API.',

@@ -26,12 +26,14 @@ export const ERROR_CODES = {
   VIGIL_ERR_UNAUTHORIZED: 'The request has no valid bearer token.',
   VIGIL_ERR_FORBIDDEN: 'The token is valid but its role may not do this (viewer on a write).',
   VIGIL_ERR_NOT_FOUND: 'No such route, camera, zone or alert.',
-  VIGIL_ERR_REQUEST_INVALID: 'The request body, query or path failed validation; the field is named.',
+  VIGIL_ERR_REQUEST_INVALID:
+    'The request body, query or path failed validation; the field is named.',
   VIGIL_ERR_BAD_JSON: 'The request body is not valid JSON.',
   VIGIL_ERR_UNSUPPORTED_MEDIA: 'The request body is not application/json.',
   VIGIL_ERR_BODY_TOO_LARGE: 'The request body exceeds the limit.',
   VIGIL_ERR_PRECONDITION_REQUIRED: 'A change needs an If-Match header with the current ETag.',
-  VIGIL_ERR_PRECONDITION_FAILED: 'If-Match does not match the current config: someone changed it first.',
+  VIGIL_ERR_PRECONDITION_FAILED:
+    'If-Match does not match the current config: someone changed it first.',
   VIGIL_ERR_RATE_LIMITED: 'Too many requests from this client; retry later.',
   VIGIL_ERR_CONFIG_WRITE: 'The new config could not be written to disk; nothing was changed.',
   VIGIL_ERR_INPUT_MISSING: 'An input file given on the command line does not exist.',

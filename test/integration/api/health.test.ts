@@ -1,3 +1,4 @@
+import { sha256Hex } from '../../../services/api/auth';
 import { buildApi } from '../../../services/api/server';
 import type { ApiContext } from '../../../services/api/server';
 import type { CameraStatus } from '../../../services/camera/camera-pipeline';
@@ -28,6 +29,8 @@ const camera = (id: string, state: CameraStatus['state']): CameraStatus => ({
         },
 });
 
+const get = (url: string) => fetch(url, { headers: { authorization: 'Bearer view-token' } });
+
 async function serve(ctx: Partial<ApiContext>) {
   const full: ApiContext = {
     cameras: () => [camera('a', 'streaming')],
@@ -38,6 +41,7 @@ async function serve(ctx: Partial<ApiContext>) {
     mqttConnected: () => true,
     startedAt: '2026-01-01T00:00:00.000Z',
     version: '0.1.0',
+    tokens: () => [{ name: 'ops', role: 'viewer', sha256: sha256Hex('view-token') }],
     ...ctx,
   };
   const app = buildApi(full, captureLogger().log);
@@ -62,10 +66,10 @@ describe('health and camera routes over real HTTP', () => {
     let cams = [camera('a', 'streaming'), camera('b', 'streaming')];
     let mqtt = true;
     const { app, base } = await serve({ cameras: () => cams, mqttConnected: () => mqtt });
-    expect((await fetch(`${base}/readyz`)).status).toBe(200);
+    expect((await get(`${base}/readyz`)).status).toBe(200);
     cams = [camera('a', 'streaming'), camera('b', 'backoff')];
     mqtt = false;
-    const r = await fetch(`${base}/readyz`);
+    const r = await get(`${base}/readyz`);
     expect(r.status).toBe(503);
     expect(await r.json()).toEqual({
       ready: false,
@@ -79,7 +83,7 @@ describe('health and camera routes over real HTTP', () => {
 
   test('GET /api/cameras reports state, rates, drops and the inference backend', async () => {
     const { app, base } = await serve({});
-    const body = (await (await fetch(`${base}/api/cameras`)).json()) as {
+    const body = (await (await get(`${base}/api/cameras`)).json()) as {
       backend: string;
       cameras: (CameraStatus & { backend: string })[];
     };

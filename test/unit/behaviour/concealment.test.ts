@@ -105,19 +105,43 @@ describe('concealment rule', () => {
 
   test('walking away after a reach, the arm swinging past the hip, never fires', () => {
     // The swing passes through the pocket region every second but never stays.
-    const swing = (i: number): [number, number] => [POCKET[0] + 0.4 * L.t * Math.sin(i * 2.5), POCKET[1] + 2]; // ±0.4 torso, a walking swing
-    const rule = new ConcealmentRule([SHELF], { minKeypointScore: 0.3, windowSeconds: 3, holdSeconds: 1 });
+    const swing = (i: number): [number, number] => [
+      POCKET[0] + 0.4 * L.t * Math.sin(i * 2.5),
+      POCKET[1] + 2,
+    ]; // ±0.4 torso, a walking swing
+    const rule = new ConcealmentRule([SHELF], {
+      minKeypointScore: 0.3,
+      windowSeconds: 3,
+      holdSeconds: 1,
+    });
     const ev: RuleEvent[] = [];
-    for (let i = 0; i < 5; i++) ev.push(...rule.evaluate([body(1, { ...STAND, rightWrist: IN_SHELF })], i * 200));
-    for (let i = 0; i < 25; i++) ev.push(...rule.evaluate([body(1, { ...STAND, rightWrist: swing(i) })], 1000 + i * 200));
+    for (let i = 0; i < 5; i++)
+      ev.push(...rule.evaluate([body(1, { ...STAND, rightWrist: IN_SHELF })], i * 200));
+    for (let i = 0; i < 25; i++)
+      ev.push(...rule.evaluate([body(1, { ...STAND, rightWrist: swing(i) })], 1000 + i * 200));
     expect(ev).toEqual([]);
   });
 
   test('standing inside a (badly drawn) shelf zone, hands there mean nothing', () => {
-    const aisle: PixelZone = { ...SHELF, polygon: [{ x: 0, y: 0 }, { x: 600, y: 0 }, { x: 600, y: 600 }, { x: 0, y: 600 }] };
-    const rule = new ConcealmentRule([aisle], { minKeypointScore: 0.3, windowSeconds: 3, holdSeconds: 1 });
+    const aisle: PixelZone = {
+      ...SHELF,
+      polygon: [
+        { x: 0, y: 0 },
+        { x: 600, y: 0 },
+        { x: 600, y: 600 },
+        { x: 0, y: 600 },
+      ],
+    };
+    const rule = new ConcealmentRule([aisle], {
+      minKeypointScore: 0.3,
+      windowSeconds: 3,
+      holdSeconds: 1,
+    });
     const ev: RuleEvent[] = [];
-    for (let i = 0; i < 30; i++) ev.push(...rule.evaluate([body(1, { ...STAND, rightWrist: i < 5 ? IN_SHELF : POCKET })], i * 200));
+    for (let i = 0; i < 30; i++)
+      ev.push(
+        ...rule.evaluate([body(1, { ...STAND, rightWrist: i < 5 ? IN_SHELF : POCKET })], i * 200),
+      );
     expect(ev).toEqual([]);
   });
 

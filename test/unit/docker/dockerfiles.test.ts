@@ -66,6 +66,7 @@ describe.each(['Dockerfile', 'docker/Dockerfile.jetson'])(
           mqttConnected: () => true,
           startedAt: '',
           version: '',
+          tokens: () => [],
         },
         captureLogger().log,
       );

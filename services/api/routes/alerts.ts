@@ -1,0 +1,59 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Type } from '@sinclair/typebox';
+import { VigilError } from '../../core/errors';
+import type { ApiContext, ApiServer } from '../server';
+
+const Query = Type.Object(
+  {
+    camera: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' })),
+    rule: Type.Optional(Type.Union([Type.Literal('loitering'), Type.Literal('concealment')])),
+    type: Type.Optional(
+      Type.Union([Type.Literal('start'), Type.Literal('update'), Type.Literal('end')]),
+    ),
+    before: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        description: 'Paging cursor: nextBefore of the previous page.',
+      }),
+    ),
+    limit: Type.Optional(
+      Type.String({ pattern: '^([1-9][0-9]{0,2}|1000)$', description: '1-1000, default 50.' }),
+    ),
+  },
+  { additionalProperties: false },
+);
+const AlertParams = Type.Object(
+  {
+    id: Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' }),
+  },
+  { additionalProperties: false },
+);
+
+export function registerAlertRoutes(app: ApiServer, ctx: ApiContext): void {
+  app.get('/api/alerts', { schema: { querystring: Query } }, async (req) => {
+    if (!ctx.history)
+      throw new VigilError('VIGIL_ERR_NOT_FOUND', 'no alert history in this daemon');
+    const q = req.query;
+    return ctx.history.list({
+      camera: q.camera,
+      rule: q.rule,
+      type: q.type,
+      before: q.before,
+      limit: q.limit ? Number(q.limit) : 50,
+    });
+  });
+
+  app.get('/api/alerts/:id/snapshot', { schema: { params: AlertParams } }, async (req, reply) => {
+    const start = ctx.history?.start(req.params.id);
+    if (!start?.snapshot || !ctx.dataDir)
+      throw new VigilError('VIGIL_ERR_NOT_FOUND', `no snapshot for alert ${req.params.id}`);
+    const jpeg = await readFile(path.join(ctx.dataDir, start.snapshot)).catch(() => undefined);
+    if (!jpeg)
+      throw new VigilError(
+        'VIGIL_ERR_NOT_FOUND',
+        `snapshot of alert ${req.params.id} is gone (retention)`,
+      );
+    return reply.type('image/jpeg').send(jpeg);
+  });
+}

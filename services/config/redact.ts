@@ -1,0 +1,36 @@
+import { redactUrl } from '../core/logger';
+
+export const REDACTED = '[redacted]';
+
+type Raw = Record<string, unknown>;
+
+/** A copy of a raw config with secrets hidden: passwords and credentials in camera URLs. */
+export function redactConfig(raw: Raw): Raw {
+  const out = structuredClone(raw) as Raw & { mqtt?: Raw; cameras?: { source?: Raw }[] };
+  if (out.mqtt && typeof out.mqtt.password === 'string' && out.mqtt.password)
+    out.mqtt.password = REDACTED;
+  for (const c of out.cameras ?? []) {
+    if (c?.source && typeof c.source.url === 'string') c.source.url = redactUrl(c.source.url);
+  }
+  return out;
+}
+
+/**
+ * A config sent back after GET still holds the redaction marks: put the stored secrets back so a
+ * round trip never wipes a password. A camera is matched by id.
+ */
+export function restoreRedacted(next: Raw, current: Raw): Raw {
+  const out = structuredClone(next) as Raw & {
+    mqtt?: Raw;
+    cameras?: { id?: string; source?: Raw }[];
+  };
+  const cur = current as Raw & { mqtt?: Raw; cameras?: { id?: string; source?: Raw }[] };
+  if (out.mqtt?.password === REDACTED) out.mqtt.password = cur.mqtt?.password ?? '';
+  for (const c of out.cameras ?? []) {
+    const url = c?.source?.url;
+    if (typeof url !== 'string' || !url.includes('***:***@')) continue;
+    const old = cur.cameras?.find((x) => x.id === c.id)?.source?.url;
+    if (typeof old === 'string' && redactUrl(old) === url) c.source!.url = old;
+  }
+  return out;
+}

@@ -1,0 +1,83 @@
+import { Gauge, Histogram, Registry } from 'prom-client';
+import type { CameraStatus } from '../camera/camera-pipeline';
+
+export interface MetricsSource {
+  cameras(): CameraStatus[];
+  alertsByRule(): Map<string, number>;
+  outboxDepth(): number;
+  outboxDropped(): number;
+}
+
+/** Prometheus metrics of one daemon (its own registry: no global state). */
+export class Metrics {
+  readonly registry = new Registry();
+  private readonly inference: Histogram<'camera'>;
+
+  constructor(src: MetricsSource) {
+    const r = this.registry;
+    const perCamera = (name: string, help: string, pick: (c: CameraStatus) => number) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['camera'],
+        registers: [r],
+        collect() {
+          this.reset();
+          for (const c of src.cameras()) this.set({ camera: c.id }, pick(c));
+        },
+      });
+    perCamera(
+      'vigil_camera_input_fps',
+      'Frames per second arriving from the camera.',
+      (c) => c.inputFps,
+    );
+    perCamera('vigil_camera_analysed_fps', 'Frames per second analysed.', (c) => c.analysedFps);
+    perCamera(
+      'vigil_camera_dropped_frames_total',
+      'Frames replaced before analysis (latest frame wins).',
+      (c) => c.droppedFrames,
+    );
+    perCamera('vigil_camera_reconnects_total', 'ffmpeg restarts of the camera.', (c) => c.restarts);
+    perCamera('vigil_camera_streaming', '1 while the camera streams.', (c) =>
+      c.state === 'streaming' ? 1 : 0,
+    );
+    perCamera('vigil_camera_tracks', 'People tracked in the last analysed frame.', (c) => c.tracks);
+    this.inference = new Histogram({
+      name: 'vigil_inference_seconds',
+      help: 'Pose inference time per analysed frame.',
+      labelNames: ['camera'],
+      buckets: [0.05, 0.1, 0.2, 0.3, 0.5, 0.75, 1, 2, 5],
+      registers: [r],
+    });
+    new Gauge({
+      name: 'vigil_alerts_total',
+      help: 'Incidents started, by rule.',
+      labelNames: ['rule'],
+      registers: [r],
+      collect() {
+        this.reset();
+        for (const [rule, n] of src.alertsByRule()) this.set({ rule }, n);
+      },
+    });
+    new Gauge({
+      name: 'vigil_outbox_depth',
+      help: 'MQTT messages waiting on disk for the broker.',
+      registers: [r],
+      collect() {
+        this.set(src.outboxDepth());
+      },
+    });
+    new Gauge({
+      name: 'vigil_outbox_dropped_total',
+      help: 'Messages dropped because the outbox was full.',
+      registers: [r],
+      collect() {
+        this.set(src.outboxDropped());
+      },
+    });
+  }
+
+  observeInference(camera: string, ms: number): void {
+    this.inference.observe({ camera }, ms / 1000);
+  }
+}
