@@ -16,13 +16,22 @@ export interface Mosquitto {
 }
 
 /** A real mosquitto on loopback; with `users`, only those logins are accepted. */
+/**
+ * With `persistDir`, sessions and queued QoS 1 messages survive a restart of the broker (as on a
+ * real site), so a subscriber with a persistent session misses nothing while it reconnects.
+ */
 export async function startMosquitto(
   users?: Record<string, string>,
   fixedPort?: number,
+  persistDir?: string,
 ): Promise<Mosquitto> {
   const port = fixedPort ?? (await freePort());
   const dir = tempDir('vigil-mosq-');
-  const conf = [`listener ${port} 127.0.0.1`, 'persistence false'];
+  const conf = [`listener ${port} 127.0.0.1`];
+  if (persistDir) {
+    chmodSync(persistDir, 0o777);
+    conf.push('persistence true', `persistence_location ${persistDir}/`);
+  } else conf.push('persistence false');
   if (users) {
     const pw = path.join(dir, 'passwd');
     writeFileSync(pw, '');

@@ -8,12 +8,15 @@ export interface Received {
 }
 
 /** A real MQTT.js subscriber that records everything under a filter. */
+/** With `session`, a persistent session: the broker keeps QoS 1 messages while it reconnects. */
 export async function recordMqtt(
   url: string,
   filter = 'vigil/#',
+  session?: { clientId: string },
 ): Promise<{ client: MqttClient; messages: Received[] }> {
   const client = await mqtt.connectAsync(url, {
-    clientId: `rec-${Math.random().toString(16).slice(2)}`,
+    clientId: session?.clientId ?? `rec-${Math.random().toString(16).slice(2)}`,
+    clean: !session,
     reconnectPeriod: 200,
   });
   const messages: Received[] = [];

@@ -17,19 +17,21 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 (hasMosquitto() ? test : test.skip)(
   'real mosquitto stopped for 30 s while alerts are raised: after its restart every alert arrives, in order',
   async () => {
-    let broker = await startMosquitto();
+    const persist = tempDir('vigil-mosq-data-');
+    let broker = await startMosquitto(undefined, undefined, persist);
     const config = parseConfig({
       dataDir: tempDir('vigil-outage-'),
       mqtt: { url: broker.url },
       alerts: { zoneCooldownSeconds: 0 },
       cameras: [{ id: 'cam', source: { url: 'rtsp://127.0.0.1/none' } }],
     });
-    const log = captureLogger('info').log;
+    const { log } = captureLogger('debug');
     const pub = new MqttPublisher({ url: broker.url, clientId: 'vigil-outage' }, log);
     await pub.start();
     const alerts = new AlertService(config, pub, systemClock, log);
     await alerts.start();
-    const rec = await recordMqtt(broker.url, 'vigil/cam/alerts');
+    // A persistent session: what is published while it reconnects waits for it at the broker.
+    const rec = await recordMqtt(broker.url, 'vigil/cam/alerts', { clientId: 'outage-recorder' });
     const cam = { id: 'cam', name: 'Cam', width: 64, height: 64 };
     const frame = {
       camera: 'cam',
@@ -65,7 +67,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
       // 11 alert messages and the 5 snapshots of the starts wait on disk.
       expect(alerts.outbox.depth).toBe(16);
       await sleep(Math.max(0, 30_000 - (Date.now() - down)));
-      broker = await startMosquitto(undefined, broker.port);
+      broker = await startMosquitto(undefined, broker.port, persist);
       await waitFor(
         'every alert after the restart',
         () => rec.messages.length >= raised.length,
