@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import { writeSnapshot } from '../../../services/alerts/snapshot';
 import { tempDir, vtestFrame } from '../../helpers/media';
 import { personAt } from '../../helpers/people';
+import { rect } from '../../helpers/zones';
 
 test('a snapshot is a JPEG of the frame with the person box drawn in red and the zone in amber', async () => {
   const file = path.join(tempDir(), 'nested/dir/s.jpg');
@@ -16,15 +17,7 @@ test('a snapshot is a JPEG of the frame with the person box drawn in red and the
     rgb: vtestFrame(100),
   };
   const person = personAt(1, 400, 300, 100);
-  const zone = {
-    name: 'Z',
-    polygon: [
-      { x: 300, y: 350 },
-      { x: 600, y: 350 },
-      { x: 600, y: 500 },
-      { x: 300, y: 500 },
-    ],
-  };
+  const zone = { name: 'Z', polygon: rect(300, 350, 600, 500) };
   await writeSnapshot({ frame, person, zone, label: 'loitering #1 Z' }, file, 90);
   const meta = await sharp(file).metadata();
   expect(meta).toMatchObject({ format: 'jpeg', width: 768, height: 576 });

@@ -2,22 +2,10 @@ import { ConcealmentRule } from '../../../services/behaviour/concealment';
 import type { RuleEvent } from '../../../services/behaviour/rule-event';
 import type { PixelZone } from '../../../services/behaviour/zones';
 import { body, landmarks } from '../../helpers/poses';
+import { pixelZone, rect } from '../../helpers/zones';
 
 // A shelf to the person's right at chest height; the person stands with feet at (300, 400).
-const SHELF: PixelZone = {
-  id: 'spirits',
-  name: 'Spirits',
-  kind: 'shelf',
-  polygon: [
-    { x: 360, y: 200 },
-    { x: 460, y: 200 },
-    { x: 460, y: 320 },
-    { x: 360, y: 320 },
-  ],
-  hysteresisPx: 0,
-  maxRadiusPx: 0,
-  loitering: { enabled: false, dwellSeconds: 30, graceSeconds: 2, maxRadius: 0 },
-};
+const SHELF: PixelZone = pixelZone('spirits', 'shelf', rect(360, 200, 460, 320));
 const STAND = { x: 300, y: 400, torso: 50 };
 const L = landmarks(STAND);
 const IN_SHELF: [number, number] = [400, 260];

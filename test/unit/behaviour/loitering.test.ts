@@ -2,21 +2,14 @@ import { LoiteringRule } from '../../../services/behaviour/loitering';
 import type { RuleEvent } from '../../../services/behaviour/rule-event';
 import type { PixelZone } from '../../../services/behaviour/zones';
 import { personAt } from '../../helpers/people';
+import { pixelZone, rect } from '../../helpers/zones';
 
-const zone = (dwellSeconds: number, graceSeconds = 2): PixelZone => ({
-  id: 'till',
-  name: 'Till',
-  kind: 'general',
-  polygon: [
-    { x: 100, y: 100 },
-    { x: 300, y: 100 },
-    { x: 300, y: 300 },
-    { x: 100, y: 300 },
-  ],
-  hysteresisPx: 0,
-  maxRadiusPx: 0,
-  loitering: { enabled: true, dwellSeconds, graceSeconds, maxRadius: 0 },
-});
+const zone = (dwellSeconds: number, graceSeconds = 2): PixelZone =>
+  pixelZone('till', 'general', rect(100, 100, 300, 300), {
+    enabled: true,
+    dwellSeconds,
+    graceSeconds,
+  });
 
 /** Feeds frames at `fps` from t0 for `seconds`; `where(t)` gives the foot point or null (unseen). */
 function run(
