@@ -11,6 +11,8 @@ export interface ConcealmentOptions {
   windowSeconds: number;
   /** ...and stay at the torso, waist or a pocket this long. */
   holdSeconds: number;
+  /** People whose torso (shoulders to hips) is shorter are too small for hand keypoints to mean anything. */
+  minTorsoPx: number;
 }
 
 export type BodyRegion = 'torso' | 'waist' | 'pocket';
@@ -73,6 +75,9 @@ export function bodyRegion(
 
 /** How far (torso lengths) a held hand may move relative to the hips. */
 const MAX_HOLD_MOTION = 0.25;
+/** A reaching wrist is this far above the hips or this far to the side (torso lengths). */
+const REACH_ABOVE_HIPS = 0.3;
+const REACH_SIDEWAYS = 0.9;
 
 interface HipFrame extends Point {
   torso: number;
@@ -145,13 +150,16 @@ export class ConcealmentRule {
     if (!w || w.score < this.opts.minKeypointScore) return undefined; // unseen: no step either way
     const wrist = { x: w.x, y: w.y };
     const hips = hipFrame(p.keypoints, this.opts.minKeypointScore);
-    // A reach is a hand in a shelf zone while the body is not: standing inside the zone, hands
-    // there mean nothing (the zone should cover the shelf, not the aisle).
-    const shelf =
-      hips &&
-      this.shelves.find(
-        (z) => pointInPolygon(wrist, z.polygon) && !pointInPolygon(hips, z.polygon),
-      );
+    if (!hips || hips.torso < this.opts.minTorsoPx) return undefined;
+    // A reach is an arm held out (above the hips or well to the side) into a shelf zone while the
+    // body stays outside it: a hanging hand, or a body standing inside the zone, is no reach.
+    const rel = relative(wrist, hips);
+    const extended = rel.y < -REACH_ABOVE_HIPS || Math.abs(rel.x) > REACH_SIDEWAYS;
+    const shelf = extended
+      ? this.shelves.find(
+          (z) => pointInPolygon(wrist, z.polygon) && !pointInPolygon(hips, z.polygon),
+        )
+      : undefined;
     if (shelf) {
       if (s.phase !== 'reaching')
         Object.assign(s, {
@@ -166,7 +174,7 @@ export class ConcealmentRule {
     if (s.phase === 'reaching') {
       if (nowMs - s.lastShelfMs > this.opts.windowSeconds * 1000)
         return void Object.assign(s, { phase: 'idle', steps: [] });
-      if (region && hips) {
+      if (region) {
         Object.assign(s, {
           phase: 'concealing',
           bodySinceMs: nowMs,
@@ -178,9 +186,7 @@ export class ConcealmentRule {
     }
     if (s.phase === 'concealing') {
       // Held means still against the body: a swinging arm (walking) passes the hip, it does not stay.
-      const rel = hips && relative(wrist, hips);
       const moved =
-        !rel ||
         !s.bodyAnchor ||
         Math.hypot(rel.x - s.bodyAnchor.x, rel.y - s.bodyAnchor.y) > MAX_HOLD_MOTION;
       if (!region || moved) return void Object.assign(s, { phase: 'idle', steps: [] });

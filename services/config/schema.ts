@@ -425,6 +425,12 @@ export const BehaviourSchema = obj(
           'The hand must reach the body within this long after leaving the shelf.',
         ),
         holdSeconds: num(1, 0.1, 60, 'And stay at the torso, waist or a pocket this long.'),
+        minTorsoPx: num(
+          24,
+          0,
+          1000,
+          'People smaller than this (shoulders to hips, analysis pixels) are not judged: their hand keypoints are noise.',
+        ),
       },
       'Concealment rule (explainable): reach into a shelf zone, hand to the body, held there.',
     ),

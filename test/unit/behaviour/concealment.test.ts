@@ -20,6 +20,7 @@ function play(segments: [number, [number, number] | undefined][], fps = 5): Rule
     minKeypointScore: 0.3,
     windowSeconds: 3,
     holdSeconds: 1,
+    minTorsoPx: 24,
   });
   const events: RuleEvent[] = [];
   let t = 1_000_000;
@@ -101,6 +102,7 @@ describe('concealment rule', () => {
       minKeypointScore: 0.3,
       windowSeconds: 3,
       holdSeconds: 1,
+      minTorsoPx: 24,
     });
     const ev: RuleEvent[] = [];
     for (let i = 0; i < 5; i++)
@@ -124,9 +126,44 @@ describe('concealment rule', () => {
       minKeypointScore: 0.3,
       windowSeconds: 3,
       holdSeconds: 1,
+      minTorsoPx: 24,
     });
     const ev: RuleEvent[] = [];
     for (let i = 0; i < 30; i++)
+      ev.push(
+        ...rule.evaluate([body(1, { ...STAND, rightWrist: i < 5 ? IN_SHELF : POCKET })], i * 200),
+      );
+    expect(ev).toEqual([]);
+  });
+
+  test('a hanging hand that happens to be in a low shelf zone is no reach', () => {
+    const low = pixelZone('low', 'shelf', rect(320, 290, 420, 340));
+    const rule = new ConcealmentRule([low], {
+      minKeypointScore: 0.3,
+      windowSeconds: 3,
+      holdSeconds: 1,
+      minTorsoPx: 24,
+    });
+    const ev: RuleEvent[] = [];
+    for (let i = 0; i < 20; i++)
+      ev.push(
+        ...rule.evaluate(
+          [body(1, { ...STAND, rightWrist: i < 5 ? [L.rightHip[0] + 30, L.hipY + 20] : POCKET })],
+          i * 200,
+        ),
+      );
+    expect(ev).toEqual([]);
+  });
+
+  test('people too small for reliable hand keypoints are not judged', () => {
+    const rule = new ConcealmentRule([SHELF], {
+      minKeypointScore: 0.3,
+      windowSeconds: 3,
+      holdSeconds: 1,
+      minTorsoPx: 60,
+    });
+    const ev: RuleEvent[] = [];
+    for (let i = 0; i < 20; i++)
       ev.push(
         ...rule.evaluate([body(1, { ...STAND, rightWrist: i < 5 ? IN_SHELF : POCKET })], i * 200),
       );
