@@ -14,6 +14,8 @@ export const sha256Hex = (s: string) => createHash('sha256').update(s).digest('h
 
 /** Routes anyone may call (container health checks). */
 const PUBLIC = new Set(['/healthz']);
+/** The API documentation UI and the spec it loads (the API's shape is not a secret). */
+const PUBLIC_PREFIX = '/docs';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -40,7 +42,7 @@ export function authenticate(
 export function authHook(tokens: () => readonly ApiToken[]) {
   return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const url = req.url.split('?')[0]!;
-    if (PUBLIC.has(url)) return;
+    if (PUBLIC.has(url) || url === PUBLIC_PREFIX || url.startsWith(`${PUBLIC_PREFIX}/`)) return;
     const token = authenticate(req.headers.authorization, tokens());
     if (!token)
       throw new VigilError('VIGIL_ERR_UNAUTHORIZED', 'send Authorization: Bearer <token>');

@@ -9,6 +9,7 @@ import type {
 } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { VigilError } from '../core/errors';
 import type { Logger } from '../core/logger';
@@ -80,7 +81,14 @@ export function buildApi(ctx: ApiContext, log: Logger, tls?: ApiTls): ApiServer 
   app.setNotFoundHandler((req) => {
     throw new VigilError('VIGIL_ERR_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`);
   });
-  void app.register(swagger, { openapi: { info: { title: 'Vigil API', version: ctx.version } } });
+  void app.register(swagger, {
+    openapi: {
+      info: { title: 'Vigil API', version: ctx.version },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+  });
+  void app.register(swaggerUi, { routePrefix: '/docs' });
   void app.register(rateLimit, {
     max: ctx.rateLimitPerMinute ?? 600,
     timeWindow: 60_000,

@@ -79,10 +79,21 @@ export function parseConfig(
   return deepFreeze(config);
 }
 
+/** VAR, or the content of the file named by VAR_FILE (Docker/Kubernetes secrets), trimmed. */
+function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
+  const file = env[`${name}_FILE`];
+  if (file === undefined) return env[name];
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (err) {
+    throw new VigilError('VIGIL_ERR_CONFIG_READ', `${name}_FILE=${file} cannot be read`, { cause: err });
+  }
+}
+
 function applyEnv(value: unknown, env: NodeJS.ProcessEnv): void {
   if (typeof value !== 'object' || value === null) return;
   for (const [name, keys] of Object.entries(ENV_OVERRIDES)) {
-    const v = env[name];
+    const v = envValue(env, name);
     if (v === undefined) continue;
     let node = value as Record<string, unknown>;
     for (const k of keys.slice(0, -1)) {

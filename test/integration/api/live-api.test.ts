@@ -267,6 +267,9 @@ describe('integrator API on a running daemon', () => {
     expect(Buffer.from(await frame.arrayBuffer()).subarray(0, 2)).toEqual(
       Buffer.from([0xff, 0xd8]),
     );
+    const docs = await fetch(`${base}/docs/`);
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('swagger');
     const spec = await call('GET', '/api/openapi.json', { token: VIEWER });
     expect(spec.json).toMatchObject({
       openapi: expect.stringMatching(/^3\./),
