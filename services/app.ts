@@ -71,7 +71,7 @@ export class VigilApp {
       { ffmpeg: ffmpeg.path, version: ffmpeg.version, origin: ffmpeg.origin },
       'ffmpeg found',
     );
-    const mqttUrl = await this.startMqtt();
+    const { url: mqttUrl, publisher } = await this.startMqtt();
     const loaded = await loadPoseEstimator(
       this.config.inference,
       this.log.child({ module: 'pose' }),
@@ -90,7 +90,7 @@ export class VigilApp {
     }
     this.alerts = new AlertService(
       this.config,
-      this.mqtt!,
+      publisher,
       this.clock,
       this.log.child({ module: 'alerts' }),
       this.opts.announce,
@@ -110,7 +110,7 @@ export class VigilApp {
     await this.estimator?.dispose();
   }
 
-  private async startMqtt(): Promise<string> {
+  private async startMqtt(): Promise<{ url: string; publisher: MqttPublisher }> {
     const m = this.config.mqtt;
     let url = m.url;
     if (url === '' || url === 'embedded') {
@@ -127,7 +127,7 @@ export class VigilApp {
       this.log.child({ module: 'mqtt' }),
     );
     await this.mqtt.start();
-    return url;
+    return { url, publisher: this.mqtt };
   }
 
   private startCameras(ffmpeg: FfmpegBinary): void {
