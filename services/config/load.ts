@@ -86,7 +86,9 @@ function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
   try {
     return readFileSync(file, 'utf8').trim();
   } catch (err) {
-    throw new VigilError('VIGIL_ERR_CONFIG_READ', `${name}_FILE=${file} cannot be read`, { cause: err });
+    throw new VigilError('VIGIL_ERR_CONFIG_READ', `${name}_FILE=${file} cannot be read`, {
+      cause: err,
+    });
   }
 }
 

@@ -145,8 +145,13 @@ describe('config loading', () => {
   test('a secret can come from a file named by VAR_FILE (container secrets)', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-secret-'));
     writeFileSync(path.join(dir, 'pw'), 'from-a-file\n');
-    expect(parseConfig(minimal, { env: { VIGIL_MQTT_PASSWORD_FILE: path.join(dir, 'pw') } }).mqtt.password).toBe('from-a-file');
-    expect(() => parseConfig(minimal, { env: { VIGIL_MQTT_PASSWORD_FILE: path.join(dir, 'none') } })).toThrow(expect.objectContaining({ code: 'VIGIL_ERR_CONFIG_READ' }));
+    expect(
+      parseConfig(minimal, { env: { VIGIL_MQTT_PASSWORD_FILE: path.join(dir, 'pw') } }).mqtt
+        .password,
+    ).toBe('from-a-file');
+    expect(() =>
+      parseConfig(minimal, { env: { VIGIL_MQTT_PASSWORD_FILE: path.join(dir, 'none') } }),
+    ).toThrow(expect.objectContaining({ code: 'VIGIL_ERR_CONFIG_READ' }));
   });
 
   test('invalid YAML and a missing file get VIGIL_ERR_CONFIG_READ', () => {
