@@ -92,6 +92,19 @@ function hipFrame(kps: readonly Keypoint[], minScore: number): HipFrame | undefi
   return { x, y, torso: Math.max(y - (ls!.y + rs!.y) / 2, 1) };
 }
 
+/** How fast (torso lengths per second) the hips may move for someone standing at a shelf. */
+const MAX_STANDING_SPEED = 0.8;
+const SPEED_SPAN_MS = 800;
+
+/** True when the person's hips moved slowly over the last ~0.8 s of their pose history. */
+function standing(p: TrackedPerson, hips: HipFrame, nowMs: number, minScore: number): boolean {
+  const past = [...p.history].reverse().find((h) => nowMs - h.timestampMs >= SPEED_SPAN_MS && nowMs - h.timestampMs <= 3 * SPEED_SPAN_MS);
+  const then = past && hipFrame(past.keypoints, minScore);
+  if (!past || !then) return false;
+  const speed = Math.hypot(hips.x - then.x, hips.y - then.y) / hips.torso / ((nowMs - past.timestampMs) / 1000);
+  return speed <= MAX_STANDING_SPEED;
+}
+
 function relative(p: Point, h: HipFrame): Point {
   return { x: (p.x - h.x) / h.torso, y: (p.y - h.y) / h.torso };
 }
@@ -154,7 +167,8 @@ export class ConcealmentRule {
     // A reach is an arm held out (above the hips or well to the side) into a shelf zone while the
     // body stays outside it: a hanging hand, or a body standing inside the zone, is no reach.
     const rel = relative(wrist, hips);
-    const extended = rel.y < -REACH_ABOVE_HIPS || Math.abs(rel.x) > REACH_SIDEWAYS;
+    // People take from a shelf standing at it: a walker's swinging arm is no reach.
+    const extended = (rel.y < -REACH_ABOVE_HIPS || Math.abs(rel.x) > REACH_SIDEWAYS) && standing(p, hips, nowMs, this.opts.minKeypointScore);
     const shelf = extended
       ? this.shelves.find(
           (z) => pointInPolygon(wrist, z.polygon) && !pointInPolygon(hips, z.polygon),

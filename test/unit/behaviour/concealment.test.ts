@@ -2,6 +2,8 @@ import { ConcealmentRule } from '../../../services/behaviour/concealment';
 import type { RuleEvent } from '../../../services/behaviour/rule-event';
 import type { PixelZone } from '../../../services/behaviour/zones';
 import { body, landmarks } from '../../helpers/poses';
+import type { Body } from '../../helpers/poses';
+import type { PoseSample, TrackedPerson } from '../../../services/core/types';
 import { pixelZone, rect } from '../../helpers/zones';
 
 // A shelf to the person's right at chest height; the person stands with feet at (300, 400).
@@ -14,6 +16,14 @@ const BELLY: [number, number] = [305, L.shY + 0.6 * L.t];
 const BASKET: [number, number] = [L.rightHip[0] + 0.35 * L.t, L.hipY + 0.6 * L.t];
 const HEAD = L.head;
 
+/** A person with the pose history a tracker would give them (for the standing check). */
+function tracked(history: PoseSample[], b: Body, t: number): TrackedPerson {
+  const p = body(1, b);
+  history.push({ timestampMs: t, box: p.box, score: p.score, keypoints: p.keypoints });
+  if (history.length > 30) history.shift();
+  return { ...p, history: [...history] };
+}
+
 /** Plays a script of (seconds, right wrist) segments at 5 fps; returns the events. */
 function play(segments: [number, [number, number] | undefined][], fps = 5): RuleEvent[] {
   const rule = new ConcealmentRule([SHELF], {
@@ -24,9 +34,10 @@ function play(segments: [number, [number, number] | undefined][], fps = 5): Rule
   });
   const events: RuleEvent[] = [];
   let t = 1_000_000;
+  const history: PoseSample[] = [];
   for (const [secs, wrist] of segments) {
     for (let i = 0; i < secs * fps; i++) {
-      events.push(...rule.evaluate([body(1, { ...STAND, rightWrist: wrist })], t));
+      events.push(...rule.evaluate([tracked(history, { ...STAND, rightWrist: wrist }, t)], t));
       t += 1000 / fps;
     }
   }
@@ -105,10 +116,16 @@ describe('concealment rule', () => {
       minTorsoPx: 24,
     });
     const ev: RuleEvent[] = [];
+    const h: PoseSample[] = [];
     for (let i = 0; i < 5; i++)
-      ev.push(...rule.evaluate([body(1, { ...STAND, rightWrist: IN_SHELF })], i * 200));
+      ev.push(...rule.evaluate([tracked(h, { ...STAND, rightWrist: IN_SHELF }, i * 200)], i * 200));
     for (let i = 0; i < 25; i++)
-      ev.push(...rule.evaluate([body(1, { ...STAND, rightWrist: swing(i) })], 1000 + i * 200));
+      ev.push(
+        ...rule.evaluate(
+          [tracked(h, { ...STAND, rightWrist: swing(i) }, 1000 + i * 200)],
+          1000 + i * 200,
+        ),
+      );
     expect(ev).toEqual([]);
   });
 
@@ -129,9 +146,13 @@ describe('concealment rule', () => {
       minTorsoPx: 24,
     });
     const ev: RuleEvent[] = [];
+    const h: PoseSample[] = [];
     for (let i = 0; i < 30; i++)
       ev.push(
-        ...rule.evaluate([body(1, { ...STAND, rightWrist: i < 5 ? IN_SHELF : POCKET })], i * 200),
+        ...rule.evaluate(
+          [tracked(h, { ...STAND, rightWrist: i < 5 ? IN_SHELF : POCKET }, i * 200)],
+          i * 200,
+        ),
       );
     expect(ev).toEqual([]);
   });
@@ -145,10 +166,17 @@ describe('concealment rule', () => {
       minTorsoPx: 24,
     });
     const ev: RuleEvent[] = [];
+    const h: PoseSample[] = [];
     for (let i = 0; i < 20; i++)
       ev.push(
         ...rule.evaluate(
-          [body(1, { ...STAND, rightWrist: i < 5 ? [L.rightHip[0] + 30, L.hipY + 20] : POCKET })],
+          [
+            tracked(
+              h,
+              { ...STAND, rightWrist: i < 5 ? [L.rightHip[0] + 30, L.hipY + 20] : POCKET },
+              i * 200,
+            ),
+          ],
           i * 200,
         ),
       );
@@ -163,10 +191,31 @@ describe('concealment rule', () => {
       minTorsoPx: 60,
     });
     const ev: RuleEvent[] = [];
+    const h: PoseSample[] = [];
     for (let i = 0; i < 20; i++)
       ev.push(
-        ...rule.evaluate([body(1, { ...STAND, rightWrist: i < 5 ? IN_SHELF : POCKET })], i * 200),
+        ...rule.evaluate(
+          [tracked(h, { ...STAND, rightWrist: i < 5 ? IN_SHELF : POCKET }, i * 200)],
+          i * 200,
+        ),
       );
+    expect(ev).toEqual([]);
+  });
+
+  test('a walker whose hand swings into a shelf zone beside the path never fires', () => {
+    const rule = new ConcealmentRule([SHELF], {
+      minKeypointScore: 0.3,
+      windowSeconds: 3,
+      holdSeconds: 1,
+      minTorsoPx: 24,
+    });
+    const ev: RuleEvent[] = [];
+    const h: PoseSample[] = [];
+    for (let i = 0; i < 40; i++) {
+      const x = 200 + i * 12; // 60 px/s: more than a torso length per second
+      const wrist: [number, number] = i % 5 === 0 ? [x + 100, 260] : [x + 8, L.rightHip[1] + 5];
+      ev.push(...rule.evaluate([tracked(h, { ...STAND, x, rightWrist: wrist }, i * 200)], i * 200));
+    }
     expect(ev).toEqual([]);
   });
 
