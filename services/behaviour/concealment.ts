@@ -1,6 +1,6 @@
 import type { Keypoint, TrackedPerson } from '../core/types';
 import type { Point } from './geometry';
-import { pointInPolygon } from './geometry';
+import { distanceToPolygonEdge, pointInPolygon } from './geometry';
 import type { RuleEvent } from './rule-event';
 import type { PixelZone } from './zones';
 
@@ -78,6 +78,12 @@ const MAX_HOLD_MOTION = 0.25;
 /** A reaching wrist is this far above the hips or this far to the side (torso lengths). */
 const REACH_ABOVE_HIPS = 0.3;
 const REACH_SIDEWAYS = 0.9;
+/** The wrist must be this deep inside the shelf zone, and the hips this far outside (torso lengths). */
+const REACH_DEPTH = 0.25;
+
+function clearlyInside(p: Point, z: PixelZone, depth: number): boolean {
+  return pointInPolygon(p, z.polygon) && distanceToPolygonEdge(p, z.polygon) >= depth;
+}
 
 interface HipFrame extends Point {
   torso: number;
@@ -98,10 +104,15 @@ const SPEED_SPAN_MS = 800;
 
 /** True when the person's hips moved slowly over the last ~0.8 s of their pose history. */
 function standing(p: TrackedPerson, hips: HipFrame, nowMs: number, minScore: number): boolean {
-  const past = [...p.history].reverse().find((h) => nowMs - h.timestampMs >= SPEED_SPAN_MS && nowMs - h.timestampMs <= 3 * SPEED_SPAN_MS);
+  const past = [...p.history]
+    .reverse()
+    .find(
+      (h) => nowMs - h.timestampMs >= SPEED_SPAN_MS && nowMs - h.timestampMs <= 3 * SPEED_SPAN_MS,
+    );
   const then = past && hipFrame(past.keypoints, minScore);
   if (!past || !then) return false;
-  const speed = Math.hypot(hips.x - then.x, hips.y - then.y) / hips.torso / ((nowMs - past.timestampMs) / 1000);
+  const speed =
+    Math.hypot(hips.x - then.x, hips.y - then.y) / hips.torso / ((nowMs - past.timestampMs) / 1000);
   return speed <= MAX_STANDING_SPEED;
 }
 
@@ -168,10 +179,15 @@ export class ConcealmentRule {
     // body stays outside it: a hanging hand, or a body standing inside the zone, is no reach.
     const rel = relative(wrist, hips);
     // People take from a shelf standing at it: a walker's swinging arm is no reach.
-    const extended = (rel.y < -REACH_ABOVE_HIPS || Math.abs(rel.x) > REACH_SIDEWAYS) && standing(p, hips, nowMs, this.opts.minKeypointScore);
+    const extended =
+      (rel.y < -REACH_ABOVE_HIPS || Math.abs(rel.x) > REACH_SIDEWAYS) &&
+      standing(p, hips, nowMs, this.opts.minKeypointScore);
     const shelf = extended
       ? this.shelves.find(
-          (z) => pointInPolygon(wrist, z.polygon) && !pointInPolygon(hips, z.polygon),
+          (z) =>
+            clearlyInside(wrist, z, REACH_DEPTH * hips.torso) &&
+            !pointInPolygon(hips, z.polygon) &&
+            distanceToPolygonEdge(hips, z.polygon) >= REACH_DEPTH * hips.torso,
         )
       : undefined;
     if (shelf) {
