@@ -1,0 +1,82 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { AlertService } from '../../../services/alerts/alert-service';
+import { EmbeddedBroker } from '../../../services/alerts/embedded-broker';
+import { MqttPublisher } from '../../../services/alerts/mqtt-publisher';
+import type { AlertPayload } from '../../../services/alerts/payload-schemas';
+import { parseConfig } from '../../../services/config/load';
+import { systemClock } from '../../../services/core/clock';
+import { ruleEvent } from '../../helpers/events';
+import { captureLogger } from '../../helpers/logger';
+import { tempDir } from '../../helpers/media';
+import { recordMqtt } from '../../helpers/mqtt-recorder';
+import { waitFor } from '../../helpers/wait';
+
+test('a clerk acknowledges an open incident over MQTT: persisted and echoed; a snooze holds the next one back', async () => {
+  const { log } = captureLogger('debug');
+  const broker = new EmbeddedBroker('127.0.0.1', 0, log);
+  const url = `mqtt://127.0.0.1:${await broker.start()}`;
+  const dataDir = tempDir('vigil-clerk-');
+  const config = parseConfig({
+    dataDir,
+    alerts: { zoneCooldownSeconds: 0 },
+    cameras: [{ id: 'cam', source: { url: 'rtsp://127.0.0.1/none' } }],
+  });
+  const pub = new MqttPublisher({ url, clientId: 'vigil-clerk' }, log);
+  await pub.start();
+  const alerts = new AlertService(config, pub, systemClock, log);
+  await alerts.start();
+  const rec = await recordMqtt(url, 'vigil/cam/alerts');
+  const cam = { id: 'cam', name: 'Cam', width: 64, height: 64 };
+  const frame = {
+    camera: 'cam',
+    index: 0,
+    timestampMs: Date.now(),
+    width: 64,
+    height: 64,
+    rgb: Buffer.alloc(64 * 64 * 3),
+  };
+  try {
+    const now = Date.now();
+    const [start] = await alerts.dispatcher.dispatch(
+      cam,
+      frame,
+      [],
+      [ruleEvent('start', { trackId: 1, startedAtMs: now - 31_000, atMs: now })],
+    );
+    await rec.client.publishAsync(
+      `vigil/cam/alerts/${start!.id}/ack`,
+      JSON.stringify({ by: 'ann' }),
+      { qos: 1 },
+    );
+    const echo = await waitFor('the echo', () =>
+      rec.messages
+        .map((m) => JSON.parse(m.payload.toString()) as AlertPayload)
+        .find((a) => a.type === 'update' && a.ack?.by === 'ann'),
+    );
+    expect(echo).toMatchObject({ id: start!.id, seq: 1, ack: { by: 'ann' } });
+    expect(
+      JSON.parse(readFileSync(path.join(dataDir, 'alert-state.json'), 'utf8')).acks[start!.id].by,
+    ).toBe('ann');
+    await rec.client.publishAsync(
+      `vigil/cam/alerts/${start!.id}/snooze`,
+      JSON.stringify({ by: 'ann', minutes: 10 }),
+      { qos: 1 },
+    );
+    await waitFor('the snooze applied', () => alerts.commandsApplied === 2);
+    const later = await alerts.dispatcher.dispatch(
+      cam,
+      frame,
+      [],
+      [ruleEvent('start', { trackId: 2, startedAtMs: now - 31_000, atMs: now + 1000 })],
+    );
+    expect(later).toEqual([]);
+    await rec.client.publishAsync('vigil/cam/alerts/nope/ack', '{', { qos: 1 });
+    await waitFor('the malformed one rejected', () => alerts.commandsRejected === 1);
+  } finally {
+    await rec.client.endAsync();
+    await alerts.stop();
+    await pub.stop();
+    await broker.stop();
+  }
+});
