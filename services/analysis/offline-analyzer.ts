@@ -5,7 +5,7 @@ import type { Logger } from '../core/logger';
 import type { Frame } from '../core/types';
 import type { FfmpegBinary } from '../camera/ffmpeg-binary';
 import { FfmpegProcess } from '../camera/ffmpeg-process';
-import { FrameProcessor } from '../camera/frame-processor';
+import { FrameProcessor, blankFrame } from '../camera/frame-processor';
 import type { ProcessedFrame } from '../camera/frame-processor';
 import { AlertDispatcher } from '../alerts/alert-dispatcher';
 import { JsonlAlertOutput } from '../alerts/jsonl-alert-output';
@@ -134,7 +134,8 @@ export async function analyzeFile(
       }
     }
     const end = processor.flush(epochMs + frames * (1000 / (fps ?? proc.sourceInfo?.fps ?? 25)));
-    alerts += (await dispatcher.dispatch(ref, blank(camera), processor.zones, end)).length;
+    alerts += (await dispatcher.dispatch(ref, blankFrame(camera, Date.now()), processor.zones, end))
+      .length;
   } finally {
     await Promise.all([closeStream(tracksOut), closeStream(detsOut)]);
     await proc.stop();
@@ -179,16 +180,4 @@ function closeStream(s: WriteStream | undefined): Promise<void> {
   return new Promise((resolve, reject) =>
     s ? s.end((err?: Error | null) => (err ? reject(err) : resolve())) : resolve(),
   );
-}
-
-function blank(camera: CameraConfig): Frame {
-  const { width, height } = camera.analysis;
-  return {
-    camera: camera.id,
-    index: -1,
-    timestampMs: Date.now(),
-    width,
-    height,
-    rgb: Buffer.alloc(width * height * 3),
-  };
 }

@@ -7,6 +7,7 @@ import { errorMessage } from '../core/errors';
 import type { Frame } from '../core/types';
 import type { AlertDispatcher } from '../alerts/alert-dispatcher';
 import type { CameraRef } from '../alerts/alert';
+import { blankFrame } from './frame-processor';
 import type { FrameProcessor, ProcessedFrame } from './frame-processor';
 import type { FfmpegBinary } from './ffmpeg-binary';
 import { StreamSupervisor } from './stream-supervisor';
@@ -98,7 +99,7 @@ export class CameraPipeline {
     if (events.length > 0)
       await this.deps.dispatcher.dispatch(
         this.ref,
-        this.blankFrame(),
+        blankFrame(this.config, this.deps.clock.now()),
         this.deps.processor.zones,
         events,
       );
@@ -179,17 +180,5 @@ export class CameraPipeline {
   private async publish(p: ProcessedFrame): Promise<void> {
     if (p.events.length === 0) return;
     await this.deps.dispatcher.dispatch(this.ref, p.frame, this.deps.processor.zones, p.events);
-  }
-
-  private blankFrame(): Frame {
-    const { width, height } = this.config.analysis;
-    return {
-      camera: this.config.id,
-      index: -1,
-      timestampMs: this.deps.clock.now(),
-      width,
-      height,
-      rgb: Buffer.alloc(width * height * 3),
-    };
   }
 }

@@ -11,6 +11,19 @@ import type { ConcealmentRule } from '../behaviour/concealment';
 import type { PoseRecorder } from '../behaviour/pose-recorder';
 import { appearanceOf } from '../tracking/appearance';
 
+/** A black frame of a camera's analysis size: the scene of `end` events flushed at shutdown. */
+export function blankFrame(camera: CameraConfig, timestampMs: number): Frame {
+  const { width, height } = camera.analysis;
+  return {
+    camera: camera.id,
+    index: -1,
+    timestampMs,
+    width,
+    height,
+    rgb: Buffer.alloc(width * height * 3),
+  };
+}
+
 export interface ProcessedFrame {
   frame: Frame;
   detections: Detection[];

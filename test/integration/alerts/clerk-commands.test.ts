@@ -10,6 +10,7 @@ import { ruleEvent } from '../../helpers/events';
 import { captureLogger } from '../../helpers/logger';
 import { tempDir } from '../../helpers/media';
 import { recordMqtt } from '../../helpers/mqtt-recorder';
+import { blackFrame, SMALL_CAM } from '../../helpers/scene';
 import { waitFor } from '../../helpers/wait';
 
 test('a clerk acknowledges an open incident over MQTT: persisted and echoed; a snooze holds the next one back', async () => {
@@ -27,15 +28,8 @@ test('a clerk acknowledges an open incident over MQTT: persisted and echoed; a s
   const alerts = new AlertService(config, pub, systemClock, log);
   await alerts.start();
   const rec = await recordMqtt(url, 'vigil/cam/alerts');
-  const cam = { id: 'cam', name: 'Cam', width: 64, height: 64 };
-  const frame = {
-    camera: 'cam',
-    index: 0,
-    timestampMs: Date.now(),
-    width: 64,
-    height: 64,
-    rgb: Buffer.alloc(64 * 64 * 3),
-  };
+  const cam = SMALL_CAM;
+  const frame = blackFrame();
   try {
     const now = Date.now();
     const [start] = await alerts.dispatcher.dispatch(

@@ -10,6 +10,7 @@ import { captureLogger } from '../../helpers/logger';
 import { tempDir } from '../../helpers/media';
 import { hasMosquitto, startMosquitto } from '../../helpers/mosquitto';
 import { recordMqtt } from '../../helpers/mqtt-recorder';
+import { blackFrame, SMALL_CAM } from '../../helpers/scene';
 import { waitFor } from '../../helpers/wait';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -32,15 +33,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     await alerts.start();
     // A persistent session: what is published while it reconnects waits for it at the broker.
     const rec = await recordMqtt(broker.url, 'vigil/cam/alerts', { clientId: 'outage-recorder' });
-    const cam = { id: 'cam', name: 'Cam', width: 64, height: 64 };
-    const frame = {
-      camera: 'cam',
-      index: 0,
-      timestampMs: Date.now(),
-      width: 64,
-      height: 64,
-      rgb: Buffer.alloc(64 * 64 * 3),
-    };
+    const cam = SMALL_CAM;
+    const frame = blackFrame();
     const raised: string[] = [];
     const raise = async (trackId: number, type: 'start' | 'end') => {
       const now = Date.now();
