@@ -151,6 +151,7 @@ export class VigilApp {
       clock: this.clock,
       log: this.log.child({ camera: cam.id }),
       onStatus: (s) => alerts.publishStatus(s),
+      onHealth: (e, s) => alerts.publishHealth(e, s),
     });
     pipeline.onProcessed = (p) => this.metrics.observeInference(cam.id, p.inferenceMs);
     this.cameras.push(pipeline);

@@ -13,9 +13,10 @@ import { IncidentManager, policyFromConfig } from './incidents';
 import { MqttAlertOutput } from './mqtt-alert-output';
 import type { MqttPublisher } from './mqtt-publisher';
 import { Outbox } from './outbox';
-import type { CameraStatusPayload } from './payload-schemas';
+import type { CameraHealthPayload, CameraStatusPayload } from './payload-schemas';
+import type { CameraHealthEvent } from '../camera/offline-watch';
 import { pruneSnapshots } from './snapshot-retention';
-import { COMMAND_FILTERS, statusTopic } from './topics';
+import { COMMAND_FILTERS, healthTopic, statusTopic } from './topics';
 
 const HOUR_MS = 3_600_000;
 
@@ -38,7 +39,7 @@ export class AlertService {
     private readonly mqtt: MqttPublisher,
     private readonly clock: Clock,
     private readonly log: Logger,
-    announce?: (line: string) => void,
+    private readonly announce?: (line: string) => void,
   ) {
     const a = config.alerts;
     this.store = new AlertStateStore(path.join(config.dataDir, 'alert-state.json'), log);
@@ -107,6 +108,41 @@ export class AlertService {
     this.mqtt
       .publish(statusTopic(s.id), JSON.stringify(payload), true)
       .catch((err: unknown) => this.log.warn({ err: errorMessage(err) }, 'status publish failed'));
+  }
+
+  /** camera_offline / camera_online: durable (outbox), so a clerk learns of it after a broker outage too. */
+  publishHealth(e: CameraHealthEvent, s: CameraStatus): void {
+    const name = s.name || s.id;
+    const downSeconds = Math.round((e.atMs - e.downSinceMs) / 1000);
+    const summary =
+      e.type === 'camera_offline'
+        ? `CAMERA OFFLINE ${name}: down for ${downSeconds}s (${s.state}${s.lastError ? `, ${s.lastError.code}` : ''})`
+        : `CAMERA ONLINE ${name}: back after ${downSeconds}s`;
+    const payload: CameraHealthPayload = {
+      schemaVersion: 1,
+      id: e.id,
+      type: e.type,
+      camera: s.id,
+      cameraName: name,
+      at: new Date(e.atMs).toISOString(),
+      downSince: new Date(e.downSinceMs).toISOString(),
+      downSeconds,
+      state: e.state,
+      lastError: s.lastError
+        ? { code: s.lastError.code, message: s.lastError.message, at: s.lastError.at }
+        : null,
+      summary,
+    };
+    this.log.warn(
+      { code: e.type === 'camera_offline' ? 'VIGIL_ERR_CAMERA_OFFLINE' : undefined, camera: s.id },
+      summary,
+    );
+    this.announce?.(summary);
+    this.outbox.enqueue({
+      topic: healthTopic(s.id),
+      payload: Buffer.from(JSON.stringify(payload)),
+      retain: false,
+    });
   }
 
   private async onCommand(topic: string, payload: Buffer): Promise<void> {

@@ -1,5 +1,6 @@
 import { FormatRegistry, Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
+import { STREAM_STATES } from '../camera/stream-state';
 
 /**
  * The MQTT contract: one TypeBox schema per payload, exported as JSON Schema in
@@ -105,25 +106,47 @@ export const AlertPayloadSchema = Type.Object(
   { additionalProperties: false, $id: 'vigil/alert' },
 );
 
+const StreamStateSchema = Type.Union(STREAM_STATES.map((s) => Type.Literal(s)));
+
+const LastErrorSchema = Type.Union([
+  Type.Object(
+    { code: Type.String(), message: Type.String(), at: Iso },
+    { additionalProperties: false },
+  ),
+  Type.Null(),
+]);
+
+export const CameraHealthSchema = Type.Object(
+  {
+    schemaVersion: Type.Literal(1),
+    id: Type.String({
+      format: 'uuid',
+      description: 'One id per outage: offline and online share it.',
+    }),
+    type: Type.Union([Type.Literal('camera_offline'), Type.Literal('camera_online')]),
+    camera: Type.String(),
+    cameraName: Type.String(),
+    at: Iso,
+    downSince: Iso,
+    downSeconds: Type.Number({ minimum: 0 }),
+    state: StreamStateSchema,
+    lastError: LastErrorSchema,
+    summary: Type.String(),
+  },
+  { additionalProperties: false, $id: 'vigil/camera-health' },
+);
+
 export const CameraStatusSchema = Type.Object(
   {
     schemaVersion: Type.Literal(1),
     camera: Type.String(),
-    state: Type.Union(
-      ['connecting', 'streaming', 'stalled', 'backoff', 'stopped'].map((s) => Type.Literal(s)),
-    ),
+    state: StreamStateSchema,
     at: Iso,
     inputFps: Type.Number({ minimum: 0 }),
     analysedFps: Type.Number({ minimum: 0 }),
     droppedFrames: Type.Integer({ minimum: 0 }),
     restarts: Type.Integer({ minimum: 0 }),
-    lastError: Type.Union([
-      Type.Object(
-        { code: Type.String(), message: Type.String(), at: Iso },
-        { additionalProperties: false },
-      ),
-      Type.Null(),
-    ]),
+    lastError: LastErrorSchema,
   },
   { additionalProperties: false, $id: 'vigil/camera-status' },
 );
@@ -156,12 +179,14 @@ export const SnoozeCommandSchema = Type.Object(
 export type Severity = Static<typeof SeveritySchema>;
 export type AlertPayload = Static<typeof AlertPayloadSchema>;
 export type CameraStatusPayload = Static<typeof CameraStatusSchema>;
+export type CameraHealthPayload = Static<typeof CameraHealthSchema>;
 export type AckCommand = Static<typeof AckCommandSchema>;
 export type SnoozeCommand = Static<typeof SnoozeCommandSchema>;
 
 export const MQTT_SCHEMAS = {
   alert: AlertPayloadSchema,
   cameraStatus: CameraStatusSchema,
+  cameraHealth: CameraHealthSchema,
   ackCommand: AckCommandSchema,
   snoozeCommand: SnoozeCommandSchema,
 } as const;

@@ -15,6 +15,11 @@ export function statusTopic(camera: string): string {
   return `vigil/${camera}/status`;
 }
 
+/** camera_offline / camera_online messages (QoS 1, through the outbox; not retained). */
+export function healthTopic(camera: string): string {
+  return `vigil/${camera}/health`;
+}
+
 /** Clerk commands: vigil/<camera>/alerts/<id>/ack and .../snooze. */
 export const COMMAND_FILTERS = ['vigil/+/alerts/+/ack', 'vigil/+/alerts/+/snooze'] as const;
 

@@ -12,6 +12,8 @@ import type { FrameProcessor, ProcessedFrame } from './frame-processor';
 import type { FfmpegBinary } from './ffmpeg-binary';
 import { StreamSupervisor } from './stream-supervisor';
 import type { StreamError, StreamState } from './stream-supervisor';
+import { OfflineWatch } from './offline-watch';
+import type { CameraHealthEvent } from './offline-watch';
 
 export interface CameraStatus {
   id: string;
@@ -26,6 +28,8 @@ export interface CameraStatus {
   lastInferenceMs: number | null;
   tracks: number;
   restarts: number;
+  /** Seconds spent in each stream state since the camera started. */
+  secondsInStates: Record<StreamState, number>;
   source: { width: number; height: number; fps: number | null; codec: string } | null;
   lastError: StreamError | null;
 }
@@ -38,6 +42,8 @@ export interface CameraPipelineDeps {
   log: Logger;
   /** Receives the camera's status on every state change and once a minute. */
   onStatus?: (status: CameraStatus) => void;
+  /** Receives camera_offline / camera_online (config offlineAlertSeconds). */
+  onHealth?: (event: CameraHealthEvent, status: CameraStatus) => void;
 }
 
 const STATUS_EVERY_MS = 60_000;
@@ -58,6 +64,7 @@ export class CameraPipeline {
   private lastInferenceMs: number | null = null;
   private trackCount = 0;
   private statusTimer: NodeJS.Timeout | undefined;
+  private readonly offline: OfflineWatch;
   /** Called after every analysed frame (tests and the API's latest-frame view). */
   onProcessed: ((p: ProcessedFrame) => void) | undefined;
   /** The newest analysed frame with its tracks (the API's live view). */
@@ -80,11 +87,17 @@ export class CameraPipeline {
       deps.clock,
       deps.log,
     );
+    this.offline = new OfflineWatch(config.offlineAlertSeconds * 1000, deps.clock, (e) =>
+      deps.onHealth?.(e, this.status()),
+    );
   }
 
   start(): void {
     const report = () => this.deps.onStatus?.(this.status());
-    this.supervisor.onStateChange = report;
+    this.supervisor.onStateChange = (state) => {
+      report();
+      this.offline.onState(state);
+    };
     this.statusTimer = setInterval(report, STATUS_EVERY_MS);
     this.supervisor.start();
     this.loop = this.run();
@@ -93,6 +106,7 @@ export class CameraPipeline {
   async stop(): Promise<void> {
     clearInterval(this.statusTimer);
     await this.supervisor.stop();
+    this.offline.dispose();
     this.slot.close();
     await this.loop;
     const events = this.deps.processor.flush(this.deps.clock.now());
@@ -131,6 +145,7 @@ export class CameraPipeline {
       lastInferenceMs: this.lastInferenceMs,
       tracks: this.trackCount,
       restarts: this.supervisor.restarts,
+      secondsInStates: this.supervisor.secondsInStates(),
       source: info
         ? { width: info.width, height: info.height, fps: info.fps ?? null, codec: info.codec }
         : null,

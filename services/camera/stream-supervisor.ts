@@ -8,8 +8,14 @@ import type { FfmpegBinary } from './ffmpeg-binary';
 import { FfmpegProcess } from './ffmpeg-process';
 import type { FfmpegExit } from './ffmpeg-process';
 import type { SourceInfo } from './ffmpeg-args';
+import { classifyFault, rtspEndpoint } from './stream-faults';
+import type { StreamFault } from './stream-faults';
+import { tcpReachable } from './tcp-probe';
+import { STREAM_STATES } from './stream-state';
+import type { StreamState } from './stream-state';
 
-export type StreamState = 'connecting' | 'streaming' | 'stalled' | 'backoff' | 'stopped';
+export { STREAM_STATES } from './stream-state';
+export type { StreamState } from './stream-state';
 
 export interface StreamError {
   code: ErrorCode;
@@ -20,25 +26,44 @@ export interface StreamError {
 }
 
 const HEALTHY_RESET_MS = 60_000;
+/** A refused password is retried slowly: never hammer a camera (and its lockout) with it. */
+export const AUTH_RETRY_LADDER_MS = [30_000, 60_000, 120_000, 300_000] as const;
+const AUTH_MIN_MS = 30_000;
+/** While unreachable, a TCP connect is tried this often: cheap, and a rebooted camera is back fast. */
+const PROBE_LADDER_MS = [1000, 2000, 3000] as const;
+const PROBE_TIMEOUT_MS = 2000;
+
+const CODES: Record<StreamFault | 'stalled', ErrorCode> = {
+  auth: 'VIGIL_ERR_STREAM_AUTH',
+  unreachable: 'VIGIL_ERR_STREAM_UNREACHABLE',
+  exited: 'VIGIL_ERR_STREAM_EXITED',
+  stalled: 'VIGIL_ERR_STREAM_STALLED',
+};
 
 /**
- * Keeps one camera's ffmpeg running: every exit is a fault (a live camera never ends), followed
- * by a reconnect on the backoff ladder; a frame watchdog kills a stalled ffmpeg. A generation
- * number makes a late exit of an old ffmpeg harmless to its successor.
+ * Keeps one camera's ffmpeg running. Every exit is a fault (a live camera never ends), read from
+ * ffmpeg's stderr: a refused password waits 30 s or more (`auth_failed`); a camera that does not
+ * answer is probed with a TCP connect every few seconds and reconnected as soon as it accepts
+ * (`unreachable`); anything else reconnects on the backoff ladder (`backoff`). A frame watchdog
+ * kills a stalled ffmpeg. A generation number makes a late exit of an old ffmpeg harmless.
  */
 export class StreamSupervisor {
   state: StreamState = 'stopped';
   lastError: StreamError | undefined;
   sourceInfo: SourceInfo | undefined;
   restarts = 0;
-  /** Called on every state change (status topic, API). */
+  /** Called on every state change (status topic, API, offline alerts). */
   onStateChange: ((state: StreamState) => void) | undefined;
   private proc: FfmpegProcess | undefined;
   private generation = 0;
   private timer: NodeJS.Timeout | undefined;
   private watchdog: NodeJS.Timeout | undefined;
   private readonly backoff = new Backoff();
+  private readonly authBackoff = new Backoff(AUTH_RETRY_LADDER_MS);
+  private readonly probeBackoff = new Backoff(PROBE_LADDER_MS);
   private streamingSinceMs = 0;
+  private stateSinceMs: number;
+  private readonly msInState = new Map<StreamState, number>();
 
   constructor(
     private readonly camera: CameraConfig,
@@ -46,7 +71,9 @@ export class StreamSupervisor {
     private readonly onFrame: (rgb: Buffer, capturedMs: number) => void,
     private readonly clock: Clock,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.stateSinceMs = clock.now();
+  }
 
   start(): void {
     if (this.state !== 'stopped') return;
@@ -61,6 +88,16 @@ export class StreamSupervisor {
     const proc = this.proc;
     this.proc = undefined;
     if (proc) await proc.stop();
+  }
+
+  /** Seconds spent in each state since the supervisor was made, the current one included. */
+  secondsInStates(): Record<StreamState, number> {
+    const out = {} as Record<StreamState, number>;
+    for (const s of STREAM_STATES) {
+      const current = s === this.state ? this.clock.now() - this.stateSinceMs : 0;
+      out[s] = Math.round(((this.msInState.get(s) ?? 0) + current) / 100) / 10;
+    }
+    return out;
   }
 
   private launch(): void {
@@ -80,9 +117,11 @@ export class StreamSupervisor {
   }
 
   private async pump(proc: FfmpegProcess, gen: number): Promise<void> {
+    let streamed = false;
     try {
       for await (const rgb of proc.frames()) {
         if (gen !== this.generation) break;
+        streamed = true;
         if (this.state !== 'streaming') this.onStreaming(proc);
         this.armWatchdog(gen);
         this.onFrame(rgb, this.clock.now());
@@ -91,46 +130,75 @@ export class StreamSupervisor {
       this.log.debug({ err: errorMessage(err) }, 'ffmpeg output stream error');
     }
     const exit = await proc.exited;
-    if (gen === this.generation) this.onExit(proc, exit);
+    if (gen === this.generation) this.onExit(proc, exit, streamed);
   }
 
   private onStreaming(proc: FfmpegProcess): void {
     this.sourceInfo = proc.sourceInfo;
     this.streamingSinceMs = this.clock.now();
+    this.authBackoff.reset();
+    this.probeBackoff.reset();
     this.setState('streaming');
   }
 
-  private onExit(proc: FfmpegProcess, exit: FfmpegExit): void {
+  private onExit(proc: FfmpegProcess, exit: FfmpegExit, streamed: boolean): void {
     clearTimeout(this.watchdog);
     const stalled = this.state === 'stalled';
+    const stderr = proc.stderrTail();
+    const fault = stalled ? 'exited' : classifyFault(stderr, streamed);
     const detail =
       exit.error ??
       `ffmpeg exited with code ${exit.code ?? 'null'}${exit.signal ? ` (${exit.signal})` : ''}`;
+    const lastLine = stderr.at(-1);
     this.lastError = {
-      code: stalled ? 'VIGIL_ERR_STREAM_STALLED' : 'VIGIL_ERR_STREAM_EXITED',
-      message: stalled ? `no frame for ${this.camera.watchdogSeconds}s; ${detail}` : detail,
+      code: CODES[stalled ? 'stalled' : fault],
+      message: stalled
+        ? `no frame for ${this.camera.watchdogSeconds}s; ${detail}`
+        : lastLine && fault !== 'exited'
+          ? `${detail}: ${lastLine}`
+          : detail,
       at: new Date(this.clock.now()).toISOString(),
-      stderr: proc.stderrTail(),
+      stderr,
     };
     if (this.streamingSinceMs > 0 && this.clock.now() - this.streamingSinceMs >= HEALTHY_RESET_MS)
       this.backoff.reset();
     this.streamingSinceMs = 0;
-    const delay = this.backoff.next();
     this.restarts++;
-    this.log.warn(
-      {
-        code: this.lastError.code,
-        err: this.lastError.message,
-        retryMs: delay,
-        lastStderr: this.lastError.stderr.slice(-5),
-      },
-      'stream down; reconnecting',
-    );
-    this.setState('backoff');
+    const endpoint = rtspEndpoint(this.camera.source.url);
+    if (fault === 'unreachable' && endpoint) {
+      this.report(0);
+      this.setState('unreachable');
+      this.probe(endpoint, this.generation);
+      return;
+    }
+    const delay =
+      fault === 'auth' ? Math.max(AUTH_MIN_MS, this.authBackoff.next()) : this.backoff.next();
+    this.report(delay);
+    this.setState(fault === 'auth' ? 'auth_failed' : 'backoff');
     const gen = this.generation;
     this.timer = setTimeout(() => {
       if (gen === this.generation) this.launch();
     }, delay);
+  }
+
+  private report(retryMs: number): void {
+    const e = this.lastError;
+    if (!e) return;
+    this.log.warn(
+      { code: e.code, err: e.message, retryMs, lastStderr: e.stderr.slice(-5) },
+      retryMs > 0 ? 'stream down; reconnecting' : 'camera unreachable; probing',
+    );
+  }
+
+  /** TCP connects on a short ladder; ffmpeg is started again as soon as one succeeds. */
+  private probe(endpoint: { host: string; port: number }, gen: number): void {
+    this.timer = setTimeout(() => {
+      void tcpReachable(endpoint.host, endpoint.port, PROBE_TIMEOUT_MS).then((ok) => {
+        if (gen !== this.generation) return;
+        if (ok) this.launch();
+        else this.probe(endpoint, gen);
+      });
+    }, this.probeBackoff.next());
   }
 
   private armWatchdog(gen: number): void {
@@ -144,6 +212,9 @@ export class StreamSupervisor {
 
   private setState(next: StreamState): void {
     if (next === this.state) return;
+    const now = this.clock.now();
+    this.msInState.set(this.state, (this.msInState.get(this.state) ?? 0) + now - this.stateSinceMs);
+    this.stateSinceMs = now;
     this.log.info({ from: this.state, to: next }, `stream ${next}`);
     this.state = next;
     this.onStateChange?.(next);

@@ -112,6 +112,16 @@ export const SourceSchema = Type.Object(
       'tcp',
       'RTSP transport; tcp survives lossy networks better.',
     ),
+    hwaccel: oneOf(
+      ['none', 'cuda', 'nvv4l2', 'nvmpi'],
+      'none',
+      'Hardware decode: none (software, tested), cuda (NVDEC on x86), nvv4l2 or nvmpi (Jetson ffmpeg builds with those decoders).',
+    ),
+    codec: oneOf(
+      ['h264', 'hevc'],
+      'h264',
+      'The stream codec; names the Jetson decoder (h264_nvmpi, hevc_nvv4l2dec...). Ignored for none and cuda.',
+    ),
   },
   { ...strict, description: 'Where the frames come from.' },
 );
@@ -153,6 +163,13 @@ export const CameraSchema = Type.Object(
       maximum: 600,
       default: 10,
       description: 'No frame for this long: ffmpeg is restarted.',
+    }),
+    offlineAlertSeconds: Type.Number({
+      minimum: 0,
+      maximum: 86_400,
+      default: 60,
+      description:
+        'Down (not streaming) this long: a camera_offline message on vigil/<camera>/health, and camera_online when back. 0: never.',
     }),
     zones: Type.Array(ZoneSchema, {
       default: [],

@@ -13,6 +13,11 @@ export const ERROR_CODES = {
   VIGIL_ERR_FFMPEG_MISSING: 'No usable ffmpeg binary was found (system or bundled).',
   VIGIL_ERR_STREAM_EXITED: 'ffmpeg exited; the camera reconnects with backoff.',
   VIGIL_ERR_STREAM_STALLED: 'No frame arrived within the watchdog time; ffmpeg was restarted.',
+  VIGIL_ERR_STREAM_AUTH:
+    'The camera refused the credentials (RTSP 401/403); retried slowly, at most once per 30 s.',
+  VIGIL_ERR_STREAM_UNREACHABLE:
+    'The camera does not answer (connection refused, timed out, no route); probed until it does.',
+  VIGIL_ERR_CAMERA_OFFLINE: 'A camera stayed down longer than its offline alert threshold.',
   VIGIL_ERR_FRAME_CORRUPT: 'A frame of the wrong size reached the pipeline and was dropped.',
   VIGIL_ERR_INFERENCE_FAILED: 'Pose inference failed on one frame; the frame was skipped.',
   VIGIL_ERR_SNAPSHOT_FAILED: 'The alert snapshot could not be rendered or written.',

@@ -41,6 +41,18 @@ export class Metrics {
     perCamera('vigil_camera_streaming', '1 while the camera streams.', (c) =>
       c.state === 'streaming' ? 1 : 0,
     );
+    new Gauge({
+      name: 'vigil_camera_state_seconds_total',
+      help: 'Seconds each camera spent in each stream state since the daemon started.',
+      labelNames: ['camera', 'state'],
+      registers: [r],
+      collect() {
+        this.reset();
+        for (const c of src.cameras())
+          for (const [state, secs] of Object.entries(c.secondsInStates))
+            this.set({ camera: c.id, state }, secs);
+      },
+    });
     perCamera('vigil_camera_tracks', 'People tracked in the last analysed frame.', (c) => c.tracks);
     this.inference = new Histogram({
       name: 'vigil_inference_seconds',

@@ -1,5 +1,9 @@
 import { Value } from '@sinclair/typebox/value';
-import { AlertPayloadSchema, CameraStatusSchema } from '../../services/alerts/payload-schemas';
+import {
+  AlertPayloadSchema,
+  CameraHealthSchema,
+  CameraStatusSchema,
+} from '../../services/alerts/payload-schemas';
 import type { Received } from './mqtt-recorder';
 
 /** Why a message on a vigil/ topic breaks the documented contract, or undefined when it does not. */
@@ -17,6 +21,7 @@ export function contractViolation(m: Received): string | undefined {
       : `vigil/available: ${m.payload.toString()}`;
   if (/^vigil\/[^/]+\/alerts$/.test(m.topic)) return check(AlertPayloadSchema);
   if (/^vigil\/[^/]+\/status$/.test(m.topic)) return check(CameraStatusSchema);
+  if (/^vigil\/[^/]+\/health$/.test(m.topic)) return check(CameraHealthSchema);
   if (/^vigil\/[^/]+\/alerts\/[^/]+\/snapshot$/.test(m.topic))
     return m.payload[0] === 0xff && m.payload[1] === 0xd8 ? undefined : `${m.topic}: not a JPEG`;
   if (/\/(ack|snooze)$/.test(m.topic)) return undefined; // commands sent by clients (the test's own)

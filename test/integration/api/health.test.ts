@@ -17,6 +17,15 @@ const camera = (id: string, state: CameraStatus['state']): CameraStatus => ({
   lastInferenceMs: 180,
   tracks: 2,
   restarts: 0,
+  secondsInStates: {
+    connecting: 1,
+    streaming: state === 'streaming' ? 60 : 0,
+    stalled: 0,
+    backoff: 0,
+    auth_failed: 0,
+    unreachable: state === 'streaming' ? 0 : 60,
+    stopped: 0,
+  },
   source: { width: 768, height: 576, fps: 10, codec: 'h264' },
   lastError:
     state === 'streaming'

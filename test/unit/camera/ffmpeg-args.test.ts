@@ -1,4 +1,5 @@
 import {
+  decoderOptions,
   ffmpegMajor,
   inputOptions,
   outputOptions,
@@ -30,6 +31,17 @@ describe('ffmpeg arguments', () => {
       'ffmpeg version N-109421-g1 Copyright (c) 2000-2023 the FFmpeg developers',
     ];
     expect(banners.map(ffmpegMajor)).toEqual([5, 4, 4, 4, 5]);
+  });
+
+  test('RTSP: a tiny probe (fast first frame); hardware decode presets name their decoder', () => {
+    expect(inputOptions({ ...base, url: 'rtsp://cam/s' }).join(' ')).toContain('-probesize 32');
+    expect(inputOptions({ ...base, url: '/v.avi' })).not.toContain('-probesize');
+    expect(decoderOptions({ hwaccel: 'none' })).toEqual([]);
+    expect(decoderOptions({ hwaccel: 'cuda' })).toEqual(['-hwaccel', 'cuda']);
+    expect(decoderOptions({ hwaccel: 'nvmpi', codec: 'hevc' })).toEqual(['-c:v', 'hevc_nvmpi']);
+    expect(decoderOptions({ hwaccel: 'nvv4l2' })).toEqual(['-c:v', 'h264_nvv4l2dec']);
+    const opts = inputOptions({ ...base, url: 'rtsp://cam/s', hwaccel: 'cuda' });
+    expect(opts.indexOf('-hwaccel')).toBeGreaterThan(-1);
   });
 
   test('files: -re plays at native speed and -stream_loop -1 repeats', () => {

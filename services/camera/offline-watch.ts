@@ -1,0 +1,71 @@
+import { randomUUID } from 'node:crypto';
+import type { Clock } from '../core/clock';
+import type { StreamState } from './stream-state';
+
+export interface CameraHealthEvent {
+  /** One id per outage: the offline and the online message share it. */
+  id: string;
+  type: 'camera_offline' | 'camera_online';
+  downSinceMs: number;
+  atMs: number;
+  state: StreamState;
+}
+
+/**
+ * Turns state changes into at most one `camera_offline` per outage, once the camera has been
+ * down (any state but streaming or stopped) for `thresholdMs`, and one `camera_online` when it
+ * streams again after that. Short drops raise nothing: the reconnect ladder handles them.
+ */
+export class OfflineWatch {
+  private downSinceMs: number | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private raised: string | undefined;
+  private state: StreamState = 'stopped';
+
+  constructor(
+    private readonly thresholdMs: number,
+    private readonly clock: Clock,
+    private readonly emit: (e: CameraHealthEvent) => void,
+  ) {}
+
+  onState(state: StreamState): void {
+    this.state = state;
+    const now = this.clock.now();
+    if (state === 'streaming' || state === 'stopped') {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      if (state === 'streaming' && this.raised && this.downSinceMs !== undefined)
+        this.emit({
+          id: this.raised,
+          type: 'camera_online',
+          downSinceMs: this.downSinceMs,
+          atMs: now,
+          state,
+        });
+      this.raised = undefined;
+      this.downSinceMs = undefined;
+      return;
+    }
+    if (this.downSinceMs !== undefined || this.thresholdMs <= 0) return;
+    this.downSinceMs = now;
+    this.timer = setTimeout(() => this.fire(), this.thresholdMs);
+    this.timer.unref();
+  }
+
+  private fire(): void {
+    this.timer = undefined;
+    if (this.downSinceMs === undefined) return;
+    this.raised = randomUUID();
+    this.emit({
+      id: this.raised,
+      type: 'camera_offline',
+      downSinceMs: this.downSinceMs,
+      atMs: this.clock.now(),
+      state: this.state,
+    });
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+  }
+}

@@ -1,0 +1,11 @@
+/** The states of one camera's stream; the status topic, the API and metrics report them. */
+export const STREAM_STATES = [
+  'connecting',
+  'streaming',
+  'stalled',
+  'backoff',
+  'auth_failed',
+  'unreachable',
+  'stopped',
+] as const;
+export type StreamState = (typeof STREAM_STATES)[number];

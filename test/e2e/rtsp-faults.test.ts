@@ -1,0 +1,188 @@
+import type { MqttClient } from 'mqtt';
+import { RtspPeer, rtspPeerUnavailable } from '../../scripts/peers/rtsp-peer';
+import type { CameraHealthPayload } from '../../services/alerts/payload-schemas';
+import { CameraMonitor, cameraSite, cameraViews, peerClip } from '../helpers/camera-site';
+import { startDaemon } from '../helpers/daemon';
+import type { Daemon } from '../helpers/daemon';
+import { tempDir } from '../helpers/media';
+import { recordMqtt } from '../helpers/mqtt-recorder';
+import type { Received } from '../helpers/mqtt-recorder';
+import { freePort } from '../helpers/ports';
+import { contractViolation } from '../helpers/schema-check';
+import { waitFor } from '../helpers/wait';
+
+/**
+ * The built daemon with two cameras, each on its own real RTSP server (GStreamer, loopback):
+ * faults hit the `victim` server only. The `steady` camera's frame counter must never stand still
+ * (2 fps analysis: a frame every 0.5 s; we allow 3 s for a busy CI machine) and the daemon must
+ * not exit.
+ */
+const unavailable = rtspPeerUnavailable();
+const d = unavailable ? describe.skip : describe;
+if (unavailable) console.warn(`RTSP fault tests skipped: ${unavailable}`);
+
+const WATCHDOG_S = 4;
+const MAX_FREEZE_MS = 3000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+d('camera faults against a real RTSP server', () => {
+  const dir = tempDir('vigil-faults-');
+  let clip = '';
+  let shortClip = '';
+  let steadyPeer: RtspPeer;
+  let victimPeer: RtspPeer | undefined;
+  let daemon: Daemon | undefined;
+  let monitor: CameraMonitor | undefined;
+  let mqttClient: MqttClient | undefined;
+
+  beforeAll(async () => {
+    clip = peerClip(dir);
+    shortClip = peerClip(dir, 3, 1);
+    steadyPeer = await RtspPeer.start({ mounts: { cam: clip } });
+  }, 120_000);
+
+  afterAll(async () => {
+    await steadyPeer?.stop();
+  });
+
+  afterEach(async () => {
+    monitor?.stop();
+    await mqttClient?.endAsync(true);
+    mqttClient = undefined;
+    if (daemon && daemon.proc.exitCode === null) {
+      daemon.proc.kill('SIGTERM');
+      await daemon.exited;
+    }
+    await victimPeer?.stop();
+  });
+
+  /** Starts the daemon on steady + victim, waits until both stream, starts the monitor. */
+  async function startSite(victimUrl: string, offlineAlertSeconds = 60) {
+    const ports = { mqtt: await freePort(), api: await freePort() };
+    const file = cameraSite(
+      dir,
+      ports,
+      [
+        { id: 'steady', url: steadyPeer.url('cam') },
+        { id: 'victim', url: victimUrl, offlineAlertSeconds },
+      ],
+      WATCHDOG_S,
+    );
+    daemon = startDaemon(['--config', file]);
+    const rec = await waitFor(
+      'the embedded broker',
+      async () => recordMqtt(`mqtt://127.0.0.1:${ports.mqtt}`).catch(() => undefined),
+      60_000,
+      250,
+    );
+    mqttClient = rec.client;
+    await waitFor(
+      'steady streaming',
+      async () =>
+        (await cameraViews(ports.api).catch(() => undefined))?.get('steady')?.state === 'streaming',
+      60_000,
+      250,
+    );
+    monitor = new CameraMonitor(ports.api);
+    monitor.start();
+    return { ports, messages: rec.messages, startedAt: Date.now() };
+  }
+
+  function expectSteadyUnharmed(sinceMs: number) {
+    expect(daemon?.proc.exitCode).toBeNull();
+    expect(monitor!.longestFreezeMs('steady', sinceMs)).toBeLessThan(MAX_FREEZE_MS);
+    expect(monitor!.states('steady')).toEqual(['streaming']);
+  }
+
+  const victimState = (state: string) => () => monitor!.latest('victim')?.state === state;
+  const healthOf = (msgs: Received[]) =>
+    msgs
+      .filter((m) => m.topic === 'vigil/victim/health')
+      .map((m) => JSON.parse(m.payload.toString()) as CameraHealthPayload);
+
+  test('server killed, then restarted: unreachable, camera_offline, back to streaming within 15 s of the restart, camera_online', async () => {
+    victimPeer = await RtspPeer.start({ mounts: { cam: clip } });
+    const { messages, startedAt } = await startSite(victimPeer.url('cam'), 5);
+    await waitFor('victim streaming', victimState('streaming'), 30_000);
+    await victimPeer.kill();
+    await waitFor('victim unreachable', victimState('unreachable'), 20_000);
+    await waitFor('camera_offline', () => healthOf(messages).length >= 1, 20_000);
+    await sleep(5000);
+    await victimPeer.restart();
+    const restartedAt = Date.now();
+    await waitFor('victim streaming again', victimState('streaming'), 30_000);
+    expect(Date.now() - restartedAt).toBeLessThan(15_000);
+    await waitFor('camera_online', () => healthOf(messages).length >= 2, 10_000);
+    const [off, on] = healthOf(messages);
+    expect(off).toMatchObject({ type: 'camera_offline', camera: 'victim', state: 'unreachable' });
+    expect(off?.lastError?.code).toBe('VIGIL_ERR_STREAM_UNREACHABLE');
+    expect(on).toMatchObject({ type: 'camera_online', id: off?.id });
+    expect(on!.downSeconds).toBeGreaterThanOrEqual(5);
+    for (const m of messages) expect(contractViolation(m)).toBeUndefined();
+    expectSteadyUnharmed(startedAt);
+  }, 150_000);
+
+  test('server paused (SIGSTOP): stalled within the watchdog time, streaming again after resume', async () => {
+    victimPeer = await RtspPeer.start({ mounts: { cam: clip } });
+    const { startedAt } = await startSite(victimPeer.url('cam'));
+    await waitFor('victim streaming', victimState('streaming'), 30_000);
+    victimPeer.pause();
+    const pausedAt = Date.now();
+    await waitFor('victim stalled', victimState('stalled'), (WATCHDOG_S + 3) * 1000);
+    // ffmpeg produces no frame in the watchdog time, which holds from the last frame before the pause.
+    expect(Date.now() - pausedAt).toBeLessThan((WATCHDOG_S + 2) * 1000);
+    await sleep(8000);
+    expect(monitor!.latest('victim')?.state).not.toBe('streaming');
+    victimPeer.resume();
+    const resumedAt = Date.now();
+    await waitFor('victim streaming again', victimState('streaming'), 30_000);
+    expect(Date.now() - resumedAt).toBeLessThan(15_000);
+    expect(monitor!.latest('victim')?.lastError?.code).toBe('VIGIL_ERR_STREAM_STALLED');
+    expectSteadyUnharmed(startedAt);
+  }, 150_000);
+
+  test('wrong password: auth_failed, retried at most once per 30 s, never shown as streaming', async () => {
+    victimPeer = await RtspPeer.start({ mounts: { cam: clip }, user: 'admin', password: 'right' });
+    const { startedAt } = await startSite(
+      victimPeer.url('cam', { user: 'admin', password: 'wrong' }),
+    );
+    await waitFor('victim auth_failed', victimState('auth_failed'), 30_000);
+    const attempts: number[] = [];
+    let seen = monitor!.latest('victim')?.restarts ?? 0;
+    attempts.push(Date.now());
+    const until = Date.now() + 40_000;
+    while (Date.now() < until) {
+      const r = monitor!.latest('victim')?.restarts ?? 0;
+      if (r > seen) attempts.push(Date.now());
+      seen = r;
+      await sleep(200);
+    }
+    // The first failure, then exactly one retry about 30-36 s later (30 s ladder, jitter up).
+    expect(attempts).toHaveLength(2);
+    expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(29_000);
+    const v = monitor!.latest('victim')!;
+    expect(v.state).toBe('auth_failed');
+    expect(v.lastError?.code).toBe('VIGIL_ERR_STREAM_AUTH');
+    expect(v.lastError?.message).toMatch(/401/);
+    expect(JSON.stringify(v)).not.toContain('wrong');
+    expect(monitor!.states('victim')).not.toContain('streaming');
+    expectSteadyUnharmed(startedAt);
+  }, 150_000);
+
+  test('a stream that ends is reconnected, again and again', async () => {
+    victimPeer = await RtspPeer.start({ mounts: { short: shortClip } });
+    const { startedAt } = await startSite(victimPeer.url('short'));
+    await waitFor('victim streaming', victimState('streaming'), 30_000);
+    await waitFor(
+      'two ends and reconnects',
+      () => (monitor!.latest('victim')?.restarts ?? 0) >= 2,
+      40_000,
+    );
+    await waitFor('victim streaming again', victimState('streaming'), 20_000);
+    expect(monitor!.latest('victim')?.lastError?.code).toBe('VIGIL_ERR_STREAM_EXITED');
+    expect(monitor!.states('victim')).toEqual(
+      expect.arrayContaining(['streaming', 'backoff', 'connecting']),
+    );
+    expectSteadyUnharmed(startedAt);
+  }, 150_000);
+});
