@@ -24,6 +24,7 @@ import { registerHealthRoutes } from './routes/health';
 import { registerCameraRoutes } from './routes/cameras';
 import { registerConfigRoutes } from './routes/config';
 import { registerAlertRoutes } from './routes/alerts';
+import { registerDiscoveryRoutes } from './routes/discovery';
 
 /** What the API reads from and asks of the running daemon. */
 export interface ApiContext {
@@ -101,6 +102,7 @@ export function buildApi(ctx: ApiContext, log: Logger, tls?: ApiTls): ApiServer 
     registerCameraRoutes(s, ctx);
     registerConfigRoutes(s, ctx);
     registerAlertRoutes(s, ctx);
+    registerDiscoveryRoutes(s, ctx);
     s.get('/api/openapi.json', { schema: { hide: true } }, async () => s.swagger());
   });
   return app;

@@ -17,6 +17,13 @@ export const ERROR_CODES = {
     'The camera refused the credentials (RTSP 401/403); retried slowly, at most once per 30 s.',
   VIGIL_ERR_STREAM_UNREACHABLE:
     'The camera does not answer (connection refused, timed out, no route); probed until it does.',
+  VIGIL_ERR_ONVIF_AUTH:
+    'The ONVIF device refused the credentials (or none were given); nothing was read from it.',
+  VIGIL_ERR_ONVIF_UNREACHABLE: 'The ONVIF device did not answer at its address in time.',
+  VIGIL_ERR_ONVIF_FAILED:
+    'The ONVIF device answered but not as expected (no media profile, no stream URI, a SOAP fault).',
+  VIGIL_ERR_CAMERA_EXISTS: 'A camera with this id is already configured.',
+  VIGIL_ERR_DISCOVERY_FAILED: 'WS-Discovery could not run (no such interface, socket error).',
   VIGIL_ERR_CAMERA_OFFLINE: 'A camera stayed down longer than its offline alert threshold.',
   VIGIL_ERR_FRAME_CORRUPT: 'A frame of the wrong size reached the pipeline and was dropped.',
   VIGIL_ERR_INFERENCE_FAILED: 'Pose inference failed on one frame; the frame was skipped.',

@@ -474,5 +474,65 @@ export function malformedRequests(etag: string): BadRequest[] {
     body: '{"zones":[]}',
     code: 'VIGIL_ERR_PRECONDITION_REQUIRED',
   });
+  // Discovery and adoption bodies.
+  const post = (
+    name: string,
+    url: string,
+    body: unknown,
+    field?: string,
+    code = 'VIGIL_ERR_REQUEST_INVALID',
+  ): BadRequest => ({
+    name: `${url}: ${name}`,
+    method: 'POST',
+    url,
+    body: JSON.stringify(body),
+    headers: m,
+    code,
+    field,
+  });
+  const adopt = {
+    xaddr: 'http://127.0.0.1:9/onvif/device_service',
+    username: 'u',
+    password: 'p',
+    id: 'new-cam',
+  };
+  cases.push(
+    post('timeout too long', '/api/discovery', { timeoutSeconds: 600 }, 'timeoutSeconds'),
+    post(
+      'interface with a shell character',
+      '/api/discovery',
+      { interface: 'eth0;reboot' },
+      'interface',
+    ),
+    post('unknown key', '/api/discovery', { subnet: '10.0.0.0/8' }, 'subnet'),
+    post('username without password', '/api/discovery', { username: 'u' }, 'password'),
+    post(
+      'xaddr not http',
+      '/api/discovery/adopt',
+      { ...adopt, xaddr: 'file:///etc/passwd' },
+      'xaddr',
+    ),
+    post('bad camera id', '/api/discovery/adopt', { ...adopt, id: 'New Cam' }, 'id'),
+    post('no password', '/api/discovery/adopt', { ...adopt, password: undefined }, 'password'),
+    post(
+      'stream neither sub nor main',
+      '/api/discovery/adopt',
+      { ...adopt, stream: 'third' },
+      'stream',
+    ),
+    post(
+      'existing camera id',
+      '/api/discovery/adopt',
+      { ...adopt, id: 'a' },
+      'a',
+      'VIGIL_ERR_CAMERA_EXISTS',
+    ),
+    {
+      ...post('viewer token', '/api/discovery', {}),
+      token: 'viewer',
+      code: 'VIGIL_ERR_FORBIDDEN',
+      field: undefined,
+    },
+  );
   return cases;
 }

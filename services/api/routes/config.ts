@@ -21,7 +21,7 @@ const ZonesBody = Type.Object(
   { additionalProperties: false },
 );
 
-function store(ctx: ApiContext): ConfigStore {
+export function store(ctx: ApiContext): ConfigStore {
   if (!ctx.configStore)
     throw new VigilError(
       'VIGIL_ERR_NOT_FOUND',
@@ -30,7 +30,7 @@ function store(ctx: ApiContext): ConfigStore {
   return ctx.configStore;
 }
 
-async function answer(
+export async function answer(
   ctx: ApiContext,
   reply: { header(k: string, v: string): unknown },
   r: { version: Version; change: ConfigChange },
