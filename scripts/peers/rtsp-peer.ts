@@ -35,6 +35,8 @@ export function rtspPeerUnavailable(): string | undefined {
 export class RtspPeer {
   private proc: ChildProcess | undefined;
   private exited: Promise<void> = Promise.resolve();
+  /** The password the server checks now (a camera whose password was changed on it). */
+  private servingPassword: string | undefined;
 
   private constructor(
     readonly port: number,
@@ -73,7 +75,13 @@ export class RtspPeer {
     const args = [script, '--port', String(this.port)];
     for (const [name, source] of Object.entries(this.opts.mounts))
       args.push('--mount', `${name}=${source}`);
-    if (this.opts.user) args.push('--user', this.opts.user, '--password', this.opts.password ?? '');
+    if (this.opts.user)
+      args.push(
+        '--user',
+        this.opts.user,
+        '--password',
+        this.servingPassword ?? this.opts.password ?? '',
+      );
     const proc = spawn(SYSTEM_PYTHON, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;
     let stderr = '';
@@ -117,9 +125,13 @@ export class RtspPeer {
     this.proc?.kill('SIGCONT');
   }
 
-  /** Starts again on the same port (a rebooted camera). */
-  async restart(): Promise<void> {
+  /**
+   * Starts again on the same port (a rebooted camera). With `password`, the server checks that
+   * one from now on (someone changed the camera's password); without, the original again.
+   */
+  async restart(password?: string): Promise<void> {
     await this.kill();
+    this.servingPassword = password;
     await this.launch();
   }
 

@@ -1,0 +1,266 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { stringify } from 'yaml';
+import { sha256Hex } from '../services/api/auth';
+import { repoRoot } from '../services/core/package-info';
+import { freePort } from './peers/free-port';
+import { h264Clip } from './peers/h264-clip';
+import { RtspPeer, rtspPeerUnavailable } from './peers/rtsp-peer';
+
+/**
+ * npm run bench:faults: a soak. N cameras (default 4), each on its own RTSP server (GStreamer
+ * peer with digest auth), the built daemon on them for M minutes (default 10), and every 30 s a
+ * random fault on a random camera: power loss (killed, back after 3-10 s), hang (SIGSTOP for
+ * 3-10 s), reboot (killed and restarted at once), password changed (for 3-10 s, then restored).
+ * Prints per camera uptime %, reconnects and the longest outage beyond the injected one, the
+ * worst recovery per fault kind, and the daemon's RSS at start and end. Ends with one JSON line.
+ */
+type FaultKind = 'power-loss' | 'hang' | 'reboot' | 'password-changed';
+const KINDS: FaultKind[] = ['power-loss', 'hang', 'reboot', 'password-changed'];
+
+interface Fault {
+  camera: string;
+  kind: FaultKind;
+  startMs: number;
+  endMs: number;
+}
+interface Sample {
+  at: number;
+  states: Map<string, { state: string; restarts: number }>;
+}
+
+const { values } = parseArgs({
+  options: {
+    cameras: { type: 'string', default: '4' },
+    minutes: { type: 'string', default: '10' },
+    every: { type: 'string', default: '30' },
+    seed: { type: 'string', default: '1' },
+  },
+});
+const N = Number(values.cameras);
+const DURATION_MS = Number(values.minutes) * 60_000;
+const EVERY_MS = Number(values.every) * 1000;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** mulberry32: a seeded generator, so a run can be repeated. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function rssMB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Math.round(Number(m[1]) / 1024) : NaN;
+}
+
+async function inject(peer: RtspPeer, kind: FaultKind, holdMs: number): Promise<void> {
+  switch (kind) {
+    case 'power-loss':
+      await peer.kill();
+      await sleep(holdMs);
+      await peer.restart();
+      return;
+    case 'hang':
+      peer.pause();
+      await sleep(holdMs);
+      peer.resume();
+      return;
+    case 'reboot':
+      await peer.restart();
+      return;
+    case 'password-changed':
+      await peer.restart('changed-on-the-camera');
+      await sleep(holdMs);
+      await peer.restart();
+      return;
+  }
+}
+
+/** Intervals when a camera was not streaming, from the samples. */
+function outages(samples: Sample[], cam: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = [];
+  let start: number | undefined;
+  for (const s of samples) {
+    const streaming = s.states.get(cam)?.state === 'streaming';
+    if (!streaming && start === undefined) start = s.at;
+    if (streaming && start !== undefined) {
+      out.push({ start, end: s.at });
+      start = undefined;
+    }
+  }
+  if (start !== undefined) out.push({ start, end: samples.at(-1)!.at });
+  return out;
+}
+
+async function main(): Promise<void> {
+  const why = rtspPeerUnavailable();
+  if (why) throw new Error(why);
+  const root = repoRoot();
+  const dir = path.join(os.tmpdir(), 'vigil-bench-faults');
+  mkdirSync(dir, { recursive: true });
+  const clip = h264Clip({
+    input: path.join(root, 'data/samples/vtest.avi'),
+    dir,
+    width: 320,
+    height: 240,
+    fps: 10,
+    seconds: 20,
+    repeat: Math.ceil(DURATION_MS / 20_000) + 6,
+  });
+  const ids = Array.from({ length: N }, (_, i) => `cam${i + 1}`);
+  const peers = new Map<string, RtspPeer>();
+  for (const id of ids)
+    peers.set(
+      id,
+      await RtspPeer.start({ mounts: { live: clip }, user: 'vigil', password: 'right' }),
+    );
+  const token = randomBytes(12).toString('hex');
+  const apiPort = await freePort();
+  const file = path.join(dir, 'site.yaml');
+  writeFileSync(
+    file,
+    stringify({
+      logLevel: 'warn',
+      dataDir: path.join(dir, 'data'),
+      api: {
+        host: '127.0.0.1',
+        port: apiPort,
+        tokens: [{ name: 'b', role: 'admin', sha256: sha256Hex(token) }],
+      },
+      mqtt: { url: 'embedded', embeddedPort: await freePort() },
+      inference: { strategy: 'full', inputWidth: 256, inputHeight: 192 },
+      cameras: ids.map((id) => ({
+        id,
+        source: { url: peers.get(id)!.url('live') },
+        analysis: { fps: 2, width: 320, height: 240 },
+        watchdogSeconds: 5,
+      })),
+    }),
+  );
+  const daemon = spawn(
+    process.execPath,
+    [path.join(root, 'dist/services/main.js'), '--config', file],
+    {
+      cwd: root,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const samples: Sample[] = [];
+  const poll = async () => {
+    const res = await fetch(`http://127.0.0.1:${apiPort}/api/cameras`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    const body = (await res.json()) as {
+      cameras: { id: string; state: string; restarts: number }[];
+    };
+    return new Map(body.cameras.map((c) => [c.id, { state: c.state, restarts: c.restarts }]));
+  };
+  for (let i = 0; ; i++) {
+    const s = await poll().catch(() => undefined);
+    if (s && ids.every((id) => s.get(id)?.state === 'streaming')) break;
+    if (i > 240 || daemon.exitCode !== null) throw new Error('cameras never all streamed');
+    await sleep(250);
+  }
+  await sleep(10_000); // warm-up: model loaded, buffers allocated
+  const rssStart = rssMB(daemon.pid!);
+  const t0 = Date.now();
+  const random = rng(Number(values.seed));
+  const faults: Fault[] = [];
+  const running: Promise<void>[] = [];
+  let polling = true;
+  const poller = (async () => {
+    while (polling) {
+      const s = await poll().catch(() => undefined);
+      if (s) samples.push({ at: Date.now(), states: s });
+      await sleep(250);
+    }
+  })();
+  process.stderr.write(
+    `soak: ${N} cameras, ${values.minutes} min, a fault every ${values.every} s\n`,
+  );
+  for (let next = t0 + EVERY_MS / 2; next < t0 + DURATION_MS - 45_000; next += EVERY_MS) {
+    await sleep(next - Date.now());
+    const camera = ids[Math.floor(random() * N)]!;
+    const kind = KINDS[Math.floor(random() * KINDS.length)]!;
+    const holdMs = kind === 'reboot' ? 0 : 3000 + Math.round(random() * 7000);
+    const fault: Fault = { camera, kind, startMs: Date.now(), endMs: 0 };
+    faults.push(fault);
+    process.stderr.write(`  +${Math.round((fault.startMs - t0) / 1000)}s ${kind} on ${camera}\n`);
+    running.push(
+      inject(peers.get(camera)!, kind, holdMs).then(() => void (fault.endMs = Date.now())),
+    );
+  }
+  await sleep(t0 + DURATION_MS - Date.now());
+  await Promise.all(running);
+  polling = false;
+  await poller;
+  const rssEnd = rssMB(daemon.pid!);
+  const alive = daemon.exitCode === null;
+  daemon.kill('SIGTERM');
+  await Promise.all([...peers.values()].map((p) => p.stop()));
+
+  const span = samples.at(-1)!.at - samples[0]!.at;
+  const worstByKind: Record<string, number> = {};
+  const perCamera = ids.map((id) => {
+    const outs = outages(samples, id);
+    const down = outs.reduce((a, o) => a + o.end - o.start, 0);
+    let beyond = 0;
+    for (const o of outs) {
+      const f = faults.find(
+        (x) => x.camera === id && x.startMs <= o.end && x.endMs + 1000 >= o.start,
+      );
+      const extra = f ? Math.max(0, o.end - f.endMs) : o.end - o.start;
+      beyond = Math.max(beyond, extra);
+      if (f) worstByKind[f.kind] = Math.max(worstByKind[f.kind] ?? 0, Math.round(extra / 100) / 10);
+    }
+    return {
+      camera: id,
+      uptimePct: Math.round((1000 * (span - down)) / span) / 10,
+      faults: faults.filter((f) => f.camera === id).length,
+      outages: outs.length,
+      reconnects: samples.at(-1)!.states.get(id)?.restarts ?? 0,
+      longestBeyondInjectedS: Math.round(beyond / 100) / 10,
+    };
+  });
+  process.stdout.write(
+    `\n| camera | faults | outages | reconnects | uptime % | longest outage beyond the injected (s) |\n|---|---|---|---|---|---|\n`,
+  );
+  for (const c of perCamera)
+    process.stdout.write(
+      `| ${c.camera} | ${c.faults} | ${c.outages} | ${c.reconnects} | ${c.uptimePct} | ${c.longestBeyondInjectedS} |\n`,
+    );
+  process.stdout.write(
+    `\nworst recovery after the fault ended, by kind (s): ${JSON.stringify(worstByKind)}\ndaemon RSS: ${rssStart} MB at start, ${rssEnd} MB at end; daemon alive throughout: ${alive}\n`,
+  );
+  process.stdout.write(
+    JSON.stringify({
+      bench: 'faults',
+      cameras: N,
+      minutes: Number(values.minutes),
+      faults: faults.length,
+      perCamera,
+      worstRecoveryByKindS: worstByKind,
+      rssStartMB: rssStart,
+      rssEndMB: rssEnd,
+      daemonAlive: alive,
+    }) + '\n',
+  );
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    process.stderr.write(`bench:faults failed: ${(err as Error).stack ?? String(err)}\n`);
+    process.exit(1);
+  },
+);
