@@ -216,9 +216,10 @@ async function main(): Promise<void> {
     const down = outs.reduce((a, o) => a + o.end - o.start, 0);
     let beyond = 0;
     for (const o of outs) {
-      const f = faults.find(
-        (x) => x.camera === id && x.startMs <= o.end && x.endMs + 1000 >= o.start,
-      );
+      // Faults that overlap (or just precede) the outage; two faults can merge into one outage.
+      const f = faults
+        .filter((x) => x.camera === id && x.startMs <= o.end && x.endMs + 1000 >= o.start)
+        .sort((a, b) => b.endMs - a.endMs)[0];
       const extra = f ? Math.max(0, o.end - f.endMs) : o.end - o.start;
       beyond = Math.max(beyond, extra);
       if (f) worstByKind[f.kind] = Math.max(worstByKind[f.kind] ?? 0, Math.round(extra / 100) / 10);
