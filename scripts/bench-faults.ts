@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -126,12 +126,13 @@ async function main(): Promise<void> {
     );
   const token = randomBytes(12).toString('hex');
   const apiPort = await freePort();
-  const file = path.join(dir, 'site.yaml');
+  const run = mkdtempSync(path.join(dir, 'run-'));
+  const file = path.join(run, 'site.yaml');
   writeFileSync(
     file,
     stringify({
       logLevel: 'warn',
-      dataDir: path.join(dir, 'data'),
+      dataDir: path.join(run, 'data'),
       api: {
         host: '127.0.0.1',
         port: apiPort,
@@ -155,6 +156,14 @@ async function main(): Promise<void> {
       stdio: ['ignore', 'ignore', 'inherit'],
     },
   );
+  // Ctrl-C or a kill of the bench takes its daemon and peers down with it.
+  const cleanup = () => {
+    daemon.kill('SIGTERM');
+    void Promise.all([...peers.values()].map((p) => p.stop())).then(() => process.exit(130));
+  };
+  process.once('SIGINT', cleanup);
+  process.once('SIGTERM', cleanup);
+  process.once('exit', () => daemon.kill('SIGKILL'));
   const samples: Sample[] = [];
   const poll = async () => {
     const res = await fetch(`http://127.0.0.1:${apiPort}/api/cameras`, {

@@ -19,7 +19,7 @@ import { EmbeddedBroker } from './alerts/embedded-broker';
 import { MqttPublisher } from './alerts/mqtt-publisher';
 import { buildApi } from './api/server';
 import type { ApiServer } from './api/server';
-import { loadPoseEstimator } from './pose/load-estimator';
+import { startEstimator } from './pose/start-estimator';
 import type { PoseEstimator } from './pose/pose-estimator';
 import type { BackendChoice } from './pose/tfjs-backend';
 import { createTracker } from './tracking/create-tracker';
@@ -72,8 +72,9 @@ export class VigilApp {
       'ffmpeg found',
     );
     const { url: mqttUrl, publisher } = await this.startMqtt();
-    const loaded = await loadPoseEstimator(
+    const loaded = await startEstimator(
       this.config.inference,
+      this.config.logLevel,
       this.log.child({ module: 'pose' }),
     );
     this.estimator = loaded.estimator;

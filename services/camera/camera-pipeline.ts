@@ -13,6 +13,8 @@ import type { FfmpegBinary } from './ffmpeg-binary';
 import { StreamSupervisor } from './stream-supervisor';
 import type { StreamError, StreamState } from './stream-supervisor';
 import { OfflineWatch } from './offline-watch';
+import { MotionGate } from './motion-gate';
+import { LatencyWindow } from '../core/latency-window';
 import type { CameraHealthEvent } from './offline-watch';
 
 export interface CameraStatus {
@@ -24,6 +26,12 @@ export interface CameraStatus {
   framesIn: number;
   framesAnalysed: number;
   droppedFrames: number;
+  /** Frames the motion gate let pass without inference (nothing moved). */
+  skippedNoMotion: number;
+  /** Capture to analysed (events dispatched), over the last 256 analysed frames; null before any. */
+  latencyMs: { p50: number; p95: number } | null;
+  /** Capture to alert dispatched, over the last 64 frames that raised alert messages. */
+  alertLatencyMs: { p50: number; p95: number } | null;
   inferenceErrors: number;
   lastInferenceMs: number | null;
   tracks: number;
@@ -65,6 +73,10 @@ export class CameraPipeline {
   private trackCount = 0;
   private statusTimer: NodeJS.Timeout | undefined;
   private readonly offline: OfflineWatch;
+  private gate: MotionGate;
+  private readonly latency = new LatencyWindow(256);
+  private readonly alertLatency = new LatencyWindow(64);
+  private lastTracks: ProcessedFrame['tracks'] = [];
   /** Called after every analysed frame (tests and the API's latest-frame view). */
   onProcessed: ((p: ProcessedFrame) => void) | undefined;
   /** The newest analysed frame with its tracks (the API's live view). */
@@ -87,6 +99,7 @@ export class CameraPipeline {
       deps.clock,
       deps.log,
     );
+    this.gate = new MotionGate(config);
     this.offline = new OfflineWatch(config.offlineAlertSeconds * 1000, deps.clock, (e) =>
       deps.onHealth?.(e, this.status()),
     );
@@ -122,6 +135,7 @@ export class CameraPipeline {
   /** Applies changed zones without touching the stream: the next analysed frame uses them. */
   updateZones(camera: CameraConfig): void {
     this.config = camera;
+    this.gate = new MotionGate(camera);
     this.deps.processor.setZones(camera);
   }
 
@@ -141,6 +155,9 @@ export class CameraPipeline {
       framesIn: this.inMeter.count,
       framesAnalysed: this.outMeter.count,
       droppedFrames: this.slot.dropped,
+      skippedNoMotion: this.gate.skipped,
+      latencyMs: this.latency.summary(),
+      alertLatencyMs: this.alertLatency.summary(),
       inferenceErrors: this.inferenceErrors,
       lastInferenceMs: this.lastInferenceMs,
       tracks: this.trackCount,
@@ -173,9 +190,11 @@ export class CameraPipeline {
   }
 
   private async step(frame: Frame): Promise<void> {
+    const decision = this.gate.decide(frame, this.lastTracks);
+    if (!decision.analyse) return;
     let processed: ProcessedFrame;
     try {
-      processed = await this.deps.processor.process(frame);
+      processed = await this.deps.processor.process(frame, decision.focus);
     } catch (err) {
       this.inferenceErrors++;
       this.deps.log.warn(
@@ -187,7 +206,11 @@ export class CameraPipeline {
     this.outMeter.mark(this.deps.clock.now());
     this.lastInferenceMs = Math.round(processed.inferenceMs);
     this.trackCount = processed.tracks.length;
+    this.lastTracks = processed.tracks;
     await this.publish(processed);
+    const latency = this.deps.clock.now() - frame.timestampMs;
+    this.latency.add(latency);
+    if (processed.events.length > 0) this.alertLatency.add(latency);
     this.latest = processed;
     this.onProcessed?.(processed);
   }

@@ -4,7 +4,7 @@ import { LoiteringRule } from '../behaviour/loitering';
 import type { RuleEvent } from '../behaviour/rule-event';
 import { toPixelZone } from '../behaviour/zones';
 import type { PixelZone } from '../behaviour/zones';
-import type { PoseEstimator } from '../pose/pose-estimator';
+import type { PoseEstimator, Region } from '../pose/pose-estimator';
 import type { Tracker } from '../tracking/tracker';
 import type { AnomalyWatcher } from '../behaviour/anomaly-watcher';
 import type { ConcealmentRule } from '../behaviour/concealment';
@@ -70,9 +70,10 @@ export class FrameProcessor {
     this.behaviour.anomaly?.setZones(this.zones);
   }
 
-  async process(frame: Frame): Promise<ProcessedFrame> {
+  /** `focus`: where the model should look (motion gating); undefined: everywhere. */
+  async process(frame: Frame, focus?: Region[]): Promise<ProcessedFrame> {
     const t0 = performance.now();
-    const detections = this.describe(frame, await this.estimate(frame));
+    const detections = this.describe(frame, await this.estimator.estimate(frame, focus));
     const inferenceMs = performance.now() - t0;
     const tracks = this.track(detections, frame.timestampMs);
     const events = this.evaluate(tracks, frame.timestampMs);
@@ -84,10 +85,6 @@ export class FrameProcessor {
   flush(nowMs: number): RuleEvent[] {
     this.behaviour.recorder?.flush();
     return this.loitering.flush(nowMs);
-  }
-
-  private estimate(frame: Frame): Promise<Detection[]> {
-    return this.estimator.estimate(frame);
   }
 
   /** Adds each person's colour signature, for the tracker's re-identification. */

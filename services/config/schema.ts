@@ -150,6 +150,37 @@ export const AnalysisSchema = obj(
   'Decoded frame rate and size for analysis; ffmpeg scales.',
 );
 
+export const MotionSchema = obj(
+  {
+    enabled: Type.Boolean({
+      default: true,
+      description:
+        'Skip inference on frames (and tiles) without motion; tracked people are re-checked every idleRefreshSeconds.',
+    }),
+    threshold: Type.Integer({
+      minimum: 1,
+      maximum: 255,
+      default: 14,
+      description:
+        'Grey-level change (0-255) of a cell against the running background that counts as motion.',
+    }),
+    minArea: Type.Number({
+      minimum: 0,
+      maximum: 1,
+      default: 0.002,
+      description: 'Fraction of the frame that must move for the frame to count as moving.',
+    }),
+    idleRefreshSeconds: Type.Number({
+      minimum: 0.2,
+      maximum: 30,
+      default: 1,
+      description:
+        'While people are tracked but nothing moves, inference still runs this often (still people stay tracked; loitering keeps counting).',
+    }),
+  },
+  'Motion gating: a cheap grey-cell detector decides which frames and tiles need the model.',
+);
+
 export const CameraSchema = Type.Object(
   {
     id: Id('Camera id, unique; used in MQTT topics (vigil/<id>/...).'),
@@ -157,6 +188,7 @@ export const CameraSchema = Type.Object(
     enabled: Type.Boolean({ default: true, description: 'Disabled cameras are not started.' }),
     source: SourceSchema,
     analysis: AnalysisSchema,
+    motion: MotionSchema,
     quietHours: QuietHoursSchema,
     watchdogSeconds: Type.Number({
       minimum: 2,
@@ -231,6 +263,11 @@ export const InferenceSchema = obj(
       maximum: 1,
       default: 0.15,
       description: 'Detections below this score are dropped (small people score 0.1-0.3).',
+    }),
+    workers: Type.Union([Type.Literal('auto'), Type.Integer({ minimum: 0, maximum: 16 })], {
+      default: 'auto',
+      description:
+        'Inference worker threads, one model instance each: auto = one per core; 0 = on the main thread (blocks the API while it runs; for debugging).',
     }),
   },
   'Pose model, backend and detection strategy.',

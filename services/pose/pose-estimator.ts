@@ -1,6 +1,14 @@
 import { VigilError } from '../core/errors';
 import type { Detection } from '../core/types';
 
+/** A rectangle in image pixels. */
+export interface Region {
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
 /** An RGB image handed to an estimator: packed rgb24, width * height * 3 bytes. */
 export interface RgbImage {
   width: number;
@@ -15,7 +23,11 @@ export interface RgbImage {
 export interface PoseEstimator {
   /** The backend that runs (e.g. `wasm`), for logs and the API. */
   readonly backend: string;
-  estimate(image: RgbImage): Promise<Detection[]>;
+  /**
+   * `focus`, when given, lists the image areas worth looking at (motion, tracked people): a tiled
+   * estimator skips tiles that touch none of them; an empty list means nothing to look at.
+   */
+  estimate(image: RgbImage, focus?: readonly Region[]): Promise<Detection[]>;
   dispose(): Promise<void>;
 }
 

@@ -1,6 +1,6 @@
 import type { Detection } from '../core/types';
 import { assertRgbImage } from './pose-estimator';
-import type { PoseEstimator, RgbImage } from './pose-estimator';
+import type { PoseEstimator, Region, RgbImage } from './pose-estimator';
 import { mergeDetections } from './merge-detections';
 
 export type DetectionStrategy = 'full' | 'tiles' | 'full+tiles';
@@ -12,12 +12,10 @@ export interface TileOptions {
   overlap: number;
 }
 
-export interface Region {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
+export type { Region };
+
+const touches = (a: Region, b: Region) =>
+  a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 
 /** Tiles covering the image: cols x rows, each enlarged by `overlap`, spread edge to edge. */
 export function tileRegions(width: number, height: number, t: TileOptions): Region[] {
@@ -70,12 +68,15 @@ export class TiledPoseEstimator implements PoseEstimator {
     return this.base.backend;
   }
 
-  async estimate(image: RgbImage): Promise<Detection[]> {
+  /** Tiles that touch no `focus` region are skipped (no motion, nobody tracked there). */
+  async estimate(image: RgbImage, focus?: readonly Region[]): Promise<Detection[]> {
     assertRgbImage(image);
+    if (focus && focus.length === 0) return [];
     if (this.strategy === 'full') return this.base.estimate(image);
     const found: Detection[] = [];
     if (this.strategy === 'full+tiles') found.push(...(await this.base.estimate(image)));
     for (const r of tileRegions(image.width, image.height, this.tiles)) {
+      if (focus && !focus.some((f) => touches(f, r))) continue;
       const dets = await this.base.estimate(cropRgb(image, r));
       for (const d of dets) found.push(shift(d, r.x, r.y));
     }

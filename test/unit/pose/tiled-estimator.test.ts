@@ -70,3 +70,39 @@ describe('tiling', () => {
     ]);
   });
 });
+
+describe('focus (motion gating of tiles)', () => {
+  const calls: number[] = [];
+  const base: PoseEstimator = {
+    backend: 'fake',
+    estimate: async (img) => {
+      calls.push(img.width);
+      return [];
+    },
+    dispose: async () => undefined,
+  };
+  const img: RgbImage = { width: 768, height: 576, rgb: new Uint8Array(768 * 576 * 3) };
+  const tiled = new TiledPoseEstimator(base, 'tiles', { cols: 2, rows: 2, overlap: 0.2 });
+  beforeEach(() => calls.splice(0));
+
+  test('no focus: every tile; focus in one corner: only the tile(s) touching it', async () => {
+    await tiled.estimate(img);
+    expect(calls).toHaveLength(4);
+    calls.splice(0);
+    await tiled.estimate(img, [{ x: 10, y: 10, w: 40, h: 40 }]);
+    expect(calls).toHaveLength(1);
+    calls.splice(0);
+    // The centre touches all four overlapping tiles.
+    await tiled.estimate(img, [{ x: 370, y: 270, w: 20, h: 20 }]);
+    expect(calls).toHaveLength(4);
+  });
+
+  test('an empty focus runs nothing, for tiles and whole frame alike', async () => {
+    expect(await tiled.estimate(img, [])).toEqual([]);
+    const full = new TiledPoseEstimator(base, 'full', { cols: 2, rows: 2, overlap: 0.2 });
+    expect(await full.estimate(img, [])).toEqual([]);
+    expect(calls).toHaveLength(0);
+    await full.estimate(img, [{ x: 0, y: 0, w: 5, h: 5 }]);
+    expect(calls).toEqual([768]);
+  });
+});

@@ -1,0 +1,163 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { VigilApp } from '../../../services/app';
+import { AlertDispatcher } from '../../../services/alerts/alert-dispatcher';
+import { AlertStateStore } from '../../../services/alerts/alert-state-store';
+import { IncidentManager, policyFromConfig } from '../../../services/alerts/incidents';
+import { CameraPipeline } from '../../../services/camera/camera-pipeline';
+import { resolveFfmpeg } from '../../../services/camera/ffmpeg-binary';
+import { FrameProcessor } from '../../../services/camera/frame-processor';
+import { loadConfigFile, parseConfig } from '../../../services/config/load';
+import { systemClock } from '../../../services/core/clock';
+import type { PoseEstimator } from '../../../services/pose/pose-estimator';
+import { createTracker } from '../../../services/tracking/create-tracker';
+import { captureLogger } from '../../helpers/logger';
+import { tempDir, vtestClip } from '../../helpers/media';
+import { freePort } from '../../helpers/ports';
+import { waitFor } from '../../helpers/wait';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+test('a slow estimator makes frames drop, not memory grow', async () => {
+  // 10 fps of 768x576 rgb24 (1.3 MB a frame) from real ffmpeg into a model that takes 500 ms.
+  const dir = tempDir('vigil-slow-');
+  const cam = parseConfig({
+    cameras: [
+      {
+        id: 'slow',
+        source: { url: vtestClip(0, 300, dir), loop: true, realtime: true },
+        analysis: { fps: 10, width: 768, height: 576 },
+        motion: { enabled: false },
+      },
+    ],
+  }).cameras[0]!;
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const slow: PoseEstimator = {
+    backend: 'slow-test-double',
+    estimate: async () => {
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      await sleep(500);
+      inFlight--;
+      return [];
+    },
+    dispose: async () => undefined,
+  };
+  const { log } = captureLogger();
+  const config = parseConfig({ dataDir: dir, cameras: [{ id: 'slow', source: { url: 'x' } }] });
+  // No detections means no events: the dispatcher (with no outputs) is never asked for anything.
+  const dispatcher = new AlertDispatcher(
+    [],
+    new IncidentManager(
+      policyFromConfig(config),
+      new AlertStateStore(path.join(dir, 's.json'), log),
+    ),
+    { dataDir: dir, snapshotQuality: 80, snapshotWidth: 640 },
+    log,
+  );
+  const pipeline = new CameraPipeline(cam, {
+    ffmpeg: resolveFfmpeg(),
+    processor: new FrameProcessor(cam, slow, createTracker(config.tracking)),
+    dispatcher,
+    clock: systemClock,
+    log,
+  });
+  const external = () => {
+    const m = process.memoryUsage();
+    return m.arrayBuffers + m.heapUsed;
+  };
+  pipeline.start();
+  try {
+    await waitFor('frames', () => pipeline.status().framesIn > 20, 20_000);
+    global.gc?.();
+    const before = external();
+    await sleep(12_000);
+    const s = pipeline.status();
+    const grown = (external() - before) / 2 ** 20;
+    // ~120 frames arrived in those 12 s; ~24 could be analysed; the rest were replaced in the slot.
+    expect(s.framesIn).toBeGreaterThan(100);
+    expect(s.framesAnalysed).toBeLessThan(s.framesIn / 2);
+    expect(s.droppedFrames).toBeGreaterThan(s.framesIn / 2);
+    expect(s.framesIn - s.droppedFrames - s.framesAnalysed).toBeLessThanOrEqual(2);
+    expect(maxInFlight).toBe(1);
+    // Queued, 100 frames would be 130 MB; a latest-frame slot holds one.
+    expect(grown).toBeLessThan(40);
+  } finally {
+    await pipeline.stop();
+  }
+}, 60_000);
+
+describe('the API while inference is saturated', () => {
+  /** Two cameras at 5 fps with the default 2x2 tiles (~650 ms of CPU a frame): far more than 2 cores can analyse. */
+  async function saturatedApp(workers: number | 'auto') {
+    const dir = tempDir('vigil-sat-');
+    const clip = vtestClip(0, 200, dir);
+    const port = await freePort();
+    const file = path.join(dir, 'site.yaml');
+    writeFileSync(
+      file,
+      stringify({
+        logLevel: 'warn',
+        dataDir: path.join(dir, 'data'),
+        api: { host: '127.0.0.1', port },
+        mqtt: { url: 'embedded', embeddedPort: await freePort() },
+        inference: { workers },
+        cameras: ['a', 'b'].map((id) => ({
+          id,
+          source: { url: clip, loop: true, realtime: true },
+          analysis: { fps: 5, width: 768, height: 576 },
+          motion: { enabled: false },
+        })),
+      }),
+    );
+    const { log } = captureLogger('warn');
+    const app = new VigilApp(loadConfigFile(file), log, { configFile: file });
+    await app.start();
+    return { app, url: `http://127.0.0.1:${port}/healthz` };
+  }
+
+  async function healthzTimes(url: string, n: number): Promise<number[]> {
+    const times: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t0 = performance.now();
+      const r = await fetch(url);
+      await r.text();
+      times.push(performance.now() - t0);
+      await sleep(150);
+    }
+    return times;
+  }
+
+  test('with worker threads, /healthz answers within 100 ms while frames drop', async () => {
+    const { app, url } = await saturatedApp('auto');
+    try {
+      await waitFor(
+        'analysis running',
+        () => app.cameras.every((c) => c.status().framesAnalysed >= 2),
+        60_000,
+      );
+      const times = await healthzTimes(url, 40);
+      const s = app.cameras.map((c) => c.status());
+      expect(s.every((c) => c.droppedFrames > 0)).toBe(true);
+      expect(Math.max(...times)).toBeLessThan(100);
+    } finally {
+      await app.stop();
+    }
+  }, 120_000);
+
+  test('control: with the model on the main thread (workers: 0) the same load blocks /healthz', async () => {
+    const { app, url } = await saturatedApp(0);
+    try {
+      await waitFor(
+        'analysis running',
+        () => app.cameras.every((c) => c.status().framesAnalysed >= 2),
+        60_000,
+      );
+      const times = await healthzTimes(url, 20);
+      expect(Math.max(...times)).toBeGreaterThan(100);
+    } finally {
+      await app.stop();
+    }
+  }, 120_000);
+});
