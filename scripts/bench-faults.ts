@@ -1,11 +1,12 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { stringify } from 'yaml';
 import { sha256Hex } from '../services/api/auth';
+import { rssMB } from './peers/proc-stats';
 import { repoRoot } from '../services/core/package-info';
 import { freePort } from './peers/free-port';
 import { h264Clip } from './peers/h264-clip';
@@ -56,11 +57,6 @@ function rng(seed: number): () => number {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-}
-
-function rssMB(pid: number): number {
-  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Math.round(Number(m[1]) / 1024) : NaN;
 }
 
 async function inject(peer: RtspPeer, kind: FaultKind, holdMs: number): Promise<void> {
@@ -181,7 +177,7 @@ async function main(): Promise<void> {
     await sleep(250);
   }
   await sleep(10_000); // warm-up: model loaded, buffers allocated
-  const rssStart = rssMB(daemon.pid!);
+  const rssStart = Math.round(rssMB(daemon.pid!));
   const t0 = Date.now();
   const random = rng(Number(values.seed));
   const faults: Fault[] = [];
@@ -213,7 +209,7 @@ async function main(): Promise<void> {
   await Promise.all(running);
   polling = false;
   await poller;
-  const rssEnd = rssMB(daemon.pid!);
+  const rssEnd = Math.round(rssMB(daemon.pid!));
   const alive = daemon.exitCode === null;
   daemon.kill('SIGTERM');
   await Promise.all([...peers.values()].map((p) => p.stop()));

@@ -74,3 +74,62 @@ export function h264Clip(spec: ClipSpec): string {
     ]);
   return looped;
 }
+
+/**
+ * An empty scene: vtest.avi's background (the per-pixel median of 100 frames spread over the
+ * clip, which removes the walkers) held still with light temporal sensor noise, encoded like
+ * h264Clip. What a shop camera sees after closing: the idle cost of a camera.
+ */
+export function emptySceneClip(spec: Omit<ClipSpec, 'repeat'>): string {
+  const gop = spec.gop ?? spec.fps;
+  const out = path.join(
+    spec.dir,
+    `empty-${spec.width}x${spec.height}-${spec.fps}fps-${spec.seconds}s-g${gop}.mp4`,
+  );
+  if (existsSync(out)) return out;
+  const bg = path.join(spec.dir, 'empty-background.png');
+  if (!existsSync(bg))
+    execFileSync('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      spec.input,
+      // 1 frame in 7, median over 101 of them: tmedian outputs 14 frames; take the middle one.
+      '-vf',
+      "select='not(mod(n,7))',setpts=N/TB,tmedian=radius=50,select='eq(n,7)'",
+      '-frames:v',
+      '1',
+      bg,
+    ]);
+  execFileSync('ffmpeg', [
+    '-v',
+    'error',
+    '-y',
+    '-loop',
+    '1',
+    '-framerate',
+    String(spec.fps),
+    '-i',
+    bg,
+    '-t',
+    String(spec.seconds),
+    '-vf',
+    `scale=${spec.width}:${spec.height},noise=alls=3:allf=t,format=yuv420p`,
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-profile:v',
+    'main',
+    '-g',
+    String(gop),
+    '-bf',
+    '0',
+    '-an',
+    '-movflags',
+    '+faststart',
+    out,
+  ]);
+  return out;
+}

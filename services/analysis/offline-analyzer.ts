@@ -6,6 +6,7 @@ import type { Frame } from '../core/types';
 import type { FfmpegBinary } from '../camera/ffmpeg-binary';
 import { FfmpegProcess } from '../camera/ffmpeg-process';
 import { FrameProcessor, blankFrame } from '../camera/frame-processor';
+import { MotionGate } from '../camera/motion-gate';
 import type { ProcessedFrame } from '../camera/frame-processor';
 import { AlertDispatcher } from '../alerts/alert-dispatcher';
 import { JsonlAlertOutput } from '../alerts/jsonl-alert-output';
@@ -29,6 +30,11 @@ export interface AnalyzeOptions {
   onFrame?: (p: ProcessedFrame, frameNumber: number) => void;
   /** Called about once a second with progress. */
   onProgress?: (p: AnalyzeProgress) => void;
+  /**
+   * Gate frames and tiles by motion as the daemon does (camera.motion). A skipped frame reports
+   * the tracks held from the last analysed one, as the daemon's state would be.
+   */
+  motionGate?: boolean;
 }
 
 export interface AnalyzeProgress {
@@ -43,6 +49,8 @@ export interface AnalyzeResult {
   detections: number;
   trackIds: number;
   alerts: number;
+  /** Frames the motion gate let pass without inference (0 without `motionGate`). */
+  skippedNoMotion: number;
   source: { width: number; height: number; fps: number | undefined } | undefined;
 }
 
@@ -106,6 +114,9 @@ export async function analyzeFile(
   let detections = 0;
   let alerts = 0;
   let lastProgress = started;
+  const gate = opts.motionGate ? new MotionGate(camera) : undefined;
+  let held: ProcessedFrame['tracks'] = [];
+  let skipped = 0;
   proc.start();
   try {
     for await (const rgb of proc.frames()) {
@@ -119,7 +130,14 @@ export async function analyzeFile(
         height,
         rgb,
       };
-      const p = await processor.process(frame);
+      const decision = gate
+        ? gate.decide(frame, held)
+        : { analyse: true as const, focus: undefined };
+      const p: ProcessedFrame = decision.analyse
+        ? await processor.process(frame, decision.focus)
+        : { frame, detections: [], tracks: held, events: [], inferenceMs: 0 };
+      held = p.tracks;
+      if (!decision.analyse) skipped++;
       const number = sourceFrameNumber(frames, srcFps, fps);
       writeMot(p, number, proc.sourceInfo ?? { width, height }, { tracksOut, detsOut });
       detections += p.detections.length;
@@ -154,6 +172,7 @@ export async function analyzeFile(
     detections,
     trackIds: ids.size,
     alerts,
+    skippedNoMotion: skipped,
     source,
   };
 }

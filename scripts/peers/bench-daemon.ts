@@ -1,0 +1,94 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { stringify } from 'yaml';
+import { sha256Hex } from '../../services/api/auth';
+import type { CameraStatus } from '../../services/camera/camera-pipeline';
+import { repoRoot } from '../../services/core/package-info';
+import { freePort } from './free-port';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * The built daemon for benchmarks: a config of the benchmark's (cameras, inference) with an
+ * embedded broker and the API on free ports, an admin token, started as `npm start` would.
+ */
+export class BenchDaemon {
+  private constructor(
+    readonly proc: ChildProcess,
+    readonly apiPort: number,
+    private readonly token: string,
+  ) {}
+
+  get pid(): number {
+    return this.proc.pid!;
+  }
+
+  get alive(): boolean {
+    return this.proc.exitCode === null && this.proc.signalCode === null;
+  }
+
+  static async start(dir: string, config: Record<string, unknown>): Promise<BenchDaemon> {
+    const run = mkdtempSync(path.join(dir, 'run-'));
+    const token = randomBytes(12).toString('hex');
+    const apiPort = await freePort();
+    const file = path.join(run, 'site.yaml');
+    writeFileSync(
+      file,
+      stringify({
+        logLevel: 'warn',
+        dataDir: path.join(run, 'data'),
+        api: {
+          host: '127.0.0.1',
+          port: apiPort,
+          tokens: [{ name: 'bench', role: 'admin', sha256: sha256Hex(token) }],
+        },
+        mqtt: { url: 'embedded', embeddedPort: await freePort() },
+        ...config,
+      }),
+    );
+    const proc = spawn(
+      process.execPath,
+      [path.join(repoRoot(), 'dist/services/main.js'), '--config', file],
+      {
+        cwd: repoRoot(),
+        stdio: ['ignore', 'ignore', 'inherit'],
+      },
+    );
+    const d = new BenchDaemon(proc, apiPort, token);
+    process.once('exit', () => proc.kill('SIGKILL'));
+    return d;
+  }
+
+  async cameras(): Promise<Map<string, CameraStatus>> {
+    const res = await fetch(`http://127.0.0.1:${this.apiPort}/api/cameras`, {
+      headers: { authorization: `Bearer ${this.token}` },
+    });
+    if (!res.ok) throw new Error(`/api/cameras answered ${res.status}`);
+    const body = (await res.json()) as { cameras: CameraStatus[] };
+    return new Map(body.cameras.map((c) => [c.id, c]));
+  }
+
+  /** Waits until every camera streams and has analysed a frame (model loaded, workers up). */
+  async ready(ids: string[], timeoutMs = 120_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      if (!this.alive) throw new Error('the daemon exited');
+      const cams = await this.cameras().catch(() => undefined);
+      if (cams && ids.every((id) => cams.get(id)?.state === 'streaming')) return;
+      await sleep(250);
+    }
+    throw new Error(`cameras ${ids.join(', ')} never all streamed`);
+  }
+
+  async stop(): Promise<void> {
+    if (!this.alive) return;
+    const exited = new Promise((r) => this.proc.once('exit', r));
+    this.proc.kill('SIGTERM');
+    const t = setTimeout(() => this.proc.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(t);
+  }
+}
