@@ -47,7 +47,9 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY models ./models
 COPY config ./config
-ENV NODE_ENV=production VIGIL_CONFIG=/config/site.yaml VIGIL_DATA_DIR=/data VIGIL_API_HOST=0.0.0.0
+# glibc's per-thread malloc arenas cost ~60 MB with inference worker threads and libvips.
+ENV NODE_ENV=production VIGIL_CONFIG=/config/site.yaml VIGIL_DATA_DIR=/data VIGIL_API_HOST=0.0.0.0 \
+    MALLOC_ARENA_MAX=2
 USER vigil
 # Only /data (snapshots, state) and /tmp are written: run with --read-only --tmpfs /tmp.
 VOLUME ["/data"]

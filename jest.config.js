@@ -1,6 +1,13 @@
 /** Three tiers: unit (pure logic, fast), integration (real ffmpeg, broker, model), e2e (whole daemon). */
 const transform = { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' } }] };
-const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+// `import('./x.js')` (lazy loads in services/) resolves to x.ts under jest.
+const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };
+const common = {
+  testEnvironment: 'node',
+  transform,
+  moduleNameMapper,
+  moduleFileExtensions: ['ts', 'js', 'json'],
+};
 
 module.exports = {
   projects: [

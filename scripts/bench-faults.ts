@@ -1,14 +1,10 @@
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { randomBytes } from 'node:crypto';
-import { stringify } from 'yaml';
-import { sha256Hex } from '../services/api/auth';
+import { BenchDaemon } from './peers/bench-daemon';
 import { rssMB } from './peers/proc-stats';
 import { repoRoot } from '../services/core/package-info';
-import { freePort } from './peers/free-port';
 import { h264Clip } from './peers/h264-clip';
 import { RtspPeer, rtspPeerUnavailable } from './peers/rtsp-peer';
 
@@ -120,73 +116,48 @@ async function main(): Promise<void> {
       id,
       await RtspPeer.start({ mounts: { live: clip }, user: 'vigil', password: 'right' }),
     );
-  const token = randomBytes(12).toString('hex');
-  const apiPort = await freePort();
-  const run = mkdtempSync(path.join(dir, 'run-'));
-  const file = path.join(run, 'site.yaml');
-  writeFileSync(
-    file,
-    stringify({
-      logLevel: 'warn',
-      dataDir: path.join(run, 'data'),
-      api: {
-        host: '127.0.0.1',
-        port: apiPort,
-        tokens: [{ name: 'b', role: 'admin', sha256: sha256Hex(token) }],
-      },
-      mqtt: { url: 'embedded', embeddedPort: await freePort() },
-      inference: { strategy: 'full', inputWidth: 256, inputHeight: 192 },
-      cameras: ids.map((id) => ({
-        id,
-        source: { url: peers.get(id)!.url('live') },
-        analysis: { fps: 2, width: 320, height: 240 },
-        watchdogSeconds: 5,
-      })),
-    }),
-  );
-  const daemon = spawn(
-    process.execPath,
-    [path.join(root, 'dist/services/main.js'), '--config', file],
-    {
-      cwd: root,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  const daemon = await BenchDaemon.start(dir, {
+    inference: { strategy: 'full', inputWidth: 256, inputHeight: 192 },
+    cameras: ids.map((id) => ({
+      id,
+      source: { url: peers.get(id)!.url('live') },
+      analysis: { fps: 2, width: 320, height: 240 },
+      watchdogSeconds: 5,
+    })),
+  });
   // Ctrl-C or a kill of the bench takes its daemon and peers down with it.
   const cleanup = () => {
-    daemon.kill('SIGTERM');
+    void daemon.stop();
     void Promise.all([...peers.values()].map((p) => p.stop())).then(() => process.exit(130));
   };
   process.once('SIGINT', cleanup);
   process.once('SIGTERM', cleanup);
-  process.once('exit', () => daemon.kill('SIGKILL'));
   const samples: Sample[] = [];
-  const poll = async () => {
-    const res = await fetch(`http://127.0.0.1:${apiPort}/api/cameras`, {
-      headers: { authorization: `Bearer ${token}` },
-    });
-    const body = (await res.json()) as {
-      cameras: { id: string; state: string; restarts: number }[];
-    };
-    return new Map(body.cameras.map((c) => [c.id, { state: c.state, restarts: c.restarts }]));
-  };
-  for (let i = 0; ; i++) {
-    const s = await poll().catch(() => undefined);
-    if (s && ids.every((id) => s.get(id)?.state === 'streaming')) break;
-    if (i > 240 || daemon.exitCode !== null) throw new Error('cameras never all streamed');
-    await sleep(250);
-  }
+  const poll = async () =>
+    new Map(
+      [...(await daemon.cameras())].map(([id, c]) => [
+        id,
+        { state: c.state, restarts: c.restarts },
+      ]),
+    );
+  await daemon.ready(ids);
   await sleep(10_000); // warm-up: model loaded, buffers allocated
-  const rssStart = Math.round(rssMB(daemon.pid!));
+  const rssStart = Math.round(rssMB(daemon.pid));
+  const rssSeries: number[] = [rssStart];
   const t0 = Date.now();
   const random = rng(Number(values.seed));
   const faults: Fault[] = [];
   const running: Promise<void>[] = [];
   let polling = true;
   const poller = (async () => {
+    let lastRss = Date.now();
     while (polling) {
       const s = await poll().catch(() => undefined);
       if (s) samples.push({ at: Date.now(), states: s });
+      if (Date.now() - lastRss >= 60_000) {
+        lastRss = Date.now();
+        rssSeries.push(Math.round(rssMB(daemon.pid)));
+      }
       await sleep(250);
     }
   })();
@@ -209,9 +180,10 @@ async function main(): Promise<void> {
   await Promise.all(running);
   polling = false;
   await poller;
-  const rssEnd = Math.round(rssMB(daemon.pid!));
-  const alive = daemon.exitCode === null;
-  daemon.kill('SIGTERM');
+  const rssEnd = Math.round(rssMB(daemon.pid));
+  rssSeries.push(rssEnd);
+  const alive = daemon.alive;
+  await daemon.stop();
   await Promise.all([...peers.values()].map((p) => p.stop()));
 
   const span = samples.at(-1)!.at - samples[0]!.at;
@@ -246,7 +218,7 @@ async function main(): Promise<void> {
       `| ${c.camera} | ${c.faults} | ${c.outages} | ${c.reconnects} | ${c.uptimePct} | ${c.longestBeyondInjectedS} |\n`,
     );
   process.stdout.write(
-    `\nworst recovery after the fault ended, by kind (s): ${JSON.stringify(worstByKind)}\ndaemon RSS: ${rssStart} MB at start, ${rssEnd} MB at end; daemon alive throughout: ${alive}\n`,
+    `\nworst recovery after the fault ended, by kind (s): ${JSON.stringify(worstByKind)}\ndaemon RSS: ${rssStart} MB at start, ${rssEnd} MB at end (each minute: ${rssSeries.join(', ')}); daemon alive throughout: ${alive}\n`,
   );
   process.stdout.write(
     JSON.stringify({
@@ -258,6 +230,7 @@ async function main(): Promise<void> {
       worstRecoveryByKindS: worstByKind,
       rssStartMB: rssStart,
       rssEndMB: rssEnd,
+      rssEachMinuteMB: rssSeries,
       daemonAlive: alive,
     }) + '\n',
   );

@@ -11,15 +11,17 @@ import { packageVersion } from './core/package-info';
 import { resolveFfmpeg } from './camera/ffmpeg-binary';
 import type { FfmpegBinary } from './camera/ffmpeg-binary';
 import { CameraPipeline } from './camera/camera-pipeline';
+import { grabStill } from './camera/still-grabber';
 import { FrameProcessor } from './camera/frame-processor';
 import { AlertService } from './alerts/alert-service';
-import { AnomalyModel } from './behaviour/anomaly-model';
+import type { AnomalyModel } from './behaviour/anomaly-model';
 import { createBehaviour } from './behaviour/create-behaviour';
 import { EmbeddedBroker } from './alerts/embedded-broker';
 import { MqttPublisher } from './alerts/mqtt-publisher';
 import { buildApi } from './api/server';
 import type { ApiServer } from './api/server';
-import { startEstimator } from './pose/start-estimator';
+import { autoWorkers, startEstimator } from './pose/start-estimator';
+import type { WorkerPoolEstimator } from './pose/worker-pool-estimator';
 import type { PoseEstimator } from './pose/pose-estimator';
 import type { BackendChoice } from './pose/tfjs-backend';
 import { createTracker } from './tracking/create-tracker';
@@ -45,6 +47,7 @@ export class VigilApp {
   private alerts: AlertService | undefined;
   private anomalyModel: AnomalyModel | undefined;
   private estimator: PoseEstimator | undefined;
+  private pool: WorkerPoolEstimator | undefined;
   private backend: BackendChoice = { name: 'cpu', skipped: [] };
   private api: ApiServer | undefined;
   private readonly clock: Clock;
@@ -76,16 +79,18 @@ export class VigilApp {
       this.config.inference,
       this.config.logLevel,
       this.log.child({ module: 'pose' }),
+      this.config.cameras.filter((c) => c.enabled).length,
     );
     this.estimator = loaded.estimator;
     this.backend = loaded.backend;
+    this.pool = loaded.pool;
     if (this.config.behaviour.anomalyModelDir) {
-      this.anomalyModel = await AnomalyModel.load(this.config.behaviour.anomalyModelDir);
+      // tfjs stays out of the main thread unless a model runs here (workers hold the pose model).
+      const { AnomalyModel } = await import('./behaviour/anomaly-model.js');
+      const model = await AnomalyModel.load(this.config.behaviour.anomalyModelDir);
+      this.anomalyModel = model;
       this.log.info(
-        {
-          dir: this.config.behaviour.anomalyModelDir,
-          windows: this.anomalyModel.meta.trained.windows,
-        },
+        { dir: this.config.behaviour.anomalyModelDir, windows: model.meta.trained.windows },
         'pose anomaly model loaded',
       );
     }
@@ -95,6 +100,7 @@ export class VigilApp {
       this.clock,
       this.log.child({ module: 'alerts' }),
       this.opts.announce,
+      (url) => grabStill(url, ffmpeg),
     );
     await this.alerts.start();
     this.startCameras(ffmpeg);
@@ -179,6 +185,8 @@ export class VigilApp {
       }
       if (cam?.enabled) this.startCamera(cam);
     }
+    if (this.pool && v.config.inference.workers === 'auto')
+      await this.pool.grow(autoWorkers(v.config.inference, this.cameras.length));
     this.log.info(
       { cameras: change.cameras, restartRequired: change.restartRequired },
       'config applied',

@@ -28,6 +28,8 @@ export interface OnvifSimOptions {
   auth: 'wsse' | 'digest';
   profiles: SimProfile[];
   snapshotUri?: string;
+  /** Served at GET /snapshot.jpg behind digest auth (set snapshotUri to `${xaddr origin}/snapshot.jpg`). */
+  snapshotJpeg?: Buffer;
   rejectCredentials?: boolean;
   manufacturer?: string;
   model?: string;
@@ -78,6 +80,7 @@ export class OnvifSimulator {
   }
 
   private onRequest(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (req.method === 'GET' && req.url === '/snapshot.jpg') return this.onSnapshot(req, res);
     let body = '';
     req.on('data', (d: Buffer) => (body += d.toString()));
     req.on('end', () => {
@@ -95,6 +98,22 @@ export class OnvifSimulator {
       res.writeHead(200, { 'content-type': 'application/soap+xml; charset=utf-8' });
       res.end(envelope(answer));
     });
+  }
+
+  /** The snapshot URI: a JPEG behind HTTP digest, as on real cameras. */
+  private onSnapshot(req: http.IncomingMessage, res: http.ServerResponse): void {
+    this.requests.push('snapshot.jpg');
+    const refusal = this.digestRefusal(req);
+    if (refusal) {
+      this.refused++;
+      return refusal(res);
+    }
+    if (!this.opts.snapshotJpeg) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'image/jpeg' });
+    res.end(this.opts.snapshotJpeg);
   }
 
   /** undefined when the request carries valid credentials, else how to refuse it. */
@@ -124,6 +143,13 @@ export class OnvifSimulator {
         return undefined;
       return (res) => this.fault(res, 400, 'ter:NotAuthorized', 'Sender not Authorized');
     }
+    return this.digestRefusal(req);
+  }
+
+  private digestRefusal(
+    req: http.IncomingMessage,
+  ): ((res: http.ServerResponse) => void) | undefined {
+    const { user, password, rejectCredentials } = this.opts;
     const header = req.headers.authorization ?? '';
     const field = (k: string) => new RegExp(`${k}="?([^",]+)"?`).exec(header)?.[1];
     const realm = 'vigil-sim';

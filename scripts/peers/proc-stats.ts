@@ -10,6 +10,19 @@ export function rssMB(pid: number): number {
   }
 }
 
+/**
+ * Proportional memory of a process, MB: private pages plus its share of pages shared with others
+ * (libraries mapped by every ffmpeg count once in total). The fair per-camera memory figure.
+ */
+export function pssMB(pid: number): number {
+  try {
+    const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 const TICKS_PER_S = 100; // USER_HZ on Linux
 
 /** CPU seconds (user + system) a process has used so far, its threads included; 0 when gone. */
@@ -39,12 +52,22 @@ export function childPids(pid: number): number[] {
   return out;
 }
 
-/** A process and its children: CPU seconds used so far (per pid, so exits can be accounted) and RSS. */
-export function treeSample(pid: number): { cpu: Map<number, number>; rssMB: number } {
+/**
+ * A process and its children: CPU seconds used so far (per pid, so exits can be accounted), RSS
+ * and PSS in total, and the root process's own share.
+ */
+export function treeSample(pid: number): {
+  cpu: Map<number, number>;
+  rssMB: number;
+  pssMB: number;
+  rootPssMB: number;
+} {
   const pids = [pid, ...childPids(pid)];
   return {
     cpu: new Map(pids.map((p) => [p, cpuSeconds(p)])),
     rssMB: pids.reduce((a, p) => a + rssMB(p), 0),
+    pssMB: pids.reduce((a, p) => a + pssMB(p), 0),
+    rootPssMB: pssMB(pid),
   };
 }
 

@@ -9,13 +9,15 @@ import { buildAlert, summarise } from './alert';
 import type { Ack } from './alert-state-store';
 import type { AlertPayload, CameraRef } from './alert';
 import type { Incident, IncidentManager } from './incidents';
-import { writeSnapshot } from './snapshot';
-import { snapshotTopic } from './topics';
+import { writeFullSnapshot, writeSnapshot } from './snapshot';
+import { fullSnapshotTopic, snapshotTopic } from './topics';
 
 /** Where finished alerts go: the MQTT outbox in the daemon, a JSON-lines file offline. */
 export interface AlertOutput {
   /** The snapshot JPEG of a `start`, sent before the alert itself. */
   sendSnapshot?(camera: string, alertId: string, jpeg: Buffer): void | Promise<void>;
+  /** A full-resolution still of a `start`, sent after it (it takes a grab from the camera). */
+  sendFullSnapshot?(camera: string, alertId: string, jpeg: Buffer): void | Promise<void>;
   send(alert: AlertPayload): void | Promise<void>;
 }
 
@@ -25,6 +27,8 @@ export interface DispatcherOptions {
   snapshotWidth: number;
   /** Called with the one-line human summary of every alert published. */
   announce?: (line: string) => void;
+  /** Fetches a full-resolution still (cameras with source.snapshotUrl). */
+  grabStill?: (url: string) => Promise<Buffer>;
 }
 
 /**
@@ -38,6 +42,8 @@ export class AlertDispatcher {
   readonly byRule = new Map<string, number>();
   /** The last message of each open incident, to echo clerk actions. */
   private readonly lastOpen = new Map<string, AlertPayload>();
+  /** Full-resolution stills being grabbed (never awaited by the pipeline). */
+  private readonly grabbing = new Set<Promise<void>>();
 
   constructor(
     private readonly outputs: AlertOutput[],
@@ -66,6 +72,7 @@ export class AlertDispatcher {
       }
       const snapshot =
         d.publish === 'start' ? await this.snapshot(d.incident.id, cam, frame, zones, e) : null;
+      const full = d.publish === 'start' && !!cam.snapshotUrl && !!this.opts.grabStill;
       const alert = buildAlert(
         {
           id: d.incident.id,
@@ -75,12 +82,14 @@ export class AlertDispatcher {
           ack: d.ack,
           snapshot,
           snapshotTopic: snapshot ? snapshotTopic(cam.id, d.incident.id) : null,
+          fullSnapshotTopic: full ? fullSnapshotTopic(cam.id, d.incident.id) : undefined,
         },
         cam,
         e,
       );
       await this.emit(alert, snapshot);
       alerts.push(alert);
+      if (full) this.track(this.fullSnapshot(d.incident.id, cam, frame, zones, e));
     }
     return alerts;
   }
@@ -140,6 +149,57 @@ export class AlertDispatcher {
     await this.emit({ ...base, summary: `${summarise(base)}; acknowledged by ${ack.by}` });
   }
 
+  /** Waits for full-resolution stills still being grabbed (shutdown, tests). */
+  async drain(): Promise<void> {
+    await Promise.all([...this.grabbing]);
+  }
+
+  private track(p: Promise<void>): void {
+    this.grabbing.add(p);
+    void p.finally(() => this.grabbing.delete(p));
+  }
+
+  private scene(frame: Frame, zones: readonly PixelZone[], e: RuleEvent) {
+    const zone = zones.find((z) => z.id === e.zoneId);
+    return {
+      frame,
+      person: e.person,
+      zone: { name: e.zoneName, polygon: zone?.polygon ?? [] },
+      label: `${e.rule} #${e.trackId} ${e.zoneName}`,
+    };
+  }
+
+  private async fullSnapshot(
+    id: string,
+    cam: CameraRef,
+    frame: Frame,
+    zones: readonly PixelZone[],
+    e: RuleEvent,
+  ): Promise<void> {
+    try {
+      const still = await this.opts.grabStill!(cam.snapshotUrl!);
+      const rel = path.join(
+        'snapshots',
+        cam.id,
+        new Date(e.atMs).toISOString().slice(0, 10),
+        `${id}-full.jpg`,
+      );
+      const jpeg = await writeFullSnapshot(
+        this.scene(frame, zones, e),
+        still,
+        path.join(this.opts.dataDir, rel),
+        this.opts.snapshotQuality,
+      );
+      for (const out of this.outputs) await out.sendFullSnapshot?.(cam.id, id, jpeg);
+      this.log.info({ alertId: id, snapshot: rel }, 'full-resolution snapshot sent');
+    } catch (err) {
+      this.log.warn(
+        { code: 'VIGIL_ERR_SNAPSHOT_FAILED', err: errorMessage(err), alertId: id },
+        'full-resolution snapshot failed; the alert keeps its analysis-frame snapshot',
+      );
+    }
+  }
+
   private async snapshot(
     id: string,
     cam: CameraRef,
@@ -147,17 +207,11 @@ export class AlertDispatcher {
     zones: readonly PixelZone[],
     e: RuleEvent,
   ): Promise<string | null> {
-    const zone = zones.find((z) => z.id === e.zoneId);
     const day = new Date(e.atMs).toISOString().slice(0, 10);
     const rel = path.join('snapshots', cam.id, day, `${id}.jpg`);
     try {
       await writeSnapshot(
-        {
-          frame,
-          person: e.person,
-          zone: { name: e.zoneName, polygon: zone?.polygon ?? [] },
-          label: `${e.rule} #${e.trackId} ${e.zoneName}`,
-        },
+        this.scene(frame, zones, e),
         path.join(this.opts.dataDir, rel),
         this.opts.snapshotQuality,
         this.opts.snapshotWidth,

@@ -40,6 +40,7 @@ export class AlertService {
     private readonly clock: Clock,
     private readonly log: Logger,
     private readonly announce?: (line: string) => void,
+    grabStill?: (url: string) => Promise<Buffer>,
   ) {
     const a = config.alerts;
     this.store = new AlertStateStore(path.join(config.dataDir, 'alert-state.json'), log);
@@ -59,6 +60,7 @@ export class AlertService {
         snapshotQuality: a.snapshotQuality,
         snapshotWidth: a.snapshotWidth,
         announce,
+        grabStill,
       },
       log,
     );
@@ -86,6 +88,7 @@ export class AlertService {
 
   async stop(): Promise<void> {
     clearInterval(this.retentionTimer);
+    await this.dispatcher.drain();
     await this.outbox.stop();
   }
 

@@ -17,6 +17,8 @@ export interface CameraRef {
   name: string;
   width: number;
   height: number;
+  /** Full-resolution stills for evidence (source.snapshotUrl); empty: none. */
+  snapshotUrl?: string;
 }
 
 const round = (v: number) => Math.round(v * 10000) / 10000;
@@ -60,6 +62,7 @@ export interface AlertMessage {
   ack: Ack | null;
   snapshot: string | null;
   snapshotTopic: string | null;
+  fullSnapshotTopic?: string;
 }
 
 export function buildAlert(msg: AlertMessage, cam: CameraRef, e: RuleEvent): AlertPayload {
@@ -89,6 +92,7 @@ export function buildAlert(msg: AlertMessage, cam: CameraRef, e: RuleEvent): Ale
     ),
     snapshot: msg.snapshot,
     snapshotTopic: msg.snapshotTopic,
+    ...(msg.fullSnapshotTopic ? { fullSnapshotTopic: msg.fullSnapshotTopic } : {}),
     ack: msg.ack,
     evidence: e.evidence ?? null,
   };

@@ -1,17 +1,26 @@
 import type { AlertOutput } from './alert-dispatcher';
 import type { AlertPayload } from './alert';
 import type { Outbox } from './outbox';
-import { alertsTopic, snapshotTopic } from './topics';
+import { alertsTopic, fullSnapshotTopic, snapshotTopic } from './topics';
 
 /**
  * Alerts through the durable outbox: the snapshot JPEG on vigil/<camera>/alerts/<id>/snapshot,
- * then the JSON on vigil/<camera>/alerts, QoS 1, in that order.
+ * then the JSON on vigil/<camera>/alerts, QoS 1, in that order; a full-resolution still later on
+ * .../snapshot/full when the camera has one.
  */
 export class MqttAlertOutput implements AlertOutput {
   constructor(private readonly outbox: Outbox) {}
 
   sendSnapshot(camera: string, alertId: string, jpeg: Buffer): void {
     this.outbox.enqueue({ topic: snapshotTopic(camera, alertId), payload: jpeg, retain: false });
+  }
+
+  sendFullSnapshot(camera: string, alertId: string, jpeg: Buffer): void {
+    this.outbox.enqueue({
+      topic: fullSnapshotTopic(camera, alertId),
+      payload: jpeg,
+      retain: false,
+    });
   }
 
   send(alert: AlertPayload): void {

@@ -97,6 +97,12 @@ export const AlertPayloadSchema = Type.Object(
     snapshotTopic: Type.Union([Type.String(), Type.Null()], {
       description: 'Topic holding the JPEG bytes (start only).',
     }),
+    fullSnapshotTopic: Type.Optional(
+      Type.String({
+        description:
+          'Start only, for cameras with source.snapshotUrl: topic of a full-resolution still (main stream or snapshot URI) with the same overlay, published shortly after the start.',
+      }),
+    ),
     ack: Type.Union([AckSchema, Type.Null()]),
     evidence: Type.Union([EvidenceSchema, Type.Null()], {
       description: 'Concealment: the steps seen and keypoints involved; null for loitering.',

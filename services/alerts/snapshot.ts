@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { Frame, Detection } from '../core/types';
@@ -14,24 +14,77 @@ export interface SnapshotScene {
 
 const esc = (s: string) => s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** SVG overlay: the zone, the person's box and keypoints, a label and the frame time. */
-export function overlaySvg(s: SnapshotScene): string {
-  const { width, height } = s.frame;
-  const poly = s.zone.polygon.map((p) => `${p.x.toFixed(1)},${p.y.toFixed(1)}`).join(' ');
+/**
+ * SVG overlay: the zone, the person's box and keypoints, a label and the frame time. `scale`
+ * draws analysis-frame coordinates onto a larger image (a main-stream still).
+ */
+export function overlaySvg(
+  s: SnapshotScene,
+  scale: { width: number; height: number; sx: number; sy: number } = {
+    width: s.frame.width,
+    height: s.frame.height,
+    sx: 1,
+    sy: 1,
+  },
+): string {
+  const { width, height, sx, sy } = scale;
+  const X = (v: number) => (v * sx).toFixed(1);
+  const Y = (v: number) => (v * sy).toFixed(1);
+  const line = Math.max(2, Math.round(2 * sx));
+  const poly = s.zone.polygon.map((p) => `${X(p.x)},${Y(p.y)}`).join(' ');
   const b = s.person.box;
   const dots = s.person.keypoints
     .filter((k) => k.score >= 0.3)
-    .map((k) => `<circle cx="${k.x.toFixed(1)}" cy="${k.y.toFixed(1)}" r="2.5" fill="#00e5ff"/>`)
+    .map(
+      (k) => `<circle cx="${X(k.x)}" cy="${Y(k.y)}" r="${(2.5 * sx).toFixed(1)}" fill="#00e5ff"/>`,
+    )
     .join('');
   const font = Math.max(12, Math.round(height / 36));
   const time = new Date(s.frame.timestampMs).toISOString().replace('T', ' ').slice(0, 19);
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
-<polygon points="${poly}" fill="rgba(255,200,0,0.18)" stroke="#ffc800" stroke-width="2"/>
-<rect x="${b.x.toFixed(1)}" y="${b.y.toFixed(1)}" width="${b.w.toFixed(1)}" height="${b.h.toFixed(1)}" fill="none" stroke="#ff2d2d" stroke-width="3"/>
+<polygon points="${poly}" fill="rgba(255,200,0,0.18)" stroke="#ffc800" stroke-width="${line}"/>
+<rect x="${X(b.x)}" y="${Y(b.y)}" width="${X(b.w)}" height="${Y(b.h)}" fill="none" stroke="#ff2d2d" stroke-width="${line + 1}"/>
 ${dots}
 <rect x="0" y="0" width="${width}" height="${font + 10}" fill="rgba(0,0,0,0.55)"/>
 <text x="6" y="${font + 2}" font-family="sans-serif" font-size="${font}" fill="#ffffff">${esc(`${time} UTC  ${s.label}`)}</text>
 </svg>`;
+}
+
+/**
+ * The same scene drawn on a full-resolution still of the camera (main stream or snapshot URI),
+ * taken just after the analysed frame: the evidence a clerk can zoom into.
+ */
+export async function writeFullSnapshot(
+  scene: SnapshotScene,
+  still: Buffer,
+  file: string,
+  quality: number,
+): Promise<Buffer> {
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+    const meta = await sharp(still).metadata();
+    const width = meta.width ?? 0;
+    const height = meta.height ?? 0;
+    if (!width || !height) throw new Error('the still has no size');
+    const svg = overlaySvg(scene, {
+      width,
+      height,
+      sx: width / scene.frame.width,
+      sy: height / scene.frame.height,
+    });
+    const jpeg = await sharp(still)
+      .composite([{ input: Buffer.from(svg), top: 0, left: 0 }])
+      .jpeg({ quality })
+      .toBuffer();
+    await writeFile(file, jpeg);
+    return jpeg;
+  } catch (err) {
+    throw new VigilError(
+      'VIGIL_ERR_SNAPSHOT_FAILED',
+      `cannot write full snapshot ${file}: ${(err as Error).message}`,
+      { cause: err },
+    );
+  }
 }
 
 /** Renders the scene to a JPEG file (directories created as needed); `outWidth` 0 keeps the frame size. */

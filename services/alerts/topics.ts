@@ -10,6 +10,11 @@ export function snapshotTopic(camera: string, alertId: string): string {
   return `vigil/${camera}/alerts/${alertId}/snapshot`;
 }
 
+/** A full-resolution still of a start (cameras with source.snapshotUrl), after the start. */
+export function fullSnapshotTopic(camera: string, alertId: string): string {
+  return `vigil/${camera}/alerts/${alertId}/snapshot/full`;
+}
+
 /** Retained camera status (state, fps, last error). */
 export function statusTopic(camera: string): string {
   return `vigil/${camera}/status`;

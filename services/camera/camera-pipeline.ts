@@ -91,6 +91,7 @@ export class CameraPipeline {
       name: config.name,
       width: config.analysis.width,
       height: config.analysis.height,
+      snapshotUrl: config.source.snapshotUrl,
     };
     this.supervisor = new StreamSupervisor(
       config,

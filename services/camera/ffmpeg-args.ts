@@ -9,6 +9,8 @@ export interface InputSpec {
   ioTimeoutSeconds: number;
   hwaccel?: 'none' | 'cuda' | 'nvv4l2' | 'nvmpi';
   codec?: 'h264' | 'hevc';
+  /** Decoder threads; 0 or undefined: ffmpeg's default (auto). */
+  decodeThreads?: number;
 }
 
 /** Decoder options per hardware preset; only `none` runs on our test machines. */
@@ -63,6 +65,7 @@ export function inputOptions(spec: InputSpec, ffmpegMajorVersion = 5): string[] 
     opts.push('-probesize', '32');
   }
   opts.push(...decoderOptions(spec));
+  if (spec.decodeThreads) opts.push('-threads', String(spec.decodeThreads));
   if (!isNetworkUrl(spec.url)) {
     if (spec.realtime) opts.push('-re');
     if (spec.loop) opts.push('-stream_loop', '-1');

@@ -1,6 +1,8 @@
 import { redactUrl } from '../core/logger';
 
 export const REDACTED = '[redacted]';
+/** Camera source fields that may carry credentials. */
+const URL_KEYS = ['url', 'snapshotUrl'] as const;
 
 type Raw = Record<string, unknown>;
 
@@ -9,9 +11,10 @@ export function redactConfig(raw: Raw): Raw {
   const out = structuredClone(raw) as Raw & { mqtt?: Raw; cameras?: { source?: Raw }[] };
   if (out.mqtt && typeof out.mqtt.password === 'string' && out.mqtt.password)
     out.mqtt.password = REDACTED;
-  for (const c of out.cameras ?? []) {
-    if (c?.source && typeof c.source.url === 'string') c.source.url = redactUrl(c.source.url);
-  }
+  for (const c of out.cameras ?? [])
+    for (const key of URL_KEYS)
+      if (c?.source && typeof c.source[key] === 'string')
+        c.source[key] = redactUrl(c.source[key] as string);
   return out;
 }
 
@@ -26,11 +29,12 @@ export function restoreRedacted(next: Raw, current: Raw): Raw {
   };
   const cur = current as Raw & { mqtt?: Raw; cameras?: { id?: string; source?: Raw }[] };
   if (out.mqtt?.password === REDACTED) out.mqtt.password = cur.mqtt?.password ?? '';
-  for (const c of out.cameras ?? []) {
-    const url = c?.source?.url;
-    if (typeof url !== 'string' || !url.includes('***:***@')) continue;
-    const old = cur.cameras?.find((x) => x.id === c.id)?.source?.url;
-    if (typeof old === 'string' && redactUrl(old) === url) c.source!.url = old;
-  }
+  for (const c of out.cameras ?? [])
+    for (const key of URL_KEYS) {
+      const url = c?.source?.[key];
+      if (typeof url !== 'string' || !url.includes('***:***@')) continue;
+      const old = cur.cameras?.find((x) => x.id === c.id)?.source?.[key];
+      if (typeof old === 'string' && redactUrl(old) === url) c.source![key] = old;
+    }
   return out;
 }

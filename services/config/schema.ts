@@ -112,6 +112,18 @@ export const SourceSchema = Type.Object(
       'tcp',
       'RTSP transport; tcp survives lossy networks better.',
     ),
+    snapshotUrl: Type.String({
+      default: '',
+      description:
+        'Full-resolution evidence for alerts: an http(s) snapshot URI (ONVIF GetSnapshotUri; basic or digest credentials in the URL) or the rtsp:// main stream. Empty: the analysis frame only.',
+    }),
+    decodeThreads: Type.Integer({
+      minimum: 0,
+      maximum: 16,
+      default: 1,
+      description:
+        "ffmpeg decoder threads: 1 (a 1080p15 H.264 substream takes ~13 % of one core, and each extra thread costs ~16 MB); 0 = ffmpeg's auto, for 4K or H.265 streams one core cannot decode.",
+    }),
     hwaccel: oneOf(
       ['none', 'cuda', 'nvv4l2', 'nvmpi'],
       'none',

@@ -58,10 +58,15 @@ function shift(d: Detection, dx: number, dy: number): Detection {
  * frame: squeezed whole into 384x288 they halve again, in a 2x2 tile they keep their size.
  */
 export class TiledPoseEstimator implements PoseEstimator {
+  /**
+   * `parallel`: hand all tiles of a frame to the base estimator at once. Right for a worker pool
+   * (one camera's tiles then run on all cores); the in-process model runs them one by one.
+   */
   constructor(
     private readonly base: PoseEstimator,
     private readonly strategy: DetectionStrategy,
     private readonly tiles: TileOptions,
+    private readonly parallel = false,
   ) {}
 
   get backend(): string {
@@ -73,14 +78,18 @@ export class TiledPoseEstimator implements PoseEstimator {
     assertRgbImage(image);
     if (focus && focus.length === 0) return [];
     if (this.strategy === 'full') return this.base.estimate(image);
-    const found: Detection[] = [];
-    if (this.strategy === 'full+tiles') found.push(...(await this.base.estimate(image)));
+    const jobs: { image: RgbImage; dx: number; dy: number }[] = [];
+    if (this.strategy === 'full+tiles') jobs.push({ image, dx: 0, dy: 0 });
     for (const r of tileRegions(image.width, image.height, this.tiles)) {
       if (focus && !focus.some((f) => touches(f, r))) continue;
-      const dets = await this.base.estimate(cropRgb(image, r));
-      for (const d of dets) found.push(shift(d, r.x, r.y));
+      jobs.push({ image: cropRgb(image, r), dx: r.x, dy: r.y });
     }
-    return mergeDetections(found);
+    const run = (j: (typeof jobs)[number]) =>
+      this.base.estimate(j.image).then((dets) => dets.map((d) => shift(d, j.dx, j.dy)));
+    const found: Detection[][] = [];
+    if (this.parallel) found.push(...(await Promise.all(jobs.map(run))));
+    else for (const j of jobs) found.push(await run(j));
+    return mergeDetections(found.flat());
   }
 
   dispose(): Promise<void> {

@@ -42,8 +42,9 @@ function workerScript(): string {
  * Pose inference on worker threads: one tfjs instance per worker (wasm runs one thread per
  * instance in Node, so this is how a box uses all its cores), jobs handed out in arrival order,
  * the event loop never blocked by the model. Each camera has at most one frame in flight (its
- * pipeline awaits it), so the queue is bounded by the number of cameras; newer frames wait in the
- * camera's latest-frame slot and replace each other there (counted as drops). A worker that dies
+ * pipeline awaits it; its tiles are separate jobs), so the queue is bounded by cameras x tiles;
+ * newer frames wait in the camera's latest-frame slot and replace each other there (counted as
+ * drops). A worker that dies
  * fails its one job and is replaced.
  */
 export class WorkerPoolEstimator implements PoseEstimator {
@@ -53,6 +54,7 @@ export class WorkerPoolEstimator implements PoseEstimator {
   private readonly queue: Job[] = [];
   private nextId = 1;
   private closing = false;
+  private starting = 0;
   /** Jobs that waited for a free worker, and how long in total (ms). */
   queued = 0;
   queueWaitMs = 0;
@@ -82,6 +84,20 @@ export class WorkerPoolEstimator implements PoseEstimator {
 
   get size(): number {
     return this.slots.length;
+  }
+
+  /** Adds workers up to `size` (more cameras were added); a native backend keeps its one. */
+  async grow(size: number): Promise<void> {
+    if (this.closing || this.backend.startsWith('tfjs-node')) return;
+    const more = size - this.slots.length - this.starting;
+    if (more <= 0) return;
+    this.starting += more;
+    try {
+      await Promise.all(Array.from({ length: more }, () => this.spawn()));
+      this.log.info({ workers: this.slots.length }, 'inference worker pool grown');
+    } finally {
+      this.starting -= more;
+    }
   }
 
   estimate(image: RgbImage, focus?: readonly Region[]): Promise<Detection[]> {

@@ -88,12 +88,18 @@ export function registerDiscoveryRoutes(app: ApiServer, ctx: ApiContext): void {
         throw new VigilError('VIGIL_ERR_CAMERA_EXISTS', `camera ${b.id} already exists`);
       const device = await readDevice(b.xaddr, { username: b.username, password: b.password });
       const stream = (b.stream === 'sub' ? device.sub : undefined) ?? device.main;
+      const creds = { username: b.username, password: b.password };
+      const snapshot =
+        device.snapshotUri ??
+        (device.main && device.main.uri !== stream?.uri ? device.main.uri : null);
       if (!stream) throw new VigilError('VIGIL_ERR_ONVIF_FAILED', `${b.xaddr} gave no stream URI`);
       const camera = {
         id: b.id,
         name: b.name ?? [device.manufacturer, device.model].filter(Boolean).join(' '),
         source: {
-          url: withCredentials(stream.uri, { username: b.username, password: b.password }),
+          url: withCredentials(stream.uri, creds),
+          // Evidence at full resolution: the device's snapshot URI, else its main stream.
+          ...(snapshot ? { snapshotUrl: withCredentials(snapshot, creds) } : {}),
         },
       };
       raw.cameras = [...(raw.cameras ?? []), camera];

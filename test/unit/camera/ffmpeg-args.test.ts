@@ -40,8 +40,11 @@ describe('ffmpeg arguments', () => {
     expect(decoderOptions({ hwaccel: 'cuda' })).toEqual(['-hwaccel', 'cuda']);
     expect(decoderOptions({ hwaccel: 'nvmpi', codec: 'hevc' })).toEqual(['-c:v', 'hevc_nvmpi']);
     expect(decoderOptions({ hwaccel: 'nvv4l2' })).toEqual(['-c:v', 'h264_nvv4l2dec']);
-    const opts = inputOptions({ ...base, url: 'rtsp://cam/s', hwaccel: 'cuda' });
-    expect(opts.indexOf('-hwaccel')).toBeGreaterThan(-1);
+    const opts = inputOptions({ ...base, url: 'rtsp://cam/s', hwaccel: 'cuda', decodeThreads: 1 });
+    expect(opts.join(' ')).toContain('-hwaccel cuda -threads 1');
+    expect(inputOptions({ ...base, url: 'rtsp://cam/s', decodeThreads: 0 })).not.toContain(
+      '-threads',
+    );
   });
 
   test('files: -re plays at native speed and -stream_loop -1 repeats', () => {

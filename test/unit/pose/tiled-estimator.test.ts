@@ -106,3 +106,26 @@ describe('focus (motion gating of tiles)', () => {
     expect(calls).toEqual([768]);
   });
 });
+
+test('parallel: all tiles of a frame are handed over at once (a worker pool runs them together)', async () => {
+  let inFlight = 0;
+  let most = 0;
+  const slowBase: PoseEstimator = {
+    backend: 'fake',
+    estimate: async (img) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      return [det(10, 10, 20, 40, 0.9 + img.width / 1e6)];
+    },
+    dispose: async () => undefined,
+  };
+  const img: RgbImage = { width: 768, height: 576, rgb: new Uint8Array(768 * 576 * 3) };
+  const tiles = { cols: 2, rows: 2, overlap: 0.2 };
+  const par = await new TiledPoseEstimator(slowBase, 'tiles', tiles, true).estimate(img);
+  expect(most).toBe(4);
+  most = 0;
+  const seq = await new TiledPoseEstimator(slowBase, 'tiles', tiles).estimate(img);
+  expect(most).toBe(1);
+  expect(par).toEqual(seq);
+});
