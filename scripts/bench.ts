@@ -161,7 +161,14 @@ async function decodeOnly(scenario: string, urls: string[]): Promise<RunResult> 
       bin.path,
       [
         ...inputOptions(
-          { url, loop: true, realtime: true, rtspTransport: 'tcp', ioTimeoutSeconds: 10 },
+          {
+            url,
+            loop: true,
+            realtime: true,
+            rtspTransport: 'tcp',
+            ioTimeoutSeconds: 10,
+            decodeThreads: 1, // as the daemon's default
+          },
           bin.major,
         ),
         '-i',
@@ -297,9 +304,13 @@ async function main(): Promise<void> {
       people: floorPeople.cpuPctPerCamera,
     },
     idleOverFloor: round(idle.cpuPctPerCamera / floorEmpty.cpuPctPerCamera, 2),
-    maxRssMBPerCamera: Math.max(
-      ...runs.filter((r) => !r.scenario.startsWith('decode')).map((r) => r.rssMBPerCamera),
-    ),
+    pssMBPerCameraAtMaxN: by('fast').find((r) => r.cameras === maxN)?.pssMBPerCamera ?? null,
+    idlePssMBPerCamera: idle.pssMBPerCamera,
+    daemonPssMBRange: [
+      Math.min(...runs.filter((r) => r.daemonPssMB > 0).map((r) => r.daemonPssMB)),
+      Math.max(...runs.map((r) => r.daemonPssMB)),
+    ],
+    ffmpegPssMBPerCamera: floorPeople.pssMBPerCamera,
     cpuMsPerAnalysedFrame: {
       naive: cpuPerFrame(naive),
       accurate: cpuPerFrame(acc1),

@@ -1,4 +1,4 @@
-import { Gauge, Histogram, Registry } from 'prom-client';
+import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CameraStatus } from '../camera/camera-pipeline';
 
 export interface MetricsSource {
@@ -15,6 +15,9 @@ export class Metrics {
 
   constructor(src: MetricsSource) {
     const r = this.registry;
+    // process_resident_memory_bytes, nodejs_heap_size_used_bytes, nodejs_external_memory_bytes,
+    // event loop lag...: what an integrator sizing a box or chasing a leak needs.
+    collectDefaultMetrics({ register: r });
     const perCamera = (name: string, help: string, pick: (c: CameraStatus) => number) =>
       new Gauge({
         name,

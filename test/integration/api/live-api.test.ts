@@ -243,10 +243,11 @@ describe('integrator API on a running daemon', () => {
     const samples = new Map<string, number>();
     for (const line of r.text.split('\n')) {
       if (!line || line.startsWith('#')) {
-        if (line) expect(line).toMatch(/^# (HELP|TYPE) [a-z_]+ .+$/);
+        // Prometheus metric names: [a-zA-Z_:][a-zA-Z0-9_:]*
+        if (line) expect(line).toMatch(/^# (HELP|TYPE) [a-zA-Z_:][a-zA-Z0-9_:]* .+$/);
         continue;
       }
-      const m = /^([a-z_:]+)(\{[^}]*\})? (-?[0-9.e+-]+|NaN|\+Inf)$/.exec(line);
+      const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})? (-?[0-9.e+-]+|NaN|\+Inf)$/.exec(line);
       expect([line, m !== null]).toEqual([line, true]);
       samples.set(`${m![1]}${m![2] ?? ''}`, Number(m![3]));
     }
@@ -254,6 +255,10 @@ describe('integrator API on a running daemon', () => {
     expect(samples.has('vigil_camera_dropped_frames_total{camera="b"}')).toBe(true);
     expect(samples.get('vigil_inference_seconds_count{camera="a"}')).toBeGreaterThan(0);
     expect(samples.get('vigil_outbox_depth')).toBeGreaterThanOrEqual(0);
+    expect(samples.get('process_resident_memory_bytes')).toBeGreaterThan(50e6);
+    expect(samples.has('vigil_camera_state_seconds_total{camera="a",state="streaming"}')).toBe(
+      true,
+    );
   });
 
   test('alert history, live frame and OpenAPI answer; no secret ever appears in a response or a log line', async () => {
