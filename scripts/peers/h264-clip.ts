@@ -2,6 +2,27 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
+/** H.264 as a camera sends it: main profile, no B-frames, a keyframe every `gop` frames. */
+function x264Options(gop: number): string[] {
+  return [
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-profile:v',
+    'main',
+    '-pix_fmt',
+    'yuv420p',
+    '-g',
+    String(gop),
+    '-bf',
+    '0',
+    '-an',
+    '-movflags',
+    '+faststart',
+  ];
+}
+
 export interface ClipSpec {
   /** The source video (vtest.avi). */
   input: string;
@@ -38,21 +59,7 @@ export function h264Clip(spec: ClipSpec): string {
       String(spec.seconds),
       '-vf',
       `fps=${spec.fps},scale=${spec.width}:${spec.height}`,
-      '-c:v',
-      'libx264',
-      '-preset',
-      'veryfast',
-      '-profile:v',
-      'main',
-      '-pix_fmt',
-      'yuv420p',
-      '-g',
-      String(gop),
-      '-bf',
-      '0',
-      '-an',
-      '-movflags',
-      '+faststart',
+      ...x264Options(gop),
       once,
     ]);
   if (repeat <= 1) return once;
@@ -116,19 +123,7 @@ export function emptySceneClip(spec: Omit<ClipSpec, 'repeat'>): string {
     String(spec.seconds),
     '-vf',
     `scale=${spec.width}:${spec.height},noise=alls=3:allf=t,format=yuv420p`,
-    '-c:v',
-    'libx264',
-    '-preset',
-    'veryfast',
-    '-profile:v',
-    'main',
-    '-g',
-    String(gop),
-    '-bf',
-    '0',
-    '-an',
-    '-movflags',
-    '+faststart',
+    ...x264Options(gop),
     out,
   ]);
   return out;

@@ -101,25 +101,11 @@ async function main(): Promise<Record<string, unknown>> {
     };
   };
   try {
-    const cliWrong = await run([
-      'dist/scripts/discover.js',
-      '--timeout',
-      '2',
-      '--user',
-      'admin',
-      '--password',
-      'nope',
-    ]);
-    const cliRight = await run([
-      'dist/scripts/discover.js',
-      '--timeout',
-      '2',
-      '--user',
-      'admin',
-      '--password',
-      'lobby-pass',
-    ]);
-    const cliAnonymous = await run(['dist/scripts/discover.js', '--timeout', '2']);
+    const discover = (...args: string[]) =>
+      run(['dist/scripts/discover.js', '--timeout', '2', ...args]);
+    const cliWrong = await discover('--user', 'admin', '--password', 'nope');
+    const cliRight = await discover('--user', 'admin', '--password', 'lobby-pass');
+    const cliAnonymous = await discover();
     for (let i = 0; ; i++) {
       if (
         await api('GET', '/healthz').then(

@@ -73,7 +73,7 @@ export class CameraPipeline {
   private trackCount = 0;
   private statusTimer: NodeJS.Timeout | undefined;
   private readonly offline: OfflineWatch;
-  private gate: MotionGate;
+  private readonly gate: MotionGate;
   private readonly latency = new LatencyWindow(256);
   private readonly alertLatency = new LatencyWindow(64);
   private lastTracks: ProcessedFrame['tracks'] = [];
@@ -136,7 +136,6 @@ export class CameraPipeline {
   /** Applies changed zones without touching the stream: the next analysed frame uses them. */
   updateZones(camera: CameraConfig): void {
     this.config = camera;
-    this.gate = new MotionGate(camera);
     this.deps.processor.setZones(camera);
   }
 

@@ -15,6 +15,8 @@ import type { BackendChoice } from './tfjs-backend';
 interface Job {
   image: RgbImage;
   focus?: readonly Region[];
+  /** performance.now() when it had to wait for a worker. */
+  queuedAt?: number;
   resolve: (d: Detection[]) => void;
   reject: (e: Error) => void;
 }
@@ -110,7 +112,7 @@ export class WorkerPoolEstimator implements PoseEstimator {
       const free = this.slots.find((s) => !s.job);
       if (free) this.run(free, job);
       else {
-        (job as Job & { queuedAt?: number }).queuedAt = performance.now();
+        job.queuedAt = performance.now();
         this.queue.push(job);
       }
     });
@@ -190,7 +192,7 @@ export class WorkerPoolEstimator implements PoseEstimator {
   private pump(): void {
     for (const slot of this.slots) {
       if (slot.job) continue;
-      const job = this.queue.shift() as (Job & { queuedAt?: number }) | undefined;
+      const job = this.queue.shift();
       if (!job) return;
       this.queued++;
       this.queueWaitMs += performance.now() - (job.queuedAt ?? performance.now());

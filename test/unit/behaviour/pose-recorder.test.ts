@@ -30,6 +30,27 @@ test('the daemon records pose tracks (keypoints only) as pose-tracks/v1 chunks t
   expect(readPoseTrackDir(dir)).toHaveLength(3);
 });
 
+test('a chunk also ends at maxPoses, so a crowded camera cannot grow memory for an hour', () => {
+  const dir = tempDir();
+  const rec = new PoseRecorder(dir, 'cam', 5, 18_000, 30);
+  for (let f = 0; f < 25; f++) {
+    const people = [1, 2, 3].map((id) => body(id, { x: 100 * id + f, y: 300 }));
+    rec.record(f, Date.UTC(2026, 0, 1, 12, 0, 0) + f * 200, people);
+  }
+  // 3 poses a frame, 30 per chunk: a file every 10 frames.
+  expect(rec.files).toBe(2);
+  rec.flush();
+  const docs = readPoseTrackDir(dir);
+  expect(docs.map((d) => d.frameCount)).toEqual([10, 10, 5]);
+  const kp = docs[0]!.tracks[0]!.keypoints[0]![0]!;
+  const src = body(1, { x: 100, y: 300 }).keypoints[0]!;
+  expect(kp).toEqual([
+    Math.round(src.x * 10) / 10,
+    Math.round(src.y * 10) / 10,
+    Math.round(src.score * 1000) / 1000,
+  ]);
+});
+
 test('a file that is not pose-tracks/v1 is refused with its name', () => {
   expect(() => parsePoseTracks('{"format":"other"}', 'x.json')).toThrow(
     /x\.json is not pose-tracks\/v1/,
