@@ -44,6 +44,7 @@ export class AlertDispatcher {
   private readonly lastOpen = new Map<string, AlertPayload>();
   /** Full-resolution stills being grabbed (never awaited by the pipeline). */
   private readonly grabbing = new Set<Promise<void>>();
+  private readonly grabbingFor = new Set<string>();
 
   constructor(
     private readonly outputs: AlertOutput[],
@@ -72,7 +73,12 @@ export class AlertDispatcher {
       }
       const snapshot =
         d.publish === 'start' ? await this.snapshot(d.incident.id, cam, frame, zones, e) : null;
-      const full = d.publish === 'start' && !!cam.snapshotUrl && !!this.opts.grabStill;
+      // One grab per camera at a time: a burst of starts must not start a burst of ffmpegs.
+      const full =
+        d.publish === 'start' &&
+        !!cam.snapshotUrl &&
+        !!this.opts.grabStill &&
+        !this.grabbingFor.has(cam.id);
       const alert = buildAlert(
         {
           id: d.incident.id,
@@ -89,7 +95,7 @@ export class AlertDispatcher {
       );
       await this.emit(alert, snapshot);
       alerts.push(alert);
-      if (full) this.track(this.fullSnapshot(d.incident.id, cam, frame, zones, e));
+      if (full) this.track(cam.id, this.fullSnapshot(d.incident.id, cam, frame, zones, e));
     }
     return alerts;
   }
@@ -154,9 +160,13 @@ export class AlertDispatcher {
     await Promise.all([...this.grabbing]);
   }
 
-  private track(p: Promise<void>): void {
+  private track(camera: string, p: Promise<void>): void {
     this.grabbing.add(p);
-    void p.finally(() => this.grabbing.delete(p));
+    this.grabbingFor.add(camera);
+    void p.finally(() => {
+      this.grabbing.delete(p);
+      this.grabbingFor.delete(camera);
+    });
   }
 
   private scene(frame: Frame, zones: readonly PixelZone[], e: RuleEvent) {

@@ -2,7 +2,7 @@
  * What kind of fault ended an ffmpeg run, read from its exit and last stderr lines. ffmpeg 5.1
  * ends with code 0 on a server crash, an end of stream and a stall alike, so the text decides.
  */
-export type StreamFault = 'auth' | 'unreachable' | 'exited';
+export type StreamFault = 'auth' | 'unreachable' | 'stalled' | 'exited';
 
 const AUTH = /\b(401 Unauthorized|403 Forbidden|authorization failed)\b/i;
 const UNREACHABLE =
@@ -16,6 +16,8 @@ export function classifyFault(stderr: readonly string[], streamed: boolean): Str
   const text = stderr.slice(-20).join('\n');
   if (AUTH.test(text)) return 'auth';
   if (!streamed && UNREACHABLE.test(text)) return 'unreachable';
+  // ffmpeg's own I/O timeout fired before our watchdog: the stream hung, it did not end.
+  if (streamed && /timed out/i.test(text)) return 'stalled';
   return 'exited';
 }
 

@@ -26,6 +26,7 @@ export interface StreamError {
 }
 
 const HEALTHY_RESET_MS = 60_000;
+const IO_TIMEOUT_MARGIN_S = 5;
 /** A refused password is retried slowly: never hammer a camera (and its lockout) with it. */
 export const AUTH_RETRY_LADDER_MS = [30_000, 60_000, 120_000, 300_000] as const;
 const AUTH_MIN_MS = 30_000;
@@ -33,7 +34,7 @@ const AUTH_MIN_MS = 30_000;
 const PROBE_LADDER_MS = [1000, 2000, 3000] as const;
 const PROBE_TIMEOUT_MS = 2000;
 
-const CODES: Record<StreamFault | 'stalled', ErrorCode> = {
+const CODES: Record<StreamFault, ErrorCode> = {
   auth: 'VIGIL_ERR_STREAM_AUTH',
   unreachable: 'VIGIL_ERR_STREAM_UNREACHABLE',
   exited: 'VIGIL_ERR_STREAM_EXITED',
@@ -105,7 +106,8 @@ export class StreamSupervisor {
     const { source, analysis } = this.camera;
     const proc = new FfmpegProcess(
       this.ffmpeg,
-      { ...source, ioTimeoutSeconds: Math.min(this.camera.watchdogSeconds, 10) },
+      // ffmpeg's socket timeout is only a safety net: the frame watchdog decides what a stall is.
+      { ...source, ioTimeoutSeconds: this.camera.watchdogSeconds + IO_TIMEOUT_MARGIN_S },
       { width: analysis.width, height: analysis.height, fps: analysis.fps },
       this.log,
     );
@@ -143,15 +145,16 @@ export class StreamSupervisor {
 
   private onExit(proc: FfmpegProcess, exit: FfmpegExit, streamed: boolean): void {
     clearTimeout(this.watchdog);
-    const stalled = this.state === 'stalled';
     const stderr = proc.stderrTail();
-    const fault = stalled ? 'exited' : classifyFault(stderr, streamed);
+    const fault = this.state === 'stalled' ? 'stalled' : classifyFault(stderr, streamed);
+    const stalled = fault === 'stalled';
+    if (stalled) this.setState('stalled');
     const detail =
       exit.error ??
       `ffmpeg exited with code ${exit.code ?? 'null'}${exit.signal ? ` (${exit.signal})` : ''}`;
     const lastLine = stderr.at(-1);
     this.lastError = {
-      code: CODES[stalled ? 'stalled' : fault],
+      code: CODES[fault],
       message: stalled
         ? `no frame for ${this.camera.watchdogSeconds}s; ${detail}`
         : lastLine && fault !== 'exited'

@@ -81,13 +81,24 @@ describe('full-resolution evidence', () => {
         const zones = [
           { id: 'till', name: 'Till', kind: 'general', polygon: rect(300, 250, 500, 400) },
         ];
-        const [alert] = await dispatcher.dispatch(cam, frame, zones as never, [ruleEvent('start')]);
+        const [alert, second] = await dispatcher.dispatch(cam, frame, zones as never, [
+          ruleEvent('start'),
+          ruleEvent('start', { trackId: 4 }),
+        ]);
         expect(alert?.fullSnapshotTopic).toBe(`vigil/cam/alerts/${alert!.id}/snapshot/full`);
-        // The start itself never waits for the grab.
-        expect(sent.map((s) => s.kind)).toEqual(['snapshot', 'alert:start']);
+        // One grab per camera at a time: the second start promises no full still.
+        expect(second?.fullSnapshotTopic).toBeUndefined();
+        // The starts themselves never wait for the grab.
+        expect(sent.map((s) => s.kind)).toEqual([
+          'snapshot',
+          'alert:start',
+          'snapshot',
+          'alert:start',
+        ]);
         await dispatcher.drain();
-        const full = sent.find((s) => s.kind === 'full');
-        expect(full?.id).toBe(alert!.id);
+        const fulls = sent.filter((s) => s.kind === 'full');
+        expect(fulls.map((f) => f.id)).toEqual([alert!.id]);
+        const full = fulls[0];
         const meta = await sharp(full!.jpeg!).metadata();
         expect(meta).toMatchObject({ format: 'jpeg', width: 1280, height: 960 });
         const day = new Date(ruleEvent('start').atMs).toISOString().slice(0, 10);

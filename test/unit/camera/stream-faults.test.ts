@@ -23,6 +23,15 @@ describe('stream fault classification', () => {
     expect(classifyFault(REFUSED, true)).toBe('exited');
   });
 
+  test("ffmpeg's own socket timeout after frames is a stall, not an end", () => {
+    const timedOut = [
+      '[rtsp @ 0x1] Connection timed out',
+      'Error during demuxing: Connection timed out',
+    ];
+    expect(classifyFault(timedOut, true)).toBe('stalled');
+    expect(classifyFault(timedOut, false)).toBe('unreachable');
+  });
+
   test('anything else (end of stream, a crash, an empty tail) is an exit', () => {
     expect(classifyFault([], false)).toBe('exited');
     expect(classifyFault(['frame=  100 fps= 10', 'Exiting normally'], true)).toBe('exited');
