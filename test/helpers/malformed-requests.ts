@@ -78,25 +78,8 @@ export function malformedRequests(etag: string): BadRequest[] {
     cases.push(
       zonesPut(`polygon of ${pts.length} points`, { zones: [zone({ polygon: pts })] }, 'polygon'),
     );
-  for (const v of [-0.1, 1.5, 2, 100, -50])
-    cases.push(
-      zonesPut(
-        `coordinate ${v}`,
-        {
-          zones: [
-            zone({
-              polygon: [
-                [v, 0.1],
-                [0.5, 0.1],
-                [0.5, 0.5],
-              ],
-            }),
-          ],
-        },
-        'polygon',
-      ),
-    );
-  for (const v of ['a', null, true, [0.1], {}])
+  // Out of range, then not numbers at all (JSON.stringify names both kinds the same way).
+  for (const v of [-0.1, 1.5, 2, 100, -50, 'a', null, true, [0.1], {}])
     cases.push(
       zonesPut(
         `coordinate ${JSON.stringify(v)}`,
