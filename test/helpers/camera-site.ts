@@ -2,11 +2,12 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { h264Clip } from '../../scripts/peers/h264-clip';
+import { sha256Hex } from '../../services/api/auth';
 import { requireVtest } from './media';
 
 /** The demo token (`demo-admin`): tests read the API with it. */
 export const TOKEN = 'demo-admin';
-const TOKEN_SHA = 'cce7a2cf1ae045989cfc914fb95a41526f167a838b3c7d33745143614abace7c';
+const TOKEN_SHA = sha256Hex(TOKEN);
 
 /** vtest.avi as small H.264 for the RTSP peer; `seconds` of it, repeated `repeat` times. */
 export function peerClip(dir: string, seconds = 20, repeat = 10): string {
@@ -60,7 +61,7 @@ export interface CamView {
   state: string;
   framesIn: number;
   restarts: number;
-  lastError: { code: string; message: string; stderr: string[] } | null;
+  lastError: { code: string; message: string; at: string; stderr: string[] } | null;
 }
 
 /** GET /api/cameras, keyed by id. */

@@ -6,7 +6,8 @@ import { redactConfig, restoreRedacted } from '../../config/redact';
 import type { ApiContext, ApiServer } from '../server';
 import { CameraParams } from './cameras';
 
-const DryRun = Type.Object(
+/** `?dryRun=true`: validate and report the change, save nothing (every config-changing route). */
+export const DryRun = Type.Object(
   {
     dryRun: Type.Optional(
       Type.Union([Type.Literal('true'), Type.Literal('false')], {

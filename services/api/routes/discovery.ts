@@ -4,7 +4,7 @@ import { CameraSchema } from '../../config/schema';
 import { discoverDevices } from '../../onvif/discovery-service';
 import { readDevice, withCredentials } from '../../onvif/onvif-adapter';
 import type { ApiContext, ApiServer } from '../server';
-import { answer, store } from './config';
+import { DryRun, answer, store } from './config';
 
 const Secret = Type.String({ minLength: 1, maxLength: 128 });
 const User = Type.String({ minLength: 1, maxLength: 128 });
@@ -41,11 +41,6 @@ const AdoptBody = Type.Object(
         'Which stream to analyse: the substream (cheap) unless the device has one profile.',
     }),
   },
-  { additionalProperties: false },
-);
-
-const DryRun = Type.Object(
-  { dryRun: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])) },
   { additionalProperties: false },
 );
 
@@ -86,9 +81,9 @@ export function registerDiscoveryRoutes(app: ApiServer, ctx: ApiContext): void {
       const raw = structuredClone(s.latest.raw) as { cameras?: Record<string, unknown>[] };
       if (raw.cameras?.some((c) => c.id === b.id))
         throw new VigilError('VIGIL_ERR_CAMERA_EXISTS', `camera ${b.id} already exists`);
-      const device = await readDevice(b.xaddr, { username: b.username, password: b.password });
-      const stream = (b.stream === 'sub' ? device.sub : undefined) ?? device.main;
       const creds = { username: b.username, password: b.password };
+      const device = await readDevice(b.xaddr, creds);
+      const stream = (b.stream === 'sub' ? device.sub : undefined) ?? device.main;
       const snapshot =
         device.snapshotUri ??
         (device.main && device.main.uri !== stream?.uri ? device.main.uri : null);
