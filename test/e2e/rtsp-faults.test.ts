@@ -147,19 +147,21 @@ d('camera faults against a real RTSP server', () => {
       victimPeer.url('cam', { user: 'admin', password: 'wrong' }),
     );
     await waitFor('victim auth_failed', victimState('auth_failed'), 30_000);
-    const attempts: number[] = [];
-    let seen = monitor!.latest('victim')?.restarts ?? 0;
-    attempts.push(Date.now());
+    // Each failed attempt stamps lastError.at with the daemon's clock: the attempts' real spacing,
+    // free of the monitor's polling delay.
+    const first = monitor!.latest('victim')!;
+    const failures = new Set([first.lastError!.at]);
     const until = Date.now() + 40_000;
     while (Date.now() < until) {
-      const r = monitor!.latest('victim')?.restarts ?? 0;
-      if (r > seen) attempts.push(Date.now());
-      seen = r;
+      const at = monitor!.latest('victim')?.lastError?.at;
+      if (at) failures.add(at);
       await sleep(200);
     }
-    // The first failure, then exactly one retry about 30-36 s later (30 s ladder, jitter up).
-    expect(attempts).toHaveLength(2);
-    expect(attempts[1]! - attempts[0]!).toBeGreaterThanOrEqual(29_000);
+    // The first failure, then exactly one retry 30-36 s later (30 s ladder, jitter up).
+    const times = [...failures].map((t) => Date.parse(t)).sort((a, b) => a - b);
+    expect(times).toHaveLength(2);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(30_000);
+    expect(monitor!.latest('victim')!.restarts - first.restarts).toBe(1);
     const v = monitor!.latest('victim')!;
     expect(v.state).toBe('auth_failed');
     expect(v.lastError?.code).toBe('VIGIL_ERR_STREAM_AUTH');
