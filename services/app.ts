@@ -146,21 +146,27 @@ export class VigilApp {
     const { estimator, alerts, ffmpeg } = this;
     if (!estimator || !alerts || !ffmpeg)
       throw new VigilError('VIGIL_ERR_INVARIANT', 'camera started before model, ffmpeg and alerts');
-    const pipeline = new CameraPipeline(cam, {
-      ffmpeg,
-      processor: new FrameProcessor(
-        cam,
-        estimator,
-        createTracker(this.config.tracking),
-        createBehaviour(this.config, cam, this.anomalyModel, true),
-      ),
-      dispatcher: alerts.dispatcher,
-      clock: this.clock,
-      log: this.log.child({ camera: cam.id }),
-      onStatus: (s) => alerts.publishStatus(s),
-      onHealth: (e, s) => alerts.publishHealth(e, s),
-    });
-    pipeline.onProcessed = (p) => this.metrics.observeInference(cam.id, p.inferenceMs);
+    const pipeline = new CameraPipeline(
+      cam,
+      {
+        ffmpeg,
+        processor: new FrameProcessor(
+          cam,
+          estimator,
+          createTracker(this.config.tracking),
+          createBehaviour(this.config, cam, this.anomalyModel, true),
+        ),
+        dispatcher: alerts.dispatcher,
+        clock: this.clock,
+        log: this.log.child({ camera: cam.id }),
+        onStatus: (s) => alerts.publishStatus(s),
+        onHealth: (e, s) => alerts.publishHealth(e, s),
+      },
+      this.config.inference,
+    );
+    pipeline.onProcessed = (p) => {
+      if (!p.coasted) this.metrics.observeInference(cam.id, p.inferenceMs);
+    };
     this.cameras.push(pipeline);
     pipeline.start();
   }

@@ -101,6 +101,7 @@ export class AlertService {
       at: new Date(this.clock.now()).toISOString(),
       inputFps: s.inputFps,
       analysedFps: s.analysedFps,
+      modelFps: s.modelFps,
       droppedFrames: s.droppedFrames,
       restarts: s.restarts,
       lastError: s.lastError

@@ -150,6 +150,8 @@ export const CameraStatusSchema = Type.Object(
     at: Iso,
     inputFps: Type.Number({ minimum: 0 }),
     analysedFps: Type.Number({ minimum: 0 }),
+    /** Of analysedFps, the frames the model saw; the rest were tracked on prediction. */
+    modelFps: Type.Number({ minimum: 0 }),
     droppedFrames: Type.Integer({ minimum: 0 }),
     restarts: Type.Integer({ minimum: 0 }),
     lastError: LastErrorSchema,

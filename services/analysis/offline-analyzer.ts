@@ -35,6 +35,11 @@ export interface AnalyzeOptions {
    * the tracks held from the last analysed one, as the daemon's state would be.
    */
   motionGate?: boolean;
+  /**
+   * The model sees every Nth analysed frame; the others are tracked on prediction, as the daemon
+   * does when its model is busy (inference.coastWhenBusy). 1 (default): the model sees them all.
+   */
+  modelEvery?: number;
 }
 
 export interface AnalyzeProgress {
@@ -51,6 +56,8 @@ export interface AnalyzeResult {
   alerts: number;
   /** Frames the motion gate let pass without inference (0 without `motionGate`). */
   skippedNoMotion: number;
+  /** Frames tracked on prediction (`modelEvery`). */
+  coasted: number;
   source: { width: number; height: number; fps: number | undefined } | undefined;
 }
 
@@ -117,6 +124,11 @@ export async function analyzeFile(
   const gate = opts.motionGate ? new MotionGate(camera) : undefined;
   let held: ProcessedFrame['tracks'] = [];
   let skipped = 0;
+  let passed = 0;
+  let coasted = 0;
+  const modelEvery = opts.modelEvery ?? 1;
+  if (!Number.isInteger(modelEvery) || modelEvery < 1)
+    throw new RangeError('modelEvery must be an integer >= 1');
   proc.start();
   try {
     for await (const rgb of proc.frames()) {
@@ -133,9 +145,13 @@ export async function analyzeFile(
       const decision = gate
         ? gate.decide(frame, held)
         : { analyse: true as const, focus: undefined };
-      const p: ProcessedFrame = decision.analyse
-        ? await processor.process(frame, decision.focus)
-        : { frame, detections: [], tracks: held, events: [], inferenceMs: 0 };
+      const coast = decision.analyse && passed++ % modelEvery !== 0;
+      if (coast) coasted++;
+      const p: ProcessedFrame = !decision.analyse
+        ? { frame, detections: [], tracks: held, events: [], inferenceMs: 0 }
+        : coast
+          ? processor.coast(frame)
+          : await processor.process(frame, decision.focus);
       held = p.tracks;
       if (!decision.analyse) skipped++;
       const number = sourceFrameNumber(frames, srcFps, fps);
@@ -173,6 +189,7 @@ export async function analyzeFile(
     trackIds: ids.size,
     alerts,
     skippedNoMotion: skipped,
+    coasted,
     source,
   };
 }

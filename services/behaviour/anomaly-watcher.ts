@@ -77,6 +77,8 @@ export class AnomalyWatcher {
           (w = { score: 0, frames: 0, alerted: false, lastHighMs: 0, person: p }),
         );
       w.person = p;
+      // A predicted box adds no pose to the history: nothing new to score.
+      if (p.coasting) continue;
       if (++w.frames % this.opts.everyFrames !== 0 || p.history.length < this.model.meta.window)
         continue;
       const scores = this.model.scoreClip(

@@ -28,6 +28,13 @@ export interface CameraStatus {
   droppedFrames: number;
   /** Frames the motion gate let pass without inference (nothing moved). */
   skippedNoMotion: number;
+  /** Analysed frames per second that the model saw (the rest of analysedFps was coasted). */
+  modelFps: number;
+  /**
+   * Frames analysed on the tracker's prediction because the model was busy with other cameras
+   * (inference.coastWhenBusy): counted in framesAnalysed, not in modelFps.
+   */
+  framesCoasted: number;
   /** Capture to analysed (events dispatched), over the last 256 analysed frames; null before any. */
   latencyMs: { p50: number; p95: number } | null;
   /** Capture to alert dispatched, over the last 64 frames that raised alert messages. */
@@ -40,6 +47,12 @@ export interface CameraStatus {
   secondsInStates: Record<StreamState, number>;
   source: { width: number; height: number; fps: number | null; codec: string } | null;
   lastError: StreamError | null;
+}
+
+/** inference.coastWhenBusy and inference.minModelFps. */
+export interface ModelScheduling {
+  coastWhenBusy: boolean;
+  minModelFps: number;
 }
 
 export interface CameraPipelineDeps {
@@ -55,16 +68,23 @@ export interface CameraPipelineDeps {
 }
 
 const STATUS_EVERY_MS = 60_000;
+/** Frames kept while a model run is in flight, to be coasted after it (coastWhenBusy). */
+const COAST_BACKLOG = 3;
 
 /**
- * One live camera: the supervisor's frames go into a latest-wins slot; one loop takes the newest
- * frame and runs the named steps. A slow model drops frames (counted), never queues them.
+ * One live camera: the supervisor's frames go into a bounded slot; one loop takes them in order
+ * and runs the named steps. The model sees the newest frame; with coastWhenBusy the few frames
+ * that arrived during its run are then tracked on prediction, and frames the model would have to
+ * wait for (other cameras hold it) too. Beyond the slot's few frames a slow model drops frames
+ * (counted), never queues them.
  */
 export class CameraPipeline {
-  private readonly slot = new LatestSlot<Frame>();
+  private readonly slot: LatestSlot<Frame>;
   private readonly supervisor: StreamSupervisor;
   private readonly inMeter = new RateMeter();
   private readonly outMeter = new RateMeter();
+  private readonly modelMeter = new RateMeter();
+  private lastModelMs = -Infinity;
   private readonly ref: CameraRef;
   private loop: Promise<void> | undefined;
   private index = 0;
@@ -85,7 +105,11 @@ export class CameraPipeline {
   constructor(
     public config: CameraConfig,
     private readonly deps: CameraPipelineDeps,
+    private readonly scheduling: ModelScheduling = { coastWhenBusy: false, minModelFps: 1 },
   ) {
+    // Coasting: frames that arrive while this camera's model run is in flight wait (a few) and
+    // are then tracked on prediction in order; without it the newest frame replaces them.
+    this.slot = new LatestSlot<Frame>(scheduling.coastWhenBusy ? COAST_BACKLOG : 1);
     this.ref = {
       id: config.id,
       name: config.name,
@@ -156,6 +180,8 @@ export class CameraPipeline {
       framesAnalysed: this.outMeter.count,
       droppedFrames: this.slot.dropped,
       skippedNoMotion: this.gate.skipped,
+      modelFps: this.modelMeter.rate(now),
+      framesCoasted: this.outMeter.count - this.modelMeter.count,
       latencyMs: this.latency.summary(),
       alertLatencyMs: this.alertLatency.summary(),
       inferenceErrors: this.inferenceErrors,
@@ -194,7 +220,12 @@ export class CameraPipeline {
     if (!decision.analyse) return;
     let processed: ProcessedFrame;
     try {
-      processed = await this.deps.processor.process(frame, decision.focus);
+      if (this.shouldCoast(frame)) processed = this.deps.processor.coast(frame);
+      else {
+        this.lastModelMs = frame.timestampMs;
+        processed = await this.deps.processor.process(frame, decision.focus);
+        this.modelMeter.mark(this.deps.clock.now());
+      }
     } catch (err) {
       this.inferenceErrors++;
       this.deps.log.warn(
@@ -204,7 +235,7 @@ export class CameraPipeline {
       return;
     }
     this.outMeter.mark(this.deps.clock.now());
-    this.lastInferenceMs = Math.round(processed.inferenceMs);
+    if (!processed.coasted) this.lastInferenceMs = Math.round(processed.inferenceMs);
     this.trackCount = processed.tracks.length;
     this.lastTracks = processed.tracks;
     await this.publish(processed);
@@ -213,6 +244,19 @@ export class CameraPipeline {
     if (processed.events.length > 0) this.alertLatency.add(latency);
     this.latest = processed;
     this.onProcessed?.(processed);
+  }
+
+  /**
+   * Coast (track on prediction) a frame that newer frames wait behind (the model sees the newest),
+   * and one that arrives while the model is busy with other cameras' frames, unless this camera
+   * has waited minModelFps' interval: every camera gets the model, none waits for it.
+   */
+  private shouldCoast(frame: Frame): boolean {
+    const { coastWhenBusy, minModelFps } = this.scheduling;
+    if (!coastWhenBusy) return false;
+    if (this.slot.pending > 0) return true;
+    const due = frame.timestampMs - this.lastModelMs >= 1000 / minModelFps;
+    return !due && this.deps.processor.modelBusy();
   }
 
   private async publish(p: ProcessedFrame): Promise<void> {

@@ -30,6 +30,8 @@ export interface ProcessedFrame {
   tracks: TrackedPerson[];
   events: RuleEvent[];
   inferenceMs: number;
+  /** The model did not run on this frame: the tracks are predictions (see coast()). */
+  coasted?: true;
 }
 
 /**
@@ -79,6 +81,22 @@ export class FrameProcessor {
     const events = this.evaluate(tracks, frame.timestampMs);
     this.behaviour.recorder?.record(frame.index, frame.timestampMs, tracks);
     return { frame, detections, tracks, events, inferenceMs };
+  }
+
+  /**
+   * A frame the model does not see (it is busy with other cameras' frames): the tracks move to
+   * their Kalman prediction and the rules run on them, so dwell time, zone entries and alerts keep
+   * their timing. Keypoint rules (concealment, the anomaly model) wait for observed poses.
+   */
+  coast(frame: Frame): ProcessedFrame {
+    const tracks = this.tracker.coast(frame.timestampMs);
+    const events = this.evaluate(tracks, frame.timestampMs);
+    return { frame, detections: [], tracks, events, inferenceMs: 0, coasted: true };
+  }
+
+  /** True when a frame handed to the model now would wait behind other frames. */
+  modelBusy(): boolean {
+    return this.estimator.saturated?.() ?? false;
   }
 
   /** Ends open incidents (stream stopped or file finished). */

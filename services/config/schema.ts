@@ -281,6 +281,18 @@ export const InferenceSchema = obj(
       description:
         'Inference worker threads, one model instance each: auto = one per core; 0 = on the main thread (blocks the API while it runs; for debugging).',
     }),
+    coastWhenBusy: Type.Boolean({
+      default: true,
+      description:
+        'When every model instance is busy with other frames, a frame is tracked on the Kalman prediction instead of waiting: dwell, zones and alerts keep 5 fps timing on a loaded box; keypoint rules wait for the next model run.',
+    }),
+    minModelFps: Type.Number({
+      minimum: 0.5,
+      maximum: 30,
+      default: 2.5,
+      description:
+        'With coastWhenBusy, each camera still gets the model at least this often (frames with motion or people), busy or not.',
+    }),
   },
   'Pose model, backend and detection strategy.',
 );

@@ -1,12 +1,23 @@
 /**
- * A mailbox of one between a producer and a slower consumer: the newest value wins, an unread
- * value that is replaced counts as dropped. Memory stays bounded whatever the consumer's speed.
+ * A mailbox between a producer and a slower consumer that holds the newest `capacity` values:
+ * when it is full, the oldest unread value is replaced and counted as dropped. Values are taken
+ * oldest first. Memory stays bounded whatever the consumer's speed. With a capacity of 1 (the
+ * default) the newest value wins.
  */
 export class LatestSlot<T> {
-  private value: T | undefined;
+  private readonly values: T[] = [];
   private waiter: ((v: T | undefined) => void) | undefined;
   private closed = false;
   dropped = 0;
+
+  constructor(private readonly capacity = 1) {
+    if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be >= 1');
+  }
+
+  /** Values waiting behind the one last taken (0: that one was the newest). */
+  get pending(): number {
+    return this.values.length;
+  }
 
   put(v: T): void {
     if (this.closed) return;
@@ -16,17 +27,16 @@ export class LatestSlot<T> {
       w(v);
       return;
     }
-    if (this.value !== undefined) this.dropped++;
-    this.value = v;
+    if (this.values.length >= this.capacity) {
+      this.values.shift();
+      this.dropped++;
+    }
+    this.values.push(v);
   }
 
-  /** Resolves with the newest value, or undefined once closed. */
+  /** Resolves with the oldest value held, or undefined once closed. */
   take(): Promise<T | undefined> {
-    if (this.value !== undefined) {
-      const v = this.value;
-      this.value = undefined;
-      return Promise.resolve(v);
-    }
+    if (this.values.length > 0) return Promise.resolve(this.values.shift());
     if (this.closed) return Promise.resolve(undefined);
     if (this.waiter) throw new Error('LatestSlot supports a single consumer');
     return new Promise((resolve) => {
@@ -36,7 +46,7 @@ export class LatestSlot<T> {
 
   close(): void {
     this.closed = true;
-    this.value = undefined;
+    this.values.length = 0;
     const w = this.waiter;
     this.waiter = undefined;
     w?.(undefined);

@@ -41,7 +41,11 @@ export interface TrackedPerson extends Detection {
   hits: number;
   /** When the track was first seen, ms since epoch. */
   firstSeenMs: number;
-  /** True when the model missed the person this frame and the box is the tracker's prediction. */
+  /**
+   * True when the box is the tracker's prediction, not a detection: the model missed the person
+   * this frame, or did not run on it (coasting between inferences). Keypoints are the last seen,
+   * moved along with the box.
+   */
   coasting?: boolean;
   /** Recent poses of this person, oldest first, bounded by tracking.historySize. */
   history: readonly PoseSample[];

@@ -34,7 +34,21 @@ export class Metrics {
       'Frames per second arriving from the camera.',
       (c) => c.inputFps,
     );
-    perCamera('vigil_camera_analysed_fps', 'Frames per second analysed.', (c) => c.analysedFps);
+    perCamera(
+      'vigil_camera_analysed_fps',
+      'Frames per second analysed (by the model or, when it is busy, on track predictions).',
+      (c) => c.analysedFps,
+    );
+    perCamera(
+      'vigil_camera_model_fps',
+      'Analysed frames per second that the pose model saw.',
+      (c) => c.modelFps,
+    );
+    perCamera(
+      'vigil_camera_coasted_frames_total',
+      'Frames analysed on track predictions while the model was busy.',
+      (c) => c.framesCoasted,
+    );
     perCamera(
       'vigil_camera_dropped_frames_total',
       'Frames replaced before analysis (latest frame wins).',

@@ -74,6 +74,8 @@ export function decodeMultiPose(
 
 /** MoveNet MultiPose Lightning on whatever tfjs backend is active. */
 export class MoveNetEstimator implements PoseEstimator {
+  private running = 0;
+
   private constructor(
     private readonly model: GraphModel,
     readonly backend: string,
@@ -129,7 +131,20 @@ export class MoveNetEstimator implements PoseEstimator {
     }
   }
 
+  saturated(): boolean {
+    return this.running > 0;
+  }
+
   async estimate(image: RgbImage): Promise<Detection[]> {
+    this.running++;
+    try {
+      return await this.run(image);
+    } finally {
+      this.running--;
+    }
+  }
+
+  private async run(image: RgbImage): Promise<Detection[]> {
     const { inputWidth: inW, inputHeight: inH, minPersonScore } = this.opts;
     assertRgbImage(image);
     const lb = letterbox(image, inW, inH);

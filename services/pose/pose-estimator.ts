@@ -28,6 +28,11 @@ export interface PoseEstimator {
    * estimator skips tiles that touch none of them; an empty list means nothing to look at.
    */
   estimate(image: RgbImage, focus?: readonly Region[]): Promise<Detection[]>;
+  /**
+   * True when a frame handed over now would wait for other frames to finish first (every model
+   * instance busy). Cameras then track the frame on prediction instead (inference.coastWhenBusy).
+   */
+  saturated?(): boolean;
   dispose(): Promise<void>;
 }
 

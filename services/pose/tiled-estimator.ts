@@ -73,6 +73,10 @@ export class TiledPoseEstimator implements PoseEstimator {
     return this.base.backend;
   }
 
+  saturated(): boolean {
+    return this.base.saturated?.() ?? false;
+  }
+
   /** Tiles that touch no `focus` region are skipped (no motion, nobody tracked there). */
   async estimate(image: RgbImage, focus?: readonly Region[]): Promise<Detection[]> {
     assertRgbImage(image);

@@ -102,6 +102,10 @@ export class WorkerPoolEstimator implements PoseEstimator {
     }
   }
 
+  saturated(): boolean {
+    return this.queue.length > 0 || this.slots.every((s) => s.job !== undefined);
+  }
+
   estimate(image: RgbImage, focus?: readonly Region[]): Promise<Detection[]> {
     assertRgbImage(image);
     if (focus && focus.length === 0) return Promise.resolve([]);

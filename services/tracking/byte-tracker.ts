@@ -75,6 +75,16 @@ export class ByteTracker implements Tracker {
     ];
   }
 
+  coast(nowMs: number): TrackedPerson[] {
+    for (const t of this.tracks) t.predict(nowMs);
+    const coastMs = this.opts.coastMs ?? 0;
+    return this.tracks
+      .filter(
+        (t) => t.state === 'confirmed' || (t.state === 'lost' && nowMs - t.lastSeenMs <= coastMs),
+      )
+      .map(coasted);
+  }
+
   takeEnded(): number[] {
     const e = this.ended;
     this.ended = [];

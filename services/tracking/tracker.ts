@@ -4,6 +4,11 @@ import type { Detection, TrackedPerson } from '../core/types';
 export interface Tracker {
   /** Returns the confirmed tracks seen in this frame. `timestampMs` is the frame's capture time. */
   update(detections: readonly Detection[], timestampMs: number): TrackedPerson[];
+  /**
+   * A frame the model did not see: the tracks move to their predicted boxes at `timestampMs` and
+   * are returned marked `coasting`; nobody is matched, lost or ended. Timestamps must not go back.
+   */
+  coast(timestampMs: number): TrackedPerson[];
   /** Ids of tracks that ended (lost for too long) since the last call. */
   takeEnded(): number[];
 }

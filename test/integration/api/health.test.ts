@@ -14,6 +14,8 @@ const camera = (id: string, state: CameraStatus['state']): CameraStatus => ({
   framesAnalysed: 96,
   droppedFrames: 4,
   skippedNoMotion: 0,
+  modelFps: 4.8,
+  framesCoasted: 0,
   latencyMs: { p50: 200, p95: 400 },
   alertLatencyMs: null,
   inferenceErrors: 0,

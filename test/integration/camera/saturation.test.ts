@@ -19,19 +19,40 @@ import { waitFor } from '../../helpers/wait';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-test('a slow estimator makes frames drop, not memory grow', async () => {
-  // 10 fps of 768x576 rgb24 (1.3 MB a frame) from real ffmpeg into a model that takes 500 ms.
-  const dir = tempDir('vigil-slow-');
-  const cam = parseConfig({
+/** A camera on a looping vtest clip (real ffmpeg, real time), motion gating off. */
+function liveCamera(id: string, fps: number, clip: string) {
+  return parseConfig({
     cameras: [
       {
-        id: 'slow',
-        source: { url: vtestClip(0, 300, dir), loop: true, realtime: true },
-        analysis: { fps: 10, width: 768, height: 576 },
+        id,
+        source: { url: clip, loop: true, realtime: true },
+        analysis: { fps, width: 768, height: 576 },
         motion: { enabled: false },
       },
     ],
   }).cameras[0]!;
+}
+
+/** A dispatcher with no outputs, for pipelines whose frames raise no events. */
+function quietDispatcher(dir: string) {
+  const { log } = captureLogger();
+  const config = parseConfig({ dataDir: dir, cameras: [{ id: 'x', source: { url: 'x' } }] });
+  const dispatcher = new AlertDispatcher(
+    [],
+    new IncidentManager(
+      policyFromConfig(config),
+      new AlertStateStore(path.join(dir, 's.json'), log),
+    ),
+    { dataDir: dir, snapshotQuality: 80, snapshotWidth: 640 },
+    log,
+  );
+  return { dispatcher, config, log };
+}
+
+test('a slow estimator makes frames drop, not memory grow', async () => {
+  // 10 fps of 768x576 rgb24 (1.3 MB a frame) from real ffmpeg into a model that takes 500 ms.
+  const dir = tempDir('vigil-slow-');
+  const cam = liveCamera('slow', 10, vtestClip(0, 300, dir));
   let inFlight = 0;
   let maxInFlight = 0;
   const slow: PoseEstimator = {
@@ -44,18 +65,8 @@ test('a slow estimator makes frames drop, not memory grow', async () => {
     },
     dispose: async () => undefined,
   };
-  const { log } = captureLogger();
-  const config = parseConfig({ dataDir: dir, cameras: [{ id: 'slow', source: { url: 'x' } }] });
   // No detections means no events: the dispatcher (with no outputs) is never asked for anything.
-  const dispatcher = new AlertDispatcher(
-    [],
-    new IncidentManager(
-      policyFromConfig(config),
-      new AlertStateStore(path.join(dir, 's.json'), log),
-    ),
-    { dataDir: dir, snapshotQuality: 80, snapshotWidth: 640 },
-    log,
-  );
+  const { dispatcher, config, log } = quietDispatcher(dir);
   const pipeline = new CameraPipeline(cam, {
     ffmpeg: resolveFfmpeg(),
     processor: new FrameProcessor(cam, slow, createTracker(config.tracking)),
@@ -87,6 +98,109 @@ test('a slow estimator makes frames drop, not memory grow', async () => {
     await pipeline.stop();
   }
 }, 60_000);
+
+describe('two cameras sharing one busy model', () => {
+  /**
+   * One model instance that takes 300 ms a run (3.3 runs a second) shared by two cameras at 5 fps:
+   * 10 frames a second offered. It finds one standing person in every frame.
+   */
+  function sharedSlowModel() {
+    let queue = Promise.resolve();
+    let pending = 0;
+    const model: PoseEstimator = {
+      backend: 'shared-slow-test-double',
+      saturated: () => pending > 0,
+      estimate: () => {
+        pending++;
+        const done = queue.then(async () => {
+          await sleep(300);
+          pending--;
+          return [
+            {
+              box: { x: 300, y: 200, w: 60, h: 160 },
+              score: 0.8,
+              keypoints: [],
+            },
+          ];
+        });
+        queue = done.then(() => undefined);
+        return done;
+      },
+      dispose: async () => undefined,
+    };
+    return model;
+  }
+
+  async function runPair(coastWhenBusy: boolean) {
+    const dir = tempDir('vigil-coast-');
+    const clip = vtestClip(0, 300, dir);
+    const model = sharedSlowModel();
+    const { dispatcher, config, log } = quietDispatcher(dir);
+    const coastedWithPeople = { a: 0, b: 0 };
+    const pipelines = (['a', 'b'] as const).map((id) => {
+      const cam = liveCamera(id, 5, clip);
+      const p = new CameraPipeline(
+        cam,
+        {
+          ffmpeg: resolveFfmpeg(),
+          processor: new FrameProcessor(cam, model, createTracker(config.tracking)),
+          dispatcher,
+          clock: systemClock,
+          log,
+        },
+        { coastWhenBusy, minModelFps: 1.5 },
+      );
+      p.onProcessed = (f) => {
+        if (f.coasted && f.tracks.length === 1 && f.tracks[0]!.coasting) coastedWithPeople[id]++;
+      };
+      return p;
+    });
+    pipelines.forEach((p) => p.start());
+    try {
+      await waitFor('frames', () => pipelines.every((p) => p.status().framesIn > 10), 20_000);
+      const before = pipelines.map((p) => p.status());
+      await sleep(10_000);
+      return {
+        coastedWithPeople,
+        cams: pipelines.map((p, i) => {
+          const s = p.status();
+          const b = before[i]!;
+          return {
+            framesIn: s.framesIn - b.framesIn,
+            analysed: s.framesAnalysed - b.framesAnalysed,
+            coasted: s.framesCoasted - b.framesCoasted,
+            modelRuns: s.framesAnalysed - s.framesCoasted - (b.framesAnalysed - b.framesCoasted),
+          };
+        }),
+      };
+    } finally {
+      await Promise.all(pipelines.map((p) => p.stop()));
+    }
+  }
+
+  test('coastWhenBusy: every frame is analysed, on the model or on the tracks, and each camera gets the model at least minModelFps', async () => {
+    const r = await runPair(true);
+    for (const c of r.cams) {
+      // ~50 frames each in 10 s; all but a few analysed (the rest replaced while the model ran).
+      expect(c.analysed).toBeGreaterThan(c.framesIn * 0.8);
+      expect(c.coasted).toBeGreaterThan(c.analysed * 0.4);
+      // 1.5 model runs a second at the least, 3.3 between the two at the most.
+      expect(c.modelRuns).toBeGreaterThanOrEqual(13);
+    }
+    expect(r.cams[0]!.modelRuns + r.cams[1]!.modelRuns).toBeLessThanOrEqual(36);
+    // The person found by the model is still there, on prediction, in the coasted frames.
+    expect(r.coastedWithPeople.a).toBeGreaterThan(10);
+    expect(r.coastedWithPeople.b).toBeGreaterThan(10);
+  }, 60_000);
+
+  test('control: without coasting the same load leaves most frames unanalysed', async () => {
+    const r = await runPair(false);
+    for (const c of r.cams) {
+      expect(c.coasted).toBe(0);
+      expect(c.analysed).toBeLessThan(c.framesIn * 0.5);
+    }
+  }, 60_000);
+});
 
 describe('the API while inference is saturated', () => {
   /** Two cameras at 5 fps with the default 2x2 tiles (~650 ms of CPU a frame): far more than 2 cores can analyse. */

@@ -18,6 +18,18 @@ describe('LatestSlot', () => {
     expect(slot.dropped).toBe(0);
   });
 
+  test('with a capacity, the newest values are kept in order and the oldest dropped', async () => {
+    const slot = new LatestSlot<number>(3);
+    for (let i = 1; i <= 10; i++) slot.put(i);
+    expect(slot.dropped).toBe(7);
+    expect(await slot.take()).toBe(8);
+    expect(slot.pending).toBe(2);
+    expect(await slot.take()).toBe(9);
+    expect(await slot.take()).toBe(10);
+    expect(slot.pending).toBe(0);
+    expect(() => new LatestSlot(0)).toThrow(RangeError);
+  });
+
   test('close releases a waiting consumer and drops later puts', async () => {
     const slot = new LatestSlot<number>();
     const taken = slot.take();

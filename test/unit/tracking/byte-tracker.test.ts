@@ -140,4 +140,39 @@ describe('ByteTracker', () => {
       hist = t.update([person('A', 100 + i, 200)], i * 100)[0]?.history.length ?? 0;
     expect(hist).toBe(16);
   });
+
+  test('coast: frames the model skipped move tracks along their prediction, and the ids hold', () => {
+    // One person walking right at 100 px/s, seen by the model on every other frame of 10 fps.
+    const tracker = new ByteTracker(OPTS);
+    const x = (ms: number) => 100 + ms / 10;
+    const ids = new Set<number>();
+    let coastedAt: { box: { x: number }; coasting?: boolean; history: readonly unknown[] }[] = [];
+    for (let i = 0; i < 30; i++) {
+      const ms = i * 100;
+      const out = i % 2 === 0 ? tracker.update([person('A', x(ms), 200)], ms) : tracker.coast(ms);
+      out.forEach((t) => ids.add(t.trackId));
+      if (i % 2 === 1) coastedAt = out;
+    }
+    expect(ids.size).toBe(1);
+    // The last coasted frame (2.9 s): a predicted box near where the person really was, marked
+    // as a prediction, with no pose added to the history for it.
+    expect(coastedAt).toHaveLength(1);
+    expect(coastedAt[0]!.coasting).toBe(true);
+    expect(Math.abs(coastedAt[0]!.box.x - x(2900))).toBeLessThan(5);
+    expect(coastedAt[0]!.history).toHaveLength(15);
+    // Coasting never ends or loses a track: the next model frame matches it again.
+    expect(tracker.takeEnded()).toEqual([]);
+    expect(tracker.update([person('A', x(3000), 200)], 3000)[0]?.trackId).toBe([...ids][0]);
+  });
+
+  test('coast reports nothing for tentative tracks and no lost track beyond coastMs', () => {
+    const tracker = new ByteTracker({ ...OPTS, coastMs: 300 });
+    tracker.update([person('A', 100, 200)], 0);
+    expect(tracker.coast(50)).toEqual([]); // one hit: still tentative
+    tracker.update([person('A', 101, 200)], 100);
+    expect(tracker.coast(150)).toHaveLength(1);
+    tracker.update([], 200); // missed: lost since 100
+    expect(tracker.coast(350)).toHaveLength(1);
+    expect(tracker.coast(450)).toEqual([]);
+  });
 });
