@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { analyzeFile } from '../services/analysis/offline-analyzer';
 import { evaluateMot, parseMot } from '../services/analysis/mot-metrics';
 import type { MotMetrics, MotRow } from '../services/analysis/mot-metrics';
@@ -17,8 +18,31 @@ import { createTracker } from '../services/tracking/create-tracker';
  * (OpenDataCam's) on the very same detections. Ends with one line of JSON.
  */
 const FRAMES = 400;
-/** `--gated`: frames and tiles gated by motion as in the daemon, to see what gating costs in accuracy. */
-const GATED = process.argv.includes('--gated');
+const SOURCE_FPS = 10;
+/**
+ *   --gated            frames and tiles gated by motion as in the daemon (what gating costs)
+ *   --profile P        accurate (the config defaults), balanced (whole frame at 384x288) or
+ *                      fast (whole frame at 256x192): the profiles of npm run bench
+ *   --fps 5            analyse 5 of the clip's 10 frames a second, scored on those frames only
+ *   --model-every 2    the model sees every 2nd analysed frame, the others are tracked on
+ *                      prediction (what a busy daemon does with inference.coastWhenBusy)
+ */
+const { values: args } = parseArgs({
+  options: {
+    gated: { type: 'boolean', default: false },
+    profile: { type: 'string', default: 'accurate' },
+    fps: { type: 'string', default: String(SOURCE_FPS) },
+    'model-every': { type: 'string', default: '1' },
+  },
+});
+const GATED = args.gated;
+const FPS = Number(args.fps);
+const MODEL_EVERY = Number(args['model-every']);
+const PROFILES: Record<string, object> = {
+  accurate: {},
+  balanced: { strategy: 'full', inputWidth: 384, inputHeight: 288 },
+  fast: { strategy: 'full', inputWidth: 256, inputHeight: 192 },
+};
 const root = repoRoot();
 const VIDEO = path.join(root, 'data/samples/vtest.avi');
 const GT = path.resolve(root, '../shared/data/pets09-s2l1/gt-frames-1-400.txt');
@@ -41,13 +65,15 @@ function rows(
   return frames.flatMap((f) => f.boxes.map((b) => ({ ...b, frame: f.frame, active: true })));
 }
 
-/** Our tracker alone on recorded detections (10 fps timestamps), for its own CPU cost. */
-function runOurs(dets: Detection[][], config: ReturnType<typeof parseConfig>) {
+/** Our tracker alone on recorded detections, for its own CPU cost. */
+function runOurs(dets: Detection[][], frameNos: number[], config: ReturnType<typeof parseConfig>) {
   const tracker = createTracker(config.tracking);
   const start = process.cpuUsage();
   const out = dets.map((ds, i) => ({
-    frame: i + 1,
-    boxes: tracker.update(ds, i * 100).map((t) => ({ id: t.trackId, ...t.box, score: t.score })),
+    frame: frameNos[i]!,
+    boxes: tracker
+      .update(ds, ((frameNos[i]! - 1) * 1000) / SOURCE_FPS)
+      .map((t) => ({ id: t.trackId, ...t.box, score: t.score })),
   }));
   return { out, cpu: cpuMs(start) / dets.length };
 }
@@ -62,7 +88,7 @@ interface NmtItem {
 }
 
 /** node-moving-things-tracker as its MOTChallenge mode runs it: centre boxes, confidence x100. */
-function runNodeMovingThings(dets: Detection[][]) {
+function runNodeMovingThings(dets: Detection[][], frameNos: number[]) {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- CommonJS package without types, bench only
   const Tracker = require('node-moving-things-tracker').Tracker as {
     reset(): void;
@@ -82,15 +108,15 @@ function runNodeMovingThings(dets: Detection[][]) {
       confidence: d.score * 100,
       name: 'person',
     }));
-    Tracker.updateTrackedItemsWithNewFrame(input, i + 1);
-    lines.push(...Tracker.getTrackedItemsInMOTFormat(i + 1));
+    Tracker.updateTrackedItemsWithNewFrame(input, frameNos[i]!);
+    lines.push(...Tracker.getTrackedItemsInMOTFormat(frameNos[i]!));
   });
   return { rows: parseMot(lines.join('\n'), false), cpu: cpuMs(start) / dets.length };
 }
 
 function line(name: string, r: Row): string {
   const p = (v: number) => v.toFixed(3).padStart(6);
-  return `${name.padEnd(34)}${p(r.recall)}${p(r.precision)}${p(r.mota)}${p(r.idf1)}${String(r.idsw).padStart(6)}${String(r.fp).padStart(6)}${String(r.fn).padStart(6)}${r.cpuMsPerFrame.toFixed(2).padStart(10)}`;
+  return `${name.padEnd(38)}${p(r.recall)}${p(r.precision)}${p(r.mota)}${p(r.idf1)}${String(r.idsw).padStart(6)}${String(r.fp).padStart(6)}${String(r.fn).padStart(6)}${r.cpuMsPerFrame.toFixed(2).padStart(10)}`;
 }
 
 async function main(): Promise<void> {
@@ -99,17 +125,29 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   if (!existsSync(VIDEO)) throw new Error(`${VIDEO} missing: run npm run sample`);
+  const profile = PROFILES[args.profile];
+  if (!profile) throw new Error(`--profile must be one of ${Object.keys(PROFILES).join(', ')}`);
+  if (!(SOURCE_FPS % FPS === 0 && FPS > 0)) throw new Error('--fps must divide 10');
   const config = parseConfig({
     logLevel: 'warn',
-    cameras: [{ id: 'vtest', source: { url: VIDEO, realtime: false } }],
+    inference: profile,
+    cameras: [
+      {
+        id: 'vtest',
+        source: { url: VIDEO, realtime: false },
+        analysis: { fps: FPS, width: 768, height: 576 },
+      },
+    ],
   });
   const log = createRootLogger('warn');
   const { estimator, backend } = await loadPoseEstimator(config.inference, log);
   const inf = config.inference;
   process.stderr.write(
-    `bench:tracking: vtest.avi frames 1-${FRAMES}, every frame${GATED ? ' (motion-gated)' : ''}, ${inf.strategy} ${inf.strategy !== 'full' ? `${inf.tiles.cols}x${inf.tiles.rows} ` : ''}at ${inf.inputWidth}x${inf.inputHeight} on ${backend.name}\n`,
+    `bench:tracking: vtest.avi frames 1-${FRAMES} at ${FPS} fps${GATED ? ' (motion-gated)' : ''}, model on every ${MODEL_EVERY === 1 ? '' : `${MODEL_EVERY}th `}analysed frame, ${inf.strategy} ${inf.strategy !== 'full' ? `${inf.tiles.cols}x${inf.tiles.rows} ` : ''}at ${inf.inputWidth}x${inf.inputHeight} on ${backend.name}\n`,
   );
   const dets: Detection[][] = [];
+  /** Source frame numbers of the frames the model saw (the others were coasted). */
+  const modelFrames: number[] = [];
   const tracks: {
     frame: number;
     boxes: { id: number; x: number; y: number; w: number; h: number; score: number }[];
@@ -119,36 +157,55 @@ async function main(): Promise<void> {
     { config, camera: config.cameras[0]!, estimator, ffmpeg: resolveFfmpeg(), log },
     {
       input: VIDEO,
-      everyFrame: true,
-      maxFrames: FRAMES,
+      everyFrame: FPS === SOURCE_FPS,
+      maxFrames: (FRAMES * FPS) / SOURCE_FPS,
       motionGate: GATED,
+      modelEvery: MODEL_EVERY,
       onFrame: (p, frame) => {
-        dets.push(p.detections);
+        if (!p.coasted) {
+          dets.push(p.detections);
+          modelFrames.push(frame);
+        }
         tracks.push({
           frame,
           boxes: p.tracks.map((t) => ({ id: t.trackId, ...t.box, score: t.score })),
         });
       },
-      onProgress: (p) => process.stderr.write(`\r  analysed ${p.frames}/${FRAMES} frames`),
+      onProgress: (p) =>
+        process.stderr.write(`\r  analysed ${p.frames}/${(FRAMES * FPS) / SOURCE_FPS} frames`),
     },
   );
   const pipelineCpu = cpuMs(start) / result.frames;
   process.stderr.write('\n');
-  const gt = parseMot(readFileSync(GT, 'utf8'), true);
+  // Scored on the frames analysed (every frame at 10 fps, every other one at 5 fps).
+  const analysed = new Set(tracks.map((t) => t.frame));
+  const gt = parseMot(readFileSync(GT, 'utf8'), true).filter((r) => analysed.has(r.frame));
   const frames: [number, number] = [1, FRAMES];
   const pipeline: Row = {
     ...evaluateMot(gt, rows(tracks), { frames }),
     cpuMsPerFrame: pipelineCpu,
   };
-  const ours = runOurs(dets, config);
-  const oursRow: Row = { ...evaluateMot(gt, rows(ours.out), { frames }), cpuMsPerFrame: ours.cpu };
-  const nmt = runNodeMovingThings(dets);
-  const nmtRow: Row = { ...evaluateMot(gt, nmt.rows, { frames }), cpuMsPerFrame: nmt.cpu };
+  // Detections and the trackers fed with them alone: scored on the frames the model saw.
+  const seen = new Set(modelFrames);
+  const gtSeen = gt.filter((r) => seen.has(r.frame));
+  const ours = runOurs(dets, modelFrames, config);
+  const oursRow: Row = {
+    ...evaluateMot(gtSeen, rows(ours.out), { frames }),
+    cpuMsPerFrame: ours.cpu,
+  };
+  const nmt = runNodeMovingThings(dets, modelFrames);
+  const nmtRow: Row = { ...evaluateMot(gtSeen, nmt.rows, { frames }), cpuMsPerFrame: nmt.cpu };
   let detId = 0;
   const detRows = dets.flatMap((ds, i) =>
-    ds.map((d) => ({ frame: i + 1, id: detId++, ...d.box, score: d.score, active: true })),
+    ds.map((d) => ({
+      frame: modelFrames[i]!,
+      id: detId++,
+      ...d.box,
+      score: d.score,
+      active: true,
+    })),
   );
-  const detection = evaluateMot(gt, detRows, { frames });
+  const detection = evaluateMot(gtSeen, detRows, { frames });
 
   process.stdout.write(
     `\nPETS09-S2L1 (vtest.avi) frames 1-${FRAMES}, IoU 0.5, flag-0 boxes ignored\n`,
@@ -157,11 +214,11 @@ async function main(): Promise<void> {
     `detections alone: recall ${detection.recall.toFixed(3)}, precision ${detection.precision.toFixed(3)}\n\n`,
   );
   process.stdout.write(
-    `${'run'.padEnd(34)}${'recall'.padStart(6)} ${'prec'.padStart(5)} ${'MOTA'.padStart(5)} ${'IDF1'.padStart(5)}${'IDSW'.padStart(6)}${'FP'.padStart(6)}${'FN'.padStart(6)}${'CPU ms/f'.padStart(10)}\n`,
+    `${'run'.padEnd(38)}${'recall'.padStart(6)} ${'prec'.padStart(5)} ${'MOTA'.padStart(5)} ${'IDF1'.padStart(5)}${'IDSW'.padStart(6)}${'FP'.padStart(6)}${'FN'.padStart(6)}${'CPU ms/f'.padStart(10)}\n`,
   );
   process.stdout.write(`${line('vigil pipeline (detect + track)', pipeline)}\n`);
-  process.stdout.write(`${line('vigil ByteTracker (tracking only)', oursRow)}\n`);
-  process.stdout.write(`${line('node-moving-things-tracker', nmtRow)}\n\n`);
+  process.stdout.write(`${line('vigil ByteTracker (model frames only)', oursRow)}\n`);
+  process.stdout.write(`${line('node-moving-things (model frames)', nmtRow)}\n\n`);
   const pick = (r: Row) => ({
     recall: r.recall,
     precision: r.precision,
@@ -178,6 +235,10 @@ async function main(): Promise<void> {
       frames: FRAMES,
       backend: backend.name,
       strategy: inf.strategy,
+      profile: args.profile,
+      fps: FPS,
+      modelEvery: MODEL_EVERY,
+      coasted: result.coasted,
       motionGated: GATED,
       skippedNoMotion: result.skippedNoMotion,
       input: `${inf.inputWidth}x${inf.inputHeight}`,
