@@ -47,9 +47,10 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY models ./models
 COPY config ./config
-# glibc's per-thread malloc arenas cost ~60 MB with inference worker threads and libvips.
+# glibc's per-thread malloc arenas cost ~60 MB with inference worker threads and libvips; a fixed
+# mmap threshold returns each freed 1.3 MB frame buffer to the OS (~45 MB less at 4 cameras).
 ENV NODE_ENV=production VIGIL_CONFIG=/config/site.yaml VIGIL_DATA_DIR=/data VIGIL_API_HOST=0.0.0.0 \
-    MALLOC_ARENA_MAX=2
+    MALLOC_ARENA_MAX=2 MALLOC_MMAP_THRESHOLD_=131072
 USER vigil
 # Only /data (snapshots, state) and /tmp are written: run with --read-only --tmpfs /tmp.
 VOLUME ["/data"]

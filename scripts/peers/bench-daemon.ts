@@ -55,6 +55,9 @@ export class BenchDaemon {
       {
         cwd: repoRoot(),
         stdio: ['ignore', 'ignore', 'inherit'],
+        // As `npm start` and the Dockerfiles run it: fewer glibc arenas for the worker threads, and
+        // frame-sized buffers always mmapped, so freed frames go back to the OS.
+        env: { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', ...process.env },
       },
     );
     const d = new BenchDaemon(proc, apiPort, token);
