@@ -5,6 +5,7 @@ import { createRootLogger } from '../core/logger';
 import { loadPoseEstimator } from './load-estimator';
 import type { PoseEstimator, Region } from './pose-estimator';
 import type { BackendChoice } from './tfjs-backend';
+import { lowerThreadPriority } from './thread-priority';
 
 /**
  * One inference worker thread: its own tfjs backend (one wasm instance, one thread) and MoveNet.
@@ -36,6 +37,7 @@ async function run(): Promise<void> {
   if (!port) throw new Error('inference-worker must run as a worker thread');
   const { cfg, logLevel } = workerData as WorkerInit;
   const log = createRootLogger(logLevel).child({ module: 'inference-worker' });
+  lowerThreadPriority(log);
   let estimator: PoseEstimator;
   try {
     const loaded = await loadPoseEstimator(cfg, log);

@@ -1,8 +1,23 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import os from 'node:os';
 import { parseConfig } from '../../../services/config/load';
+import { WORKER_NICE } from '../../../services/pose/thread-priority';
 import { loadPoseEstimator } from '../../../services/pose/load-estimator';
 import { startEstimator } from '../../../services/pose/start-estimator';
 import { captureLogger } from '../../helpers/logger';
 import { vtestFrame } from '../../helpers/media';
+
+/** Nice value of each thread of this process, the main thread first (Linux /proc). */
+function threadNices(): number[] {
+  const tids = readdirSync('/proc/self/task')
+    .map(Number)
+    .sort((a, b) => a - b);
+  // Field 19 of stat, counted after the command name in parentheses.
+  return tids.map((t) => {
+    const stat = readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+  });
+}
 
 /** The worker pool (built worker script, real model) against the same model on this thread. */
 test('the pool finds exactly what the in-process model finds, runs tiles on every worker, and grows', async () => {
@@ -22,6 +37,12 @@ test('the pool finds exactly what the in-process model finds, runs tiles on ever
     expect(got.length).toBeGreaterThan(3);
     expect(got.map((d) => d.box)).toEqual(expected.map((d) => d.box));
     expect(got.map((d) => d.keypoints)).toEqual(expected.map((d) => d.keypoints));
+    // The model threads run at a lower priority than this (main) thread: the API goes first.
+    if (process.platform === 'linux') {
+      const nice = threadNices();
+      expect(nice.filter((n) => n === WORKER_NICE)).toHaveLength(1);
+      expect(nice[0]).toBe(os.getPriority());
+    }
     // Four tiles on one worker: three of them waited.
     expect(pool.queued).toBeGreaterThanOrEqual(3);
     await pool.grow(2);
