@@ -65,24 +65,22 @@ export class ByteTracker implements Tracker {
     this.retire(matched, nowMs);
     for (const d of fresh)
       this.tracks.push(new Track(this.nextId++, d, nowMs, this.opts.historySize));
-    const coastMs = this.opts.coastMs ?? 0;
-    const coasting = this.tracks.filter(
-      (t) => t.state === 'lost' && nowMs - t.lastSeenMs <= coastMs,
-    );
     return [
       ...this.tracks.filter((t) => t.state === 'confirmed' && matched.has(t)).map(toPerson),
-      ...coasting.map(coasted),
+      ...this.recentlyLost(nowMs).map(coasted),
     ];
   }
 
   coast(nowMs: number): TrackedPerson[] {
     for (const t of this.tracks) t.predict(nowMs);
+    const confirmed = this.tracks.filter((t) => t.state === 'confirmed');
+    return [...confirmed, ...this.recentlyLost(nowMs)].map(coasted);
+  }
+
+  /** Lost tracks still reported at their prediction (within coastMs of their last match). */
+  private recentlyLost(nowMs: number): Track[] {
     const coastMs = this.opts.coastMs ?? 0;
-    return this.tracks
-      .filter(
-        (t) => t.state === 'confirmed' || (t.state === 'lost' && nowMs - t.lastSeenMs <= coastMs),
-      )
-      .map(coasted);
+    return this.tracks.filter((t) => t.state === 'lost' && nowMs - t.lastSeenMs <= coastMs);
   }
 
   takeEnded(): number[] {
