@@ -51,7 +51,7 @@ export class Metrics {
     );
     perCamera(
       'vigil_camera_dropped_frames_total',
-      'Frames replaced before analysis (latest frame wins).',
+      "Frames replaced before analysis (the camera's frame slot was full).",
       (c) => c.droppedFrames,
     );
     perCamera('vigil_camera_reconnects_total', 'ffmpeg restarts of the camera.', (c) => c.restarts);

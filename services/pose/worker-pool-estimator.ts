@@ -45,9 +45,8 @@ function workerScript(): string {
  * instance in Node, so this is how a box uses all its cores), jobs handed out in arrival order,
  * the event loop never blocked by the model. Each camera has at most one frame in flight (its
  * pipeline awaits it; its tiles are separate jobs), so the queue is bounded by cameras x tiles;
- * newer frames wait in the camera's latest-frame slot and replace each other there (counted as
- * drops). A worker that dies
- * fails its one job and is replaced.
+ * newer frames wait in the camera's frame slot, which drops its oldest when full (counted as
+ * drops). A worker that dies fails its one job and is replaced.
  */
 export class WorkerPoolEstimator implements PoseEstimator {
   backend = 'unknown';
