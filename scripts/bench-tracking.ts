@@ -11,6 +11,7 @@ import { repoRoot } from '../services/core/package-info';
 import type { Detection } from '../services/core/types';
 import { loadPoseEstimator } from '../services/pose/load-estimator';
 import { createTracker } from '../services/tracking/create-tracker';
+import { profile } from './peers/profiles';
 
 /**
  * npm run bench:tracking: the default pipeline on vtest.avi, every frame, scored on frames 1-400
@@ -38,11 +39,6 @@ const { values: args } = parseArgs({
 const GATED = args.gated;
 const FPS = Number(args.fps);
 const MODEL_EVERY = Number(args['model-every']);
-const PROFILES: Record<string, object> = {
-  accurate: {},
-  balanced: { strategy: 'full', inputWidth: 384, inputHeight: 288 },
-  fast: { strategy: 'full', inputWidth: 256, inputHeight: 192 },
-};
 const root = repoRoot();
 const VIDEO = path.join(root, 'data/samples/vtest.avi');
 const GT = path.resolve(root, '../shared/data/pets09-s2l1/gt-frames-1-400.txt');
@@ -125,12 +121,10 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   if (!existsSync(VIDEO)) throw new Error(`${VIDEO} missing: run npm run sample`);
-  const profile = PROFILES[args.profile];
-  if (!profile) throw new Error(`--profile must be one of ${Object.keys(PROFILES).join(', ')}`);
   if (!(SOURCE_FPS % FPS === 0 && FPS > 0)) throw new Error('--fps must divide 10');
   const config = parseConfig({
     logLevel: 'warn',
-    inference: profile,
+    inference: profile(args.profile),
     cameras: [
       {
         id: 'vtest',

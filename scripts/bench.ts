@@ -7,9 +7,11 @@ import { inputOptions, outputOptions } from '../services/camera/ffmpeg-args';
 import { resolveFfmpeg } from '../services/camera/ffmpeg-binary';
 import type { CameraStatus } from '../services/camera/camera-pipeline';
 import { repoRoot } from '../services/core/package-info';
+import { parseConfig } from '../services/config/load';
 import { BenchDaemon } from './peers/bench-daemon';
 import { emptySceneClip, h264Clip } from './peers/h264-clip';
 import { cpuBetween, treeSample } from './peers/proc-stats';
+import { profile } from './peers/profiles';
 import { RtspPeer, rtspPeerUnavailable } from './peers/rtsp-peer';
 
 /**
@@ -43,24 +45,11 @@ const FPS = 5;
 const ANALYSIS = { fps: FPS, width: 768, height: 576 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * Detection profiles (their PETS09 accuracy: npm run bench:tracking -- --profile <name>): the
- * accurate default of the tracking issue, and two cheaper ones.
- */
-const ALL_PROFILES: Record<string, Record<string, unknown>> = {
-  accurate: {}, // defaults: 2x2 tiles at 320x256, motion gating, one worker per core
-  balanced: { strategy: 'full', inputWidth: 384, inputHeight: 288 },
-  fast: { strategy: 'full', inputWidth: 256, inputHeight: 192 },
-};
-const PROFILES = Object.fromEntries(
-  values.profiles.split(',').map((name) => {
-    const p = ALL_PROFILES[name];
-    if (!p) throw new Error(`unknown profile ${name}: ${Object.keys(ALL_PROFILES).join(', ')}`);
-    return [name, p];
-  }),
-);
+/** The profiles asked for (their PETS09 accuracy: npm run bench:tracking -- --profile <name>). */
+const PROFILES = Object.fromEntries(values.profiles.split(',').map((n) => [n, profile(n)]));
 /** inference.minModelFps's default: below it a camera is not counted as analysed at 5 fps. */
-const MIN_MODEL_FPS = 2.5;
+const MIN_MODEL_FPS = parseConfig({ cameras: [{ id: 'x', source: { url: 'x' } }] }).inference
+  .minModelFps;
 const NAIVE = {
   strategy: 'full',
   inputWidth: 384,
@@ -293,7 +282,7 @@ async function main(): Promise<void> {
         if (!r.holds5fps && name === 'accurate') break;
       }
     process.stderr.write(`idle: ${maxN} cameras on the empty scene (default profile)\n`);
-    runs.push(await runDaemon('empty scene', urls.empty.slice(0, maxN), ALL_PROFILES.accurate!));
+    runs.push(await runDaemon('empty scene', urls.empty.slice(0, maxN), profile('accurate')));
     process.stderr.write(
       'naive: 1 camera, whole frame, every frame (15 fps), no gating, main thread\n',
     );

@@ -1,4 +1,4 @@
-import type { CameraConfig } from '../config/schema';
+import type { CameraConfig, InferenceConfig } from '../config/schema';
 import type { Clock } from '../core/clock';
 import { LatestSlot } from '../core/latest-slot';
 import type { Logger } from '../core/logger';
@@ -49,11 +49,8 @@ export interface CameraStatus {
   lastError: StreamError | null;
 }
 
-/** inference.coastWhenBusy and inference.minModelFps. */
-export interface ModelScheduling {
-  coastWhenBusy: boolean;
-  minModelFps: number;
-}
+/** When a frame goes to the model and when it is coasted (the config's inference section). */
+export type ModelScheduling = Pick<InferenceConfig, 'coastWhenBusy' | 'minModelFps'>;
 
 export interface CameraPipelineDeps {
   ffmpeg: FfmpegBinary;
