@@ -273,7 +273,8 @@ describe('the API while inference is saturated', () => {
       const times = await healthzTimes(url, 40);
       const s = app.cameras.map((c) => c.status());
       expect(s.every((c) => c.droppedFrames > 0)).toBe(true);
-      expect(Math.max(...times)).toBeLessThan(100);
+      // Every answer, listed when one is slow.
+      expect(times.filter((t) => t >= 100)).toEqual([]);
     } finally {
       await app.stop();
     }
