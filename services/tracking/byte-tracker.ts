@@ -31,7 +31,7 @@ export interface ByteTrackerOptions {
   coastMs?: number;
 }
 
-/** How far (in box heights) a person can plausibly move per second while unseen. */
+/** How far (in box heights) a person can plausibly move per second between sightings. */
 const REACH_HEIGHTS_PER_S = 1.5;
 
 /**
@@ -113,7 +113,15 @@ export class ByteTracker implements Tracker {
     return dets.filter((_, i) => !used.has(i));
   }
 
-  /** 1 - IoU plus weighted colour distance; NaN forbids the pair. */
+  /**
+   * 1 - IoU plus weighted colour distance; NaN forbids the pair. A pair that overlaps too little
+   * still matches when the clothes agree (within reidGate) and the detection is within walking
+   * reach of the prediction for the time since the track was last seen. This holds for every
+   * track, not only lost ones: with the model at 2.5 runs a second, a walker's narrow box moves
+   * more than its own width between runs, and without it a new person could not even be
+   * confirmed (bench:tracking, accurate, model every 2nd frame at 5 fps: MOTA 0.652 -> 0.696,
+   * IDF1 0.756 -> 0.820; 10 fps every frame unchanged).
+   */
   private pairCost(t: Track, d: Detection, minIou: number, nowMs: number): number {
     const p = t.predicted;
     const overlap = iou(p, d.box);
@@ -121,9 +129,9 @@ export class ByteTracker implements Tracker {
       t.appearance && d.appearance ? appearanceDistance(t.appearance, d.appearance) : undefined;
     if (app !== undefined && app > this.opts.appearanceGate) return NaN;
     if (overlap >= minIou) return 1 - overlap + this.opts.appearanceWeight * (app ?? 0);
-    if (t.state !== 'lost' || app === undefined || app > this.opts.reidGate) return NaN;
-    const lostS = Math.max((nowMs - t.lastSeenMs) / 1000, 0.1);
-    const reach = REACH_HEIGHTS_PER_S * t.last.box.h * lostS;
+    if (app === undefined || app > this.opts.reidGate) return NaN;
+    const unseenS = Math.max((nowMs - t.lastSeenMs) / 1000, 0.1);
+    const reach = REACH_HEIGHTS_PER_S * t.last.box.h * unseenS;
     const dx = p.x + p.w / 2 - (d.box.x + d.box.w / 2);
     const dy = p.y + p.h - (d.box.y + d.box.h);
     return Math.hypot(dx, dy) <= reach ? 1 + this.opts.appearanceWeight * app : NaN;

@@ -100,6 +100,27 @@ describe('ByteTracker', () => {
     expect(frames[frames.length - 1]!.get('A')).toBeDefined();
   });
 
+  test('with the model at its 2.5/s floor, a person who turns back stays reported under one id', () => {
+    // 0.75 heights a second, turning at t = 1 s: at t = 1.2 s the box overlaps the prediction
+    // by IoU 0.11, under matchIou; the same clothes within walking reach still match.
+    const tracker = new ByteTracker(OPTS);
+    const x = (t: number) => (t < 1 ? 100 + 60 * t : 160 - 60 * (t - 1));
+    const frames = runFrames(tracker, 2.5, 3, (t) => [person('A', x(t), 200, 0.4, colour(20))]);
+    expect(frames.slice(1).every((f) => f.has('A'))).toBe(true);
+    expect(allIds(frames, 'A').size).toBe(1);
+  });
+
+  test('within walking reach, different clothes never take over a track', () => {
+    const tracker = new ByteTracker(OPTS);
+    const frames = runFrames(tracker, 2.5, 3, (t) =>
+      t < 1
+        ? [person('A', 100 + 60 * t, 200, 0.4, colour(20))]
+        : [person('B', 148, 200, 0.4, colour(40))],
+    );
+    expect(allIds(frames, 'B').size).toBe(1);
+    expect([...allIds(frames, 'B')][0]).not.toBe([...allIds(frames, 'A')][0]);
+  });
+
   test('a detection whose score dips below highScore still extends its track (second association)', () => {
     const tracker = new ByteTracker(OPTS);
     const frames = runFrames(tracker, 10, 2, (t) => [
