@@ -360,7 +360,7 @@ export const TrackingSchema = obj(
       maximum: 1,
       default: 0.15,
       description:
-        'Colour distance under which a lost track takes back a person who reappears within reach.',
+        'Colour distance under which a track takes a person who does not overlap its prediction but is within walking reach (reappearing after a loss, or between sparse model runs).',
     }),
   },
   'ByteTrack-style tracker with a colour cue.',
