@@ -101,8 +101,9 @@ describe('ByteTracker', () => {
   });
 
   test('with the model at its 2.5/s floor, a person who turns back stays reported under one id', () => {
-    // 0.75 heights a second, turning at t = 1 s: at t = 1.2 s the box overlaps the prediction
-    // by IoU 0.11, under matchIou; the same clothes within walking reach still match.
+    // 0.75 heights a second, turning at t = 1 s. A new track has no velocity yet: 0.4 s later
+    // the 30 px box has moved 24 px and overlaps its prediction by IoU 0.11, under matchIou;
+    // after the turn the prediction runs the wrong way. Same clothes within walking reach match.
     const tracker = new ByteTracker(OPTS);
     const x = (t: number) => (t < 1 ? 100 + 60 * t : 160 - 60 * (t - 1));
     const frames = runFrames(tracker, 2.5, 3, (t) => [person('A', x(t), 200, 0.4, colour(20))]);
