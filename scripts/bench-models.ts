@@ -11,7 +11,7 @@ import { parseConfig } from '../services/config/load';
 import { createRootLogger } from '../services/core/logger';
 import { repoRoot } from '../services/core/package-info';
 import { loadPoseEstimator } from '../services/pose/load-estimator';
-import { modelDir, readManifest } from '../services/pose/model-files';
+import { modelDir, readManifest, readVerifiedModel } from '../services/pose/model-files';
 import type { RgbImage } from '../services/pose/pose-estimator';
 import { jobsPerFrame } from '../services/pose/start-estimator';
 import { PROFILES, profile } from './peers/profiles';
@@ -140,7 +140,8 @@ async function main(): Promise<void> {
 
   const entry = readManifest()['movenet-multipose']!;
   const dir = modelDir(entry, '');
-  const multipose = JSON.parse(readFileSync(path.join(dir, entry.graph), 'utf8')) as GraphJson;
+  const graphFile = readVerifiedModel(entry, dir).contents.get(entry.graph)!;
+  const multipose = JSON.parse(graphFile.toString('utf8')) as GraphJson;
   const batch = inputBatch(multipose);
 
   const others = [];
