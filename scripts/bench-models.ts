@@ -5,7 +5,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadGraphModel } from '@tensorflow/tfjs-converter';
 import { resolveFfmpeg } from '../services/camera/ffmpeg-binary';
 import { parseConfig } from '../services/config/load';
 import { createRootLogger } from '../services/core/logger';
@@ -14,6 +13,8 @@ import { loadPoseEstimator } from '../services/pose/load-estimator';
 import { modelDir, readManifest, readVerifiedModel } from '../services/pose/model-files';
 import type { RgbImage } from '../services/pose/pose-estimator';
 import { jobsPerFrame } from '../services/pose/start-estimator';
+import { graphModelFromFiles, inputBatch } from '../services/pose/graph-model';
+import type { GraphJson } from '../services/pose/graph-model';
 import { PROFILES, profile } from './peers/profiles';
 
 /**
@@ -43,11 +44,6 @@ const OTHER_DETECTORS = [
   { name: 'centernet', graph: 'centernet.json', layout: 'nhwc', size: 512 },
 ] as const;
 
-interface GraphJson {
-  modelTopology: { node: { name: string; op: string; attr?: { shape?: { shape?: unknown } } }[] };
-  weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-}
-
 function realFrame(video: string): RgbImage {
   const rgb = execFileSync(
     resolveFfmpeg().path,
@@ -75,30 +71,17 @@ async function time(fn: () => Promise<unknown>): Promise<{ wallMs: number; cpuMs
   };
 }
 
-/** The batch size a graph's image input accepts: -1 is any, 1 is one image per call. */
-function inputBatch(graph: GraphJson): number {
-  const input = graph.modelTopology.node.find((n) => n.op === 'Placeholder');
-  const dims = (input?.attr?.shape?.shape as { dim?: { size?: string }[] } | undefined)?.dim;
-  return Number(dims?.[0]?.size ?? Number.NaN);
-}
-
 /** Loads one of the package's other graphs (not used by the product: no checksum pinned). */
 async function loadOther(dir: string, graphFile: string) {
   const jsonBytes = readFileSync(path.join(dir, graphFile));
   const json = JSON.parse(jsonBytes.toString('utf8')) as GraphJson;
-  const bins = json.weightsManifest
-    .flatMap((g) => g.paths)
-    .map((p) => readFileSync(path.join(dir, p)));
-  const all = Buffer.concat(bins);
-  const sha256 = createHash('sha256').update(jsonBytes).update(all).digest('hex').slice(0, 16);
-  const model = await loadGraphModel(
-    tf.io.fromMemory({
-      ...json,
-      weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-      weightData: all.buffer.slice(all.byteOffset, all.byteOffset + all.byteLength) as ArrayBuffer,
-    }),
-  );
-  return { model, sha256 };
+  const contents = new Map([[graphFile, jsonBytes]]);
+  for (const p of json.weightsManifest.flatMap((g) => g.paths))
+    contents.set(p, readFileSync(path.join(dir, p)));
+  const hash = createHash('sha256');
+  for (const b of contents.values()) hash.update(b);
+  const model = await graphModelFromFiles(contents, graphFile);
+  return { model, batch: inputBatch(json), sha256: hash.digest('hex').slice(0, 16) };
 }
 
 async function main(): Promise<void> {
@@ -146,7 +129,7 @@ async function main(): Promise<void> {
 
   const others = [];
   for (const d of OTHER_DETECTORS) {
-    const { model, sha256 } = await loadOther(dir, d.graph);
+    const { model, batch: otherBatch, sha256 } = await loadOther(dir, d.graph);
     const hwc = tf.tidy(() =>
       tf.image.resizeBilinear(tf.tensor3d(frame.rgb, [HEIGHT, WIDTH, 3], 'int32'), [
         d.size,
@@ -176,7 +159,7 @@ async function main(): Promise<void> {
       model: d.name,
       input: `${d.size}x${d.size}`,
       msPerRun: Math.round(t.wallMs),
-      batch: inputBatch(JSON.parse(readFileSync(path.join(dir, d.graph), 'utf8')) as GraphJson),
+      batch: otherBatch,
       sha256Prefix: sha256,
     });
   }

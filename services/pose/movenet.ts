@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { loadGraphModel } from '@tensorflow/tfjs-converter';
 import type { GraphModel } from '@tensorflow/tfjs-converter';
 import { VigilError } from '../core/errors';
 import type { Detection, Keypoint } from '../core/types';
 import { assertRgbImage } from './pose-estimator';
 import type { PoseEstimator, RgbImage } from './pose-estimator';
 import type { VerifiedModelFiles } from './model-files';
+import { graphModelFromFiles } from './graph-model';
 
 const KEYPOINTS = 17;
 const STRIDE = 56;
@@ -88,32 +88,10 @@ export class MoveNetEstimator implements PoseEstimator {
     backend: string,
     opts: MoveNetOptions,
   ): Promise<MoveNetEstimator> {
-    const graph = files.contents.get(graphName);
-    if (!graph)
+    if (!files.contents.has(graphName))
       throw new VigilError('VIGIL_ERR_MODEL_MISSING', `graph file ${graphName} not in manifest`);
     try {
-      const json = JSON.parse(graph.toString('utf8')) as {
-        modelTopology: object;
-        weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-        format?: string;
-        generatedBy?: string;
-        convertedBy?: string;
-        signature?: object;
-      };
-      const weightSpecs = json.weightsManifest.flatMap((g) => g.weights);
-      const bins = json.weightsManifest
-        .flatMap((g) => g.paths)
-        .map((p) => {
-          const b = files.contents.get(p);
-          if (!b) throw new Error(`weights file ${p} is not listed in models/manifest.json`);
-          return b;
-        });
-      const all = Buffer.concat(bins);
-      const weightData = all.buffer.slice(
-        all.byteOffset,
-        all.byteOffset + all.byteLength,
-      ) as ArrayBuffer;
-      const model = await loadGraphModel(tf.io.fromMemory({ ...json, weightSpecs, weightData }));
+      const model = await graphModelFromFiles(files.contents, graphName);
       const est = new MoveNetEstimator(model, backend, opts);
       await est.estimate({
         width: opts.inputWidth,
