@@ -50,13 +50,8 @@ const PROFILES = Object.fromEntries(values.profiles.split(',').map((n) => [n, pr
 /** inference.minModelFps's default: below it a camera is not counted as analysed at 5 fps. */
 const MIN_MODEL_FPS = parseConfig({ cameras: [{ id: 'x', source: { url: 'x' } }] }).inference
   .minModelFps;
-const NAIVE = {
-  strategy: 'full',
-  inputWidth: 384,
-  inputHeight: 288,
-  workers: 0,
-  coastWhenBusy: false,
-};
+/** The naive pipeline: the balanced profile's whole frame, on the main thread, never coasting. */
+const NAIVE = { ...profile('balanced'), workers: 0, coastWhenBusy: false };
 
 interface RunResult {
   scenario: string;
@@ -315,10 +310,11 @@ async function main(): Promise<void> {
   const fast1 = by('fast').find((r) => r.cameras === 1);
   const perProfile = <T>(f: (name: string) => T) =>
     Object.fromEntries(Object.keys(PROFILES).map((n) => [n, f(n)]));
-  const cpuPerFrame = (r: RunResult | undefined) =>
-    r && r.analysedFps > 0 ? round((10 * r.cpuPctPerCamera) / r.analysedFps, 0) : null; // ms
-  const cpuPerModelRun = (r: RunResult | undefined) =>
-    r && r.modelFps > 0 ? round((10 * r.cpuPctPerCamera) / r.modelFps, 0) : null; // ms
+  /** ms of CPU per frame at the run's `rate` (10 x CPU % / frames per second). */
+  const cpuMsPer = (rate: 'analysedFps' | 'modelFps') => (r: RunResult | undefined) =>
+    r && r[rate] > 0 ? round((10 * r.cpuPctPerCamera) / r[rate], 0) : null;
+  const cpuPerFrame = cpuMsPer('analysedFps');
+  const cpuPerModelRun = cpuMsPer('modelFps');
   const summary = {
     bench: 'cameras',
     cores: cpus,
