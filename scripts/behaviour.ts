@@ -5,7 +5,7 @@ import { VigilError, errorMessage, isVigilError } from '../services/core/errors'
 import { AnomalyModel } from '../services/behaviour/anomaly-model';
 import { readPoseTrackDir } from '../services/behaviour/pose-tracks';
 import { TRAIN_DEFAULTS, progressBar } from '../services/behaviour/train-defaults';
-import { selectBackend } from '../services/pose/tfjs-backend';
+import { selectTfjsBackend } from '../services/pose/engines/tfjs-backends';
 
 const USAGE = `usage: npm run behaviour -- train --data <dir of pose-tracks/v1 json> --out <model dir> [--epochs N] [--seed N]
        npm run behaviour -- score --model <model dir> --data <dir> --out <scores.json>`;
@@ -23,7 +23,7 @@ async function main(): Promise<void> {
     },
     strict: true,
   });
-  await selectBackend('auto', createRootLogger('warn', process.stderr as never));
+  await selectTfjsBackend('auto', createRootLogger('warn', process.stderr as never));
   if (command === 'train' && values.data && values.out) {
     const docs = readPoseTrackDir(values.data);
     const t0 = Date.now();

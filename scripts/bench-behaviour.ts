@@ -9,7 +9,7 @@ import type { PoseTracks } from '../services/behaviour/pose-tracks';
 import { TRAIN_DEFAULTS, progressBar } from '../services/behaviour/train-defaults';
 import { createRootLogger } from '../services/core/logger';
 import { repoRoot } from '../services/core/package-info';
-import { selectBackend } from '../services/pose/tfjs-backend';
+import { selectTfjsBackend } from '../services/pose/engines/tfjs-backends';
 
 /**
  * npm run bench:behaviour: trains the pose anomaly model on PoseLift train/ (normal only), scores
@@ -53,7 +53,7 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
-  const backend = await selectBackend('auto', createRootLogger('warn', process.stderr as never));
+  const backend = await selectTfjsBackend('auto', createRootLogger('warn', process.stderr as never));
   const train = readPoseTrackDir(path.join(DATA, 'train'));
   const dev = readPoseTrackDir(path.join(DATA, 'dev'));
   const t0 = Date.now();
@@ -81,7 +81,7 @@ async function main(): Promise<void> {
   ];
   const positives = ours.labels.filter((l) => l === 1).length;
   process.stdout.write(
-    `\nPoseLift dev: ${dev.length} clips, ${ours.labels.length} frames (${positives} shoplifting); trained on ${train.length} normal clips, ${model.meta.trained.windows} windows, ${TRAIN_DEFAULTS.epochs} epochs in ${trainS.toFixed(0)} s on ${backend.name}\n\n`,
+    `\nPoseLift dev: ${dev.length} clips, ${ours.labels.length} frames (${positives} shoplifting); trained on ${train.length} normal clips, ${model.meta.trained.windows} windows, ${TRAIN_DEFAULTS.epochs} epochs in ${trainS.toFixed(0)} s on ${backend}\n\n`,
   );
   process.stdout.write(`${'method'.padEnd(40)}${'AUC-ROC'.padStart(9)}${'AUC-PR'.padStart(9)}\n`);
   for (const r of rows)
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
       devFrames: ours.labels.length,
       positiveRate: positives / ours.labels.length,
       trainSeconds: trainS,
-      backend: backend.name,
+      backend,
       vigil: { aucRoc: rows[0]!.roc, aucPr: rows[0]!.pr },
       baselineSpeed: { aucRoc: rows[1]!.roc, aucPr: rows[1]!.pr },
       published: PUBLISHED,

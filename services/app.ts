@@ -21,9 +21,10 @@ import { MqttPublisher } from './alerts/mqtt-publisher';
 import { buildApi } from './api/server';
 import type { ApiServer } from './api/server';
 import { autoWorkers, startEstimator } from './pose/start-estimator';
+import { modelCacheDir } from './pose/load-estimator';
 import type { WorkerPoolEstimator } from './pose/worker-pool-estimator';
 import type { PoseEstimator } from './pose/pose-estimator';
-import type { BackendChoice } from './pose/tfjs-backend';
+import type { BackendChoice } from './pose/engines/pose-engine';
 import { createTracker } from './tracking/create-tracker';
 
 export interface AppOptions {
@@ -80,6 +81,7 @@ export class VigilApp {
       this.config.logLevel,
       this.log.child({ module: 'pose' }),
       this.config.cameras.filter((c) => c.enabled).length,
+      modelCacheDir(this.config.dataDir),
     );
     this.estimator = loaded.estimator;
     this.backend = loaded.backend;

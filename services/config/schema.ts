@@ -241,9 +241,9 @@ export const TilesSchema = obj(
 export const InferenceSchema = obj(
   {
     backend: oneOf(
-      ['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'],
+      ['auto', 'onnx', 'onnx-cuda', 'onnx-tensorrt', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu'],
       'auto',
-      'auto tries tfjs-node-gpu, tfjs-node, wasm, cpu in that order.',
+      'auto tries onnx-tensorrt, onnx-cuda, tfjs-node-gpu, onnx, wasm, cpu in that order (onnx: ONNX Runtime on the CPU, the model converted from the verified tfjs graph).',
     ),
     modelDir: Type.String({
       default: '',

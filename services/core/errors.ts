@@ -9,6 +9,8 @@ export const ERROR_CODES = {
     'A model file does not match the sha256 listed in models/manifest.json.',
   VIGIL_ERR_MODEL_MISSING: 'A model file listed in models/manifest.json is missing.',
   VIGIL_ERR_MODEL_LOAD: 'The model files are intact but the model could not be loaded.',
+  VIGIL_ERR_MODEL_CONVERT:
+    'The verified tfjs pose model could not be converted to ONNX for the configured input size.',
   VIGIL_ERR_BACKEND_UNAVAILABLE: 'The inference backend forced in config cannot be loaded here.',
   VIGIL_ERR_FFMPEG_MISSING: 'No usable ffmpeg binary was found (system or bundled).',
   VIGIL_ERR_STREAM_EXITED: 'ffmpeg exited; the camera reconnects with backoff.',

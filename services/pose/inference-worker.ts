@@ -4,17 +4,20 @@ import { VigilError, errorMessage } from '../core/errors';
 import { createRootLogger } from '../core/logger';
 import { loadPoseEstimator } from './load-estimator';
 import type { PoseEstimator, Region } from './pose-estimator';
-import type { BackendChoice } from './tfjs-backend';
+import type { BackendChoice } from './engines/pose-engine';
 import { lowerThreadPriority } from './thread-priority';
 
 /**
- * One inference worker thread: its own tfjs backend (one wasm instance, one thread) and MoveNet.
+ * One inference worker thread: its own engine (an ONNX Runtime session or a tfjs backend, one
+ * thread) and MoveNet.
  * Frames arrive in a SharedArrayBuffer owned by this worker (copied in once by the main thread,
  * read here without a copy); detections go back as plain objects.
  */
 export interface WorkerInit {
   cfg: InferenceConfig;
   logLevel: string;
+  /** Where ONNX conversions are cached (<dataDir>/models). */
+  cacheDir: string;
 }
 
 export type ToWorker = {
@@ -35,12 +38,12 @@ export type FromWorker =
 async function run(): Promise<void> {
   const port = parentPort;
   if (!port) throw new Error('inference-worker must run as a worker thread');
-  const { cfg, logLevel } = workerData as WorkerInit;
+  const { cfg, logLevel, cacheDir } = workerData as WorkerInit;
   const log = createRootLogger(logLevel).child({ module: 'inference-worker' });
   lowerThreadPriority(log);
   let estimator: PoseEstimator;
   try {
-    const loaded = await loadPoseEstimator(cfg, log);
+    const loaded = await loadPoseEstimator(cfg, log, cacheDir);
     estimator = loaded.estimator;
     port.postMessage({ type: 'ready', choice: loaded.backend } satisfies FromWorker);
   } catch (err) {

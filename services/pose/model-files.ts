@@ -10,6 +10,8 @@ export interface ModelManifestEntry {
   dir: string;
   graph: string;
   files: Record<string, string>;
+  /** sha256 of the ONNX conversion per input size (`320x256`), as Vigil's converter writes it. */
+  onnx?: Record<string, string>;
 }
 
 export type ModelManifest = Record<string, ModelManifestEntry>;

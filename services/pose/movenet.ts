@@ -1,11 +1,10 @@
-import * as tf from '@tensorflow/tfjs-core';
-import type { GraphModel } from '@tensorflow/tfjs-converter';
-import { VigilError } from '../core/errors';
+import { VigilError, errorMessage } from '../core/errors';
 import type { Detection, Keypoint } from '../core/types';
 import { assertRgbImage } from './pose-estimator';
 import type { PoseEstimator, RgbImage } from './pose-estimator';
-import type { VerifiedModelFiles } from './model-files';
-import { graphModelFromFiles } from './graph-model';
+import type { PoseEngine } from './engines/pose-engine';
+import { letterboxInput } from './movenet-input';
+import type { Letterbox } from './movenet-input';
 
 const KEYPOINTS = 17;
 const STRIDE = 56;
@@ -15,26 +14,6 @@ export interface MoveNetOptions {
   inputWidth: number;
   inputHeight: number;
   minPersonScore: number;
-}
-
-/** Letterbox geometry: the image is scaled by `scale` into the top-left of the model input. */
-export interface Letterbox {
-  scale: number;
-  width: number;
-  height: number;
-}
-
-export function letterbox(
-  img: { width: number; height: number },
-  inW: number,
-  inH: number,
-): Letterbox {
-  const scale = Math.min(inW / img.width, inH / img.height);
-  return {
-    scale,
-    width: Math.max(1, Math.round(img.width * scale)),
-    height: Math.max(1, Math.round(img.height * scale)),
-  };
 }
 
 /**
@@ -72,41 +51,23 @@ export function decodeMultiPose(
   return people;
 }
 
-/** MoveNet MultiPose Lightning on whatever tfjs backend is active. */
+/**
+ * MoveNet MultiPose Lightning on any engine: the shared letterbox in, the shared decoding out.
+ * One frame at a time per instance (the input buffer is reused).
+ */
 export class MoveNetEstimator implements PoseEstimator {
   private running = 0;
+  private readonly input: Int32Array<ArrayBuffer>;
 
-  private constructor(
-    private readonly model: GraphModel,
-    readonly backend: string,
+  constructor(
+    private readonly engine: PoseEngine,
     private readonly opts: MoveNetOptions,
-  ) {}
+  ) {
+    this.input = new Int32Array(opts.inputWidth * opts.inputHeight * 3);
+  }
 
-  static async load(
-    files: VerifiedModelFiles,
-    graphName: string,
-    backend: string,
-    opts: MoveNetOptions,
-  ): Promise<MoveNetEstimator> {
-    if (!files.contents.has(graphName))
-      throw new VigilError('VIGIL_ERR_MODEL_MISSING', `graph file ${graphName} not in manifest`);
-    try {
-      const model = await graphModelFromFiles(files.contents, graphName);
-      const est = new MoveNetEstimator(model, backend, opts);
-      await est.estimate({
-        width: opts.inputWidth,
-        height: opts.inputHeight,
-        rgb: new Uint8Array(opts.inputWidth * opts.inputHeight * 3),
-      });
-      return est;
-    } catch (err) {
-      if (err instanceof VigilError) throw err;
-      throw new VigilError(
-        'VIGIL_ERR_MODEL_LOAD',
-        `cannot load ${graphName}: ${(err as Error).message}`,
-        { cause: err },
-      );
-    }
+  get backend(): string {
+    return this.engine.backend;
   }
 
   saturated(): boolean {
@@ -114,41 +75,28 @@ export class MoveNetEstimator implements PoseEstimator {
   }
 
   async estimate(image: RgbImage): Promise<Detection[]> {
+    assertRgbImage(image);
+    const { inputWidth: inW, inputHeight: inH, minPersonScore } = this.opts;
     this.running++;
     try {
-      return await this.run(image);
+      const { input, box } = letterboxInput(image, inW, inH, this.input);
+      const out = await this.engine.run(input);
+      return decodeMultiPose(out, inW, inH, box, minPersonScore);
+    } catch (err) {
+      if (err instanceof VigilError) throw err;
+      throw new VigilError(
+        'VIGIL_ERR_INFERENCE_FAILED',
+        `pose model run failed: ${errorMessage(err)}`,
+        {
+          cause: err,
+        },
+      );
     } finally {
       this.running--;
     }
   }
 
-  private async run(image: RgbImage): Promise<Detection[]> {
-    const { inputWidth: inW, inputHeight: inH, minPersonScore } = this.opts;
-    assertRgbImage(image);
-    const lb = letterbox(image, inW, inH);
-    const output = tf.tidy(() => {
-      let t: tf.Tensor3D = tf.tensor3d(image.rgb, [image.height, image.width, 3], 'int32');
-      if (lb.width !== image.width || lb.height !== image.height) {
-        t = tf.cast(tf.round(tf.image.resizeBilinear(t, [lb.height, lb.width])), 'int32');
-      }
-      if (lb.width !== inW || lb.height !== inH) {
-        t = tf.pad(t, [
-          [0, inH - lb.height],
-          [0, inW - lb.width],
-          [0, 0],
-        ]);
-      }
-      return this.model.execute(tf.expandDims(t, 0)) as tf.Tensor;
-    });
-    try {
-      const data = (await output.data()) as Float32Array;
-      return decodeMultiPose(data, inW, inH, lb, minPersonScore);
-    } finally {
-      output.dispose();
-    }
-  }
-
-  async dispose(): Promise<void> {
-    this.model.dispose();
+  dispose(): Promise<void> {
+    return this.engine.dispose();
   }
 }

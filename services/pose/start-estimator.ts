@@ -34,15 +34,20 @@ export async function startEstimator(
   logLevel: string,
   log: Logger,
   cameras: number,
+  cacheDir: string,
 ): Promise<StartedEstimator> {
   const size = cfg.workers === 'auto' ? autoWorkers(cfg, cameras) : cfg.workers;
   if (size === 0) {
-    // Loaded only here: with workers, tfjs never enters the main thread.
+    // Loaded only here: with workers, no engine enters the main thread.
     const { loadPoseEstimator } = await import('./load-estimator.js');
-    return loadPoseEstimator(cfg, log);
+    return loadPoseEstimator(cfg, log, cacheDir);
   }
   // Workers run the bare model; tiling stays here, so one frame's tiles run on all workers.
-  const pool = await WorkerPoolEstimator.start({ ...cfg, strategy: 'full' }, size, logLevel, log);
+  const pool = await WorkerPoolEstimator.start(
+    { cfg: { ...cfg, strategy: 'full' }, logLevel, cacheDir },
+    size,
+    log,
+  );
   return {
     estimator: new TiledPoseEstimator(pool, cfg.strategy, cfg.tiles, true),
     backend: pool.choice,

@@ -1,16 +1,14 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { InferenceConfig } from '../config/schema';
 import { VigilError } from '../core/errors';
 import type { ErrorCode } from '../core/errors';
 import type { Logger } from '../core/logger';
-import { repoRoot } from '../core/package-info';
+import { builtScript } from '../core/built-script';
 import type { Detection } from '../core/types';
 import type { FromWorker, ToWorker, WorkerInit } from './inference-worker';
 import { assertRgbImage } from './pose-estimator';
 import type { PoseEstimator, Region, RgbImage } from './pose-estimator';
-import type { BackendChoice } from './tfjs-backend';
+import type { BackendChoice } from './engines/pose-engine';
+import { isSharedDevice } from './engines/pose-engine';
 
 interface Job {
   image: RgbImage;
@@ -28,21 +26,9 @@ interface Slot {
   jobId: number;
 }
 
-/** The compiled worker script: next to this file in dist/, or dist/ when running from source (jest). */
-function workerScript(): string {
-  const here = path.join(__dirname, 'inference-worker.js');
-  if (existsSync(here)) return here;
-  const built = path.join(repoRoot(), 'dist/services/pose/inference-worker.js');
-  if (existsSync(built)) return built;
-  throw new VigilError(
-    'VIGIL_ERR_MODEL_LOAD',
-    'the inference worker is not built: run `npm run build`',
-  );
-}
-
 /**
- * Pose inference on worker threads: one tfjs instance per worker (wasm runs one thread per
- * instance in Node, so this is how a box uses all its cores), jobs handed out in arrival order,
+ * Pose inference on worker threads: one single-threaded model instance per worker (ONNX Runtime
+ * with one intra-op thread, or tfjs-wasm), so a box uses all its cores, jobs handed out in arrival order,
  * the event loop never blocked by the model. Each camera has at most one frame in flight (its
  * pipeline awaits it; its tiles are separate jobs), so the queue is bounded by cameras x tiles;
  * newer frames wait in the camera's frame slot, which drops its oldest when full (counted as
@@ -66,14 +52,15 @@ export class WorkerPoolEstimator implements PoseEstimator {
   ) {}
 
   /**
-   * Starts `size` workers (wasm and cpu backends). A native backend (tfjs-node, tfjs-node-gpu)
-   * gets one worker: it has its own thread pool or a GPU, and native addons in several workers
-   * are not supported.
+   * Starts `size` workers (onnx, wasm and cpu backends: one single-threaded model each). A
+   * backend with its own thread pool or a GPU (tfjs-node, tfjs-node-gpu, onnx-cuda,
+   * onnx-tensorrt) gets one worker: it uses the whole device. The first worker converts the model
+   * to ONNX where needed; the others then read it from the cache.
    */
-  static async start(cfg: InferenceConfig, size: number, logLevel: string, log: Logger) {
-    const pool = new WorkerPoolEstimator({ cfg, logLevel }, log);
+  static async start(init: WorkerInit, size: number, log: Logger) {
+    const pool = new WorkerPoolEstimator(init, log);
     await pool.spawn();
-    const native = pool.backend.startsWith('tfjs-node');
+    const native = isSharedDevice(pool.backend);
     const more = native ? 0 : Math.max(0, size - 1);
     await Promise.all(Array.from({ length: more }, () => pool.spawn()));
     log.info(
@@ -89,7 +76,7 @@ export class WorkerPoolEstimator implements PoseEstimator {
 
   /** Adds workers up to `size` (more cameras were added); a native backend keeps its one. */
   async grow(size: number): Promise<void> {
-    if (this.closing || this.backend.startsWith('tfjs-node')) return;
+    if (this.closing || isSharedDevice(this.backend)) return;
     const more = size - this.slots.length - this.starting;
     if (more <= 0) return;
     this.starting += more;
@@ -130,7 +117,7 @@ export class WorkerPoolEstimator implements PoseEstimator {
 
   private spawn(): Promise<Slot> {
     return new Promise((resolve, reject) => {
-      const worker = new Worker(workerScript(), { workerData: this.init });
+      const worker = new Worker(builtScript('pose/inference-worker.js'), { workerData: this.init });
       const slot: Slot = { worker, buffer: undefined, job: undefined, jobId: 0 };
       let ready = false;
       worker.on('message', (m: FromWorker) => {

@@ -1,6 +1,6 @@
 import { AnomalyModel } from '../../../services/behaviour/anomaly-model';
 import type { PoseTracks } from '../../../services/behaviour/pose-tracks';
-import { selectBackend } from '../../../services/pose/tfjs-backend';
+import { selectTfjsBackend } from '../../../services/pose/engines/tfjs-backends';
 import { captureLogger } from '../../helpers/logger';
 import { tempDir } from '../../helpers/media';
 import { body } from '../../helpers/poses';
@@ -44,7 +44,7 @@ function clip(
 
 describe('pose anomaly model (tfjs-layers on the wasm backend)', () => {
   beforeAll(async () => {
-    await selectBackend('wasm', captureLogger().log);
+    await selectTfjsBackend('wasm', captureLogger().log);
   });
 
   test('learns normal walking, scores a hand-to-pocket movement higher, survives save and load', async () => {

@@ -1,4 +1,5 @@
-import { decodeMultiPose, letterbox } from '../../../services/pose/movenet';
+import { decodeMultiPose } from '../../../services/pose/movenet';
+import { letterbox } from '../../../services/pose/movenet-input';
 
 test('letterbox keeps the aspect ratio inside the model input', () => {
   expect(letterbox({ width: 768, height: 576 }, 384, 288)).toEqual({

@@ -1,0 +1,91 @@
+import type { InferenceConfig } from '../../config/schema';
+import { VigilError, errorMessage } from '../../core/errors';
+import type { Logger } from '../../core/logger';
+import type { ModelManifestEntry, VerifiedModelFiles } from '../model-files';
+import { onnxModelFor } from '../onnx/onnx-model-cache';
+import type { OnnxModelFile } from '../onnx/onnx-model-cache';
+import { OnnxPoseEngine } from './onnx-engine';
+import type { OnnxBackend } from './onnx-engine';
+import { BACKEND_ORDER, engineOf } from './pose-engine';
+import type { BackendChoice, ConcreteBackend, PoseEngine } from './pose-engine';
+import { TfjsPoseEngine } from './tfjs-engine';
+import type { TfjsBackend } from './tfjs-backends';
+
+export interface EngineSource {
+  entry: ModelManifestEntry;
+  files: VerifiedModelFiles;
+  /** Where ONNX conversions are cached (<dataDir>/models). */
+  cacheDir: string;
+}
+
+export interface LoadedEngine {
+  engine: PoseEngine;
+  choice: BackendChoice;
+  onnx?: Pick<OnnxModelFile, 'file' | 'sha256' | 'pinned' | 'converted'>;
+}
+
+/**
+ * Loads the pose model on the configured backend, or for `auto` on the first of BACKEND_ORDER
+ * that loads and answers a blank frame. The ONNX model is converted (or read from the cache) once,
+ * for whichever ONNX backend is tried first. A forced backend that fails is
+ * VIGIL_ERR_BACKEND_UNAVAILABLE, or the conversion's own error.
+ */
+export async function loadEngine(
+  cfg: InferenceConfig,
+  src: EngineSource,
+  log: Logger,
+): Promise<LoadedEngine> {
+  const order = cfg.backend === 'auto' ? BACKEND_ORDER : [cfg.backend];
+  const skipped: BackendChoice['skipped'] = [];
+  let onnx: Promise<OnnxModelFile> | undefined;
+  const onnxModel = () =>
+    (onnx ??= onnxModelFor(
+      src.entry,
+      src.files,
+      cfg.inputWidth,
+      cfg.inputHeight,
+      src.cacheDir,
+      log,
+    ));
+  for (const name of order) {
+    try {
+      const engine = await open(name, cfg, src, onnxModel);
+      await engine.run(new Int32Array(cfg.inputWidth * cfg.inputHeight * 3));
+      const choice = { name, skipped };
+      log.info({ backend: name, skipped }, `inference backend: ${name}`);
+      const file = engineOf(name) === 'onnx' ? await onnxModel() : undefined;
+      return {
+        engine,
+        choice,
+        onnx: file && {
+          file: file.file,
+          sha256: file.sha256,
+          pinned: file.pinned,
+          converted: file.converted,
+        },
+      };
+    } catch (err) {
+      const isConversion =
+        err instanceof VigilError && err.code !== 'VIGIL_ERR_BACKEND_UNAVAILABLE';
+      if (cfg.backend !== 'auto' && isConversion) throw err;
+      if (isConversion) log.warn({ backend: name, err: err.message }, 'ONNX model unavailable');
+      skipped.push({ name, reason: errorMessage(err).split('\n')[0] ?? 'failed' });
+    }
+  }
+  throw new VigilError(
+    'VIGIL_ERR_BACKEND_UNAVAILABLE',
+    `no inference backend could be loaded (${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})`,
+  );
+}
+
+async function open(
+  name: ConcreteBackend,
+  cfg: InferenceConfig,
+  src: EngineSource,
+  onnxModel: () => Promise<OnnxModelFile>,
+): Promise<PoseEngine> {
+  const { inputWidth: w, inputHeight: h } = cfg;
+  if (engineOf(name) === 'tfjs')
+    return TfjsPoseEngine.load(name as TfjsBackend, src.files.contents, src.entry.graph, w, h);
+  return OnnxPoseEngine.load(name as OnnxBackend, (await onnxModel()).bytes, w, h);
+}
