@@ -3,7 +3,8 @@ const transform = { '^.+\\.(t|j)s$': ['@swc/jest', { jsc: { target: 'es2022' } }
 // `import('./x.js')` (lazy loads in services/) resolves to x.ts under jest.
 const moduleNameMapper = { '^(\\.{1,2}/.*)\\.js$': '$1' };
 const common = {
-  testEnvironment: 'node',
+  // Node's typed arrays in tests: ONNX Runtime's results are made in Node's realm.
+  testEnvironment: '<rootDir>/test/helpers/node-realm-environment.js',
   transform,
   moduleNameMapper,
   moduleFileExtensions: ['ts', 'js', 'json'],

@@ -53,7 +53,10 @@ async function main(): Promise<void> {
     );
     process.exit(2);
   }
-  const backend = await selectTfjsBackend('auto', createRootLogger('warn', process.stderr as never));
+  const backend = await selectTfjsBackend(
+    'auto',
+    createRootLogger('warn', process.stderr as never),
+  );
   const train = readPoseTrackDir(path.join(DATA, 'train'));
   const dev = readPoseTrackDir(path.join(DATA, 'dev'));
   const t0 = Date.now();

@@ -13,6 +13,7 @@ import { loadPoseEstimator } from '../services/pose/load-estimator';
 import { modelDir, readManifest, readVerifiedModel } from '../services/pose/model-files';
 import type { RgbImage } from '../services/pose/pose-estimator';
 import { jobsPerFrame } from '../services/pose/start-estimator';
+import { useTfjsBackend } from '../services/pose/engines/tfjs-backends';
 import { graphModelFromFiles, inputBatch } from '../services/pose/graph-model';
 import type { GraphJson } from '../services/pose/graph-model';
 import { PROFILES, profile } from './peers/profiles';
@@ -21,19 +22,21 @@ import { PROFILES, profile } from './peers/profiles';
  * npm run bench:models: what one model run costs on this box, one thread, per detection profile
  * of npm run bench, on a real vtest.avi frame. The whole-pipeline answer is npm run bench (15
  * minutes); this one takes about a minute and tells an integrator what a box can carry before
- * buying it, and what a faster backend (tfjs-node, a GPU) changes. Also answers two questions
- * of the performance issue with numbers: can MultiPose run tiles as one batch, and is one of the
- * other person detectors in the same npm package cheaper. Ends with one line of JSON.
+ * buying it, and what each engine changes: every profile runs on each backend given, side by
+ * side, in one process. Also answers two questions of the performance issue with numbers: can
+ * MultiPose run tiles as one batch, and is one of the other person detectors in the same npm
+ * package cheaper. Ends with one line of JSON.
  *
- *   --runs N        timed runs per profile (default 8, after 2 warm-up runs)
- *   --backend B     auto (default), wasm, cpu, tfjs-node, tfjs-node-gpu
+ *   --runs N          timed runs per profile and backend (default 8, after 2 warm-up runs)
+ *   --backends A,B    backends to compare (default onnx,wasm; any of the config's backend names)
  */
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '8' },
-    backend: { type: 'string', default: 'auto' },
+    backends: { type: 'string', default: 'onnx,wasm' },
   },
 });
+const BACKENDS = args.backends.split(',').filter(Boolean);
 const RUNS = Number(args.runs);
 const WIDTH = 768;
 const HEIGHT = 576;
@@ -43,6 +46,19 @@ const OTHER_DETECTORS = [
   { name: 'nanodet', graph: 'nanodet.json', layout: 'nchw', size: 416 },
   { name: 'centernet', graph: 'centernet.json', layout: 'nhwc', size: 512 },
 ] as const;
+
+interface ProfileRow {
+  profile: string;
+  backend: string;
+  input: string;
+  modelRunsPerFrame: number;
+  wallMsPerFrame: number;
+  cpuMsPerFrame: number;
+  framesPerSecondPerCore: number;
+  camerasAtModelFloor: number;
+  camerasAtEveryFrame5fps: number;
+  people: number;
+}
 
 function realFrame(video: string): RgbImage {
   const rgb = execFileSync(
@@ -91,35 +107,47 @@ async function main(): Promise<void> {
   const frame = realFrame(video);
   const cores = os.availableParallelism();
   const log = createRootLogger('warn');
-  const rows = [];
-  let backendName = '';
+  const rows: ProfileRow[] = [];
   let minModelFps = 0;
   for (const name of Object.keys(PROFILES)) {
-    const config = parseConfig({
-      inference: { ...profile(name), backend: args.backend },
-      cameras: [{ id: 'x', source: { url: 'x' } }],
-    });
-    const inf = config.inference;
-    minModelFps = inf.minModelFps;
-    const { estimator, backend } = await loadPoseEstimator(inf, log);
-    backendName = backend.name;
-    let people = 0;
-    const t = await time(async () => (people = (await estimator.estimate(frame)).length));
-    await estimator.dispose();
-    const ms = t.wallMs;
-    rows.push({
-      profile: name,
-      input: `${inf.strategy === 'full' ? 'whole frame' : `${inf.tiles.cols}x${inf.tiles.rows} tiles`} at ${inf.inputWidth}x${inf.inputHeight}`,
-      modelRunsPerFrame: jobsPerFrame(inf),
-      msPerFrame: Math.round(ms),
-      cpuMsPerFrame: Math.round(t.cpuMs),
-      framesPerSecondPerCore: Number((1000 / ms).toFixed(1)),
-      // Upper bounds: the cores do nothing but the model (npm run bench measures the rest).
-      camerasAtModelFloor: Math.floor((cores * 1000) / (ms * minModelFps)),
-      camerasAtEveryFrame5fps: Math.floor((cores * 1000) / (ms * 5)),
-      people,
-    });
+    for (const wanted of BACKENDS) {
+      const config = parseConfig({
+        inference: { ...profile(name), backend: wanted },
+        cameras: [{ id: 'x', source: { url: 'x' } }],
+      });
+      const inf = config.inference;
+      minModelFps = inf.minModelFps;
+      const { estimator, backend } = await loadPoseEstimator(inf, log);
+      let people = 0;
+      const t = await time(async () => (people = (await estimator.estimate(frame)).length));
+      await estimator.dispose();
+      const ms = t.cpuMs;
+      rows.push({
+        profile: name,
+        backend: backend.name,
+        input: `${inf.strategy === 'full' ? 'whole frame' : `${inf.tiles.cols}x${inf.tiles.rows} tiles`} at ${inf.inputWidth}x${inf.inputHeight}`,
+        modelRunsPerFrame: jobsPerFrame(inf),
+        wallMsPerFrame: Math.round(t.wallMs),
+        cpuMsPerFrame: Math.round(ms),
+        framesPerSecondPerCore: Number((1000 / ms).toFixed(1)),
+        // Upper bounds: the cores do nothing but the model (npm run bench measures the rest).
+        camerasAtModelFloor: Math.floor((cores * 1000) / (ms * minModelFps)),
+        camerasAtEveryFrame5fps: Math.floor((cores * 1000) / (ms * 5)),
+        people,
+      });
+    }
   }
+  // CPU per frame of each profile on the first backend against the others (x times cheaper).
+  const speedups = Object.keys(PROFILES).flatMap((name) => {
+    const [first, ...rest] = rows.filter((r) => r.profile === name);
+    return rest.map((r) => ({
+      profile: name,
+      backend: first!.backend,
+      against: r.backend,
+      cheaper: Number((r.cpuMsPerFrame / first!.cpuMsPerFrame).toFixed(2)),
+    }));
+  });
+  await useTfjsBackend('wasm');
 
   const entry = readManifest()['movenet-multipose']!;
   const dir = modelDir(entry, '');
@@ -166,15 +194,18 @@ async function main(): Promise<void> {
 
   const out = process.stdout;
   out.write(
-    `\nbench:models: vtest.avi frame ${FRAME_INDEX} (${WIDTH}x${HEIGHT}), backend ${backendName}, one thread, ${RUNS} runs each; ${cores} cores\n\n`,
+    `\nbench:models: vtest.avi frame ${FRAME_INDEX} (${WIDTH}x${HEIGHT}), backends ${BACKENDS.join(', ')}, one thread, ${RUNS} runs each; ${cores} cores\n\n`,
   );
   out.write(
-    '| profile | model input | runs per frame | ms per frame | CPU ms | frames/s per core | cameras at the model floor (upper bound) | cameras with the model on every frame at 5 fps (upper bound) | people found |\n|---|---|---|---|---|---|---|---|---|\n',
+    '| profile | backend | model input | runs per frame | CPU ms per frame | wall ms | frames/s per core | cameras at the model floor (upper bound) | cameras with the model on every frame at 5 fps (upper bound) | people found |\n|---|---|---|---|---|---|---|---|---|---|\n',
   );
   for (const r of rows)
     out.write(
-      `| ${r.profile} | ${r.input} | ${r.modelRunsPerFrame} | ${r.msPerFrame} | ${r.cpuMsPerFrame} | ${r.framesPerSecondPerCore} | ${r.camerasAtModelFloor} | ${r.camerasAtEveryFrame5fps} | ${r.people} |\n`,
+      `| ${r.profile} | ${r.backend} | ${r.input} | ${r.modelRunsPerFrame} | ${r.cpuMsPerFrame} | ${r.wallMsPerFrame} | ${r.framesPerSecondPerCore} | ${r.camerasAtModelFloor} | ${r.camerasAtEveryFrame5fps} | ${r.people} |\n`,
     );
+  out.write('\n');
+  for (const s of speedups)
+    out.write(`${s.profile}: ${s.backend} is ${s.cheaper}x cheaper than ${s.against}\n`);
   out.write(
     `\nmodel floor: ${minModelFps} runs/s per camera (inference.minModelFps); bounds assume all ${cores} cores run the model and nothing else.\n`,
   );
@@ -187,7 +218,7 @@ async function main(): Promise<void> {
   for (const o of others)
     out.write(`  ${o.model} at ${o.input}: ${o.msPerRun} ms per run, batch ${o.batch}\n`);
   out.write(
-    `${JSON.stringify({ bench: 'models', backend: backendName, cores, runs: RUNS, minModelFps, multiposeBatch: batch, profiles: rows, otherDetectors: others })}\n`,
+    `${JSON.stringify({ bench: 'models', backends: BACKENDS, cores, runs: RUNS, minModelFps, multiposeBatch: batch, profiles: rows, speedups, otherDetectors: others })}\n`,
   );
 }
 
