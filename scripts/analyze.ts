@@ -8,12 +8,15 @@ import { loadConfigFile, parseConfig } from '../services/config/load';
 import type { Config } from '../services/config/schema';
 import { VigilError, errorMessage, isVigilError } from '../services/core/errors';
 import { createRootLogger } from '../services/core/logger';
-import { loadPoseEstimator } from '../services/pose/load-estimator';
+import { loadPoseEstimator, modelCacheDir } from '../services/pose/load-estimator';
 
 const USAGE = `usage: npm run analyze -- --input <video> [--config <yaml>] [--camera <id>] [--every-frame]
        [--tracks-out <file>] [--detections-out <file>] [--alerts-out <file>] [--max-frames <n>]
+       [--model-every <n>]
 Runs the live pipeline on a file as fast as possible. Zones and thresholds come from the camera
-of --config (the first one, or --camera); without --config, defaults and no zones.`;
+of --config (the first one, or --camera); without --config, defaults and no zones.
+--model-every N: the model sees every Nth analysed frame and the tracker predicts the others, as
+a busy daemon does (inference.coastWhenBusy): accuracy at that operating point, on any clip.`;
 
 function cli() {
   const { values } = parseArgs({
@@ -26,6 +29,7 @@ function cli() {
       'detections-out': { type: 'string' },
       'alerts-out': { type: 'string' },
       'max-frames': { type: 'string' },
+      'model-every': { type: 'string', default: '1' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -72,20 +76,26 @@ async function main(): Promise<void> {
   const camera = args.camera ? config.cameras.find((c) => c.id === args.camera) : config.cameras[0];
   if (!camera)
     throw new VigilError('VIGIL_ERR_USAGE', `no camera "${args.camera}" in ${args.config}`);
+  const modelEvery = positiveInt(args['model-every'], '--model-every');
   const log = createRootLogger(
     config.logLevel === 'info' ? 'warn' : config.logLevel,
     process.stderr as never,
   );
-  const { estimator, backend } = await loadPoseEstimator(config.inference, log);
+  const { estimator, backend } = await loadPoseEstimator(
+    config.inference,
+    log,
+    modelCacheDir(config.dataDir),
+  );
   const ffmpeg = resolveFfmpeg();
   process.stderr.write(
-    `analyze: ${args.input} on ${backend.name}, ${args['every-frame'] ? 'every frame' : `${camera.analysis.fps} fps`}, ${camera.analysis.width}x${camera.analysis.height}\n`,
+    `analyze: ${args.input} on ${backend.name}, ${args['every-frame'] ? 'every frame' : `${camera.analysis.fps} fps`}, ${camera.analysis.width}x${camera.analysis.height}${modelEvery > 1 ? `, model on every ${modelEvery}th analysed frame` : ''}\n`,
   );
   const result = await analyzeFile(
     { config, camera, estimator, ffmpeg, log },
     {
       input: args.input,
       everyFrame: args['every-frame'],
+      modelEvery,
       tracksOut: args['tracks-out'],
       detectionsOut: args['detections-out'],
       alertsOut: args['alerts-out'],

@@ -9,7 +9,7 @@ import { parseConfig } from '../services/config/load';
 import { createRootLogger } from '../services/core/logger';
 import { repoRoot } from '../services/core/package-info';
 import type { Detection } from '../services/core/types';
-import { loadPoseEstimator } from '../services/pose/load-estimator';
+import { loadPoseEstimator, modelCacheDir } from '../services/pose/load-estimator';
 import { createTracker } from '../services/tracking/create-tracker';
 import { profile } from './peers/profiles';
 
@@ -134,7 +134,11 @@ async function main(): Promise<void> {
     ],
   });
   const log = createRootLogger('warn');
-  const { estimator, backend } = await loadPoseEstimator(config.inference, log);
+  const { estimator, backend } = await loadPoseEstimator(
+    config.inference,
+    log,
+    modelCacheDir(config.dataDir),
+  );
   const inf = config.inference;
   process.stderr.write(
     `bench:tracking: vtest.avi frames 1-${FRAMES} at ${FPS} fps${GATED ? ' (motion-gated)' : ''}, model on every ${MODEL_EVERY === 1 ? '' : `${MODEL_EVERY}th `}analysed frame, ${inf.strategy} ${inf.strategy !== 'full' ? `${inf.tiles.cols}x${inf.tiles.rows} ` : ''}at ${inf.inputWidth}x${inf.inputHeight} on ${backend.name}\n`,

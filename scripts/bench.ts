@@ -5,7 +5,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { inputOptions, outputOptions } from '../services/camera/ffmpeg-args';
 import { resolveFfmpeg } from '../services/camera/ffmpeg-binary';
-import type { CameraStatus } from '../services/camera/camera-pipeline';
+import type { CameraStatus } from '../services/core/camera-status';
 import { repoRoot } from '../services/core/package-info';
 import { parseConfig } from '../services/config/load';
 import { BenchDaemon } from './peers/bench-daemon';

@@ -5,7 +5,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { sha256Hex } from '../../services/api/auth';
-import type { CameraStatus } from '../../services/camera/camera-pipeline';
+import type { CameraStatus } from '../../services/core/camera-status';
 import { repoRoot } from '../../services/core/package-info';
 import { freePort } from './free-port';
 

@@ -3,7 +3,7 @@ import type { Config } from '../config/schema';
 import type { Clock } from '../core/clock';
 import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
-import type { CameraStatus } from '../camera/camera-pipeline';
+import type { CameraStatus } from '../core/camera-status';
 import { AlertDispatcher } from './alert-dispatcher';
 import { AlertStateStore } from './alert-state-store';
 import { AlertHistory } from './alert-history';
@@ -14,7 +14,7 @@ import { MqttAlertOutput } from './mqtt-alert-output';
 import type { MqttPublisher } from './mqtt-publisher';
 import { Outbox } from './outbox';
 import type { CameraHealthPayload, CameraStatusPayload } from './payload-schemas';
-import type { CameraHealthEvent } from '../camera/offline-watch';
+import type { CameraHealthEvent } from '../core/camera-status';
 import { pruneSnapshots } from './snapshot-retention';
 import { COMMAND_FILTERS, healthTopic, statusTopic } from './topics';
 

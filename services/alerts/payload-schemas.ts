@@ -1,6 +1,6 @@
 import { FormatRegistry, Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
-import { STREAM_STATES } from '../camera/stream-state';
+import { STREAM_STATES } from '../core/stream-state';
 
 /**
  * The MQTT contract: one TypeBox schema per payload, exported as JSON Schema in

@@ -13,7 +13,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { VigilError } from '../core/errors';
 import type { Logger } from '../core/logger';
-import type { CameraStatus } from '../camera/camera-pipeline';
+import type { CameraStatus } from '../core/camera-status';
 import type { AlertHistory } from '../alerts/alert-history';
 import type { ConfigChange, ConfigStore, Version } from '../config/config-store';
 import type { Metrics } from '../metrics/metrics';

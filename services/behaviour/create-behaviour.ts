@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { CameraConfig, Config } from '../config/schema';
-import type { BehaviourParts } from '../camera/frame-processor';
+import type { BehaviourParts } from '../pipeline/frame-processor';
 import type { AnomalyModel } from './anomaly-model';
 import { AnomalyWatcher } from './anomaly-watcher';
 import { ConcealmentRule } from './concealment';

@@ -1,15 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Clock } from '../core/clock';
-import type { StreamState } from './stream-state';
-
-export interface CameraHealthEvent {
-  /** One id per outage: the offline and the online message share it. */
-  id: string;
-  type: 'camera_offline' | 'camera_online';
-  downSinceMs: number;
-  atMs: number;
-  state: StreamState;
-}
+import type { CameraHealthEvent } from '../core/camera-status';
+import type { StreamState } from '../core/stream-state';
 
 /**
  * Turns state changes into at most one `camera_offline` per outage, once the camera has been

@@ -11,19 +11,12 @@ import type { SourceInfo } from './ffmpeg-args';
 import { classifyFault, rtspEndpoint } from './stream-faults';
 import type { StreamFault } from './stream-faults';
 import { tcpReachable } from './tcp-probe';
-import { STREAM_STATES } from './stream-state';
-import type { StreamState } from './stream-state';
+import { STREAM_STATES } from '../core/stream-state';
+import type { StreamState } from '../core/stream-state';
+import type { StreamError } from '../core/camera-status';
 
-export { STREAM_STATES } from './stream-state';
-export type { StreamState } from './stream-state';
-
-export interface StreamError {
-  code: ErrorCode;
-  message: string;
-  at: string;
-  /** ffmpeg's last stderr lines at the failure. */
-  stderr: string[];
-}
+export { STREAM_STATES } from '../core/stream-state';
+export type { StreamState } from '../core/stream-state';
 
 const HEALTHY_RESET_MS = 60_000;
 const IO_TIMEOUT_MARGIN_S = 5;

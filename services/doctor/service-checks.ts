@@ -7,7 +7,7 @@ import { isNetworkUrl } from '../camera/ffmpeg-args';
 import { resolveFfmpeg } from '../camera/ffmpeg-binary';
 import { redactUrl } from '../core/logger';
 import type { Logger } from '../core/logger';
-import { loadPoseEstimator } from '../pose/load-estimator';
+import { loadPoseEstimator, modelCacheDir } from '../pose/load-estimator';
 import { modelDir, readManifest, readVerifiedModel } from '../pose/model-files';
 import { error, ok } from './check';
 import type { CheckResult } from './check';
@@ -24,7 +24,11 @@ export function checkModelFiles(config: Config): CheckResult {
 
 /** Loads the backend that will run and times one inference on a frame of the first camera's size. */
 export async function checkInference(config: Config, log: Logger): Promise<CheckResult> {
-  const { estimator, backend } = await loadPoseEstimator(config.inference, log);
+  const { estimator, backend } = await loadPoseEstimator(
+    config.inference,
+    log,
+    modelCacheDir(config.dataDir),
+  );
   const cam = config.cameras[0]!.analysis;
   const frame = {
     width: cam.width,

@@ -1,5 +1,5 @@
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { CameraStatus } from '../camera/camera-pipeline';
+import type { CameraStatus } from '../core/camera-status';
 
 export interface MetricsSource {
   cameras(): CameraStatus[];

@@ -1,7 +1,7 @@
 import { sha256Hex } from '../../../services/api/auth';
 import { buildApi } from '../../../services/api/server';
 import type { ApiContext } from '../../../services/api/server';
-import type { CameraStatus } from '../../../services/camera/camera-pipeline';
+import type { CameraStatus } from '../../../services/core/camera-status';
 import { captureLogger } from '../../helpers/logger';
 
 const camera = (id: string, state: CameraStatus['state']): CameraStatus => ({

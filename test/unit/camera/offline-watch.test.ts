@@ -1,6 +1,6 @@
 import { ManualClock } from '../../../services/core/clock';
 import { OfflineWatch } from '../../../services/camera/offline-watch';
-import type { CameraHealthEvent } from '../../../services/camera/offline-watch';
+import type { CameraHealthEvent } from '../../../services/core/camera-status';
 
 describe('camera offline / online', () => {
   beforeEach(() => jest.useFakeTimers());

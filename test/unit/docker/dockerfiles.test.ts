@@ -80,11 +80,24 @@ describe.each(['Dockerfile', 'docker/Dockerfile.jetson'])(
   },
 );
 
-test('the x86 image matches what tfjs-node-gpu 4.22 needs (CUDA 11.2, cuDNN 8) and has a CPU variant', () => {
+test('the x86 image: ORT CUDA 12 by default, tfjs-node-gpu on CUDA 11.2 as a choice, a CPU variant', () => {
   const text = read('Dockerfile');
-  expect(text).toMatch(/FROM nvidia\/cuda:11\.2\.\d+-cudnn8-runtime-ubuntu\d+\.\d+ AS base-gpu/);
+  // onnxruntime-node 1.30's CUDA provider: CUDA 12 with cuDNN 9, fetched at build time only.
+  expect(text).toMatch(/ARG GPU_BASE=nvidia\/cuda:12\.\d+\.\d+-cudnn-runtime-ubuntu\d+\.\d+/);
+  expect(text).toMatch(/FROM \$\{GPU_BASE\} AS base-gpu/);
+  expect(text).toMatch(
+    /if \[ "\$VARIANT" = "gpu" \]; then export ONNXRUNTIME_NODE_INSTALL=cuda12; fi/,
+  );
+  // tfjs-node-gpu 4.22's libtensorflow 2.9.1: CUDA 11.2, cuDNN 8.
+  expect(text).toMatch(
+    /FROM nvidia\/cuda:11\.2\.\d+-cudnn8-runtime-ubuntu\d+\.\d+ AS base-tfjs-gpu/,
+  );
   expect(text).toMatch(/FROM debian:bookworm-slim AS base-cpu/);
   expect(text).toMatch(/ARG VARIANT=gpu/);
+  // Every other build skips ORT's download through the copied .npmrc.
+  expect(read('.npmrc')).toMatch(/^onnxruntime-node-install=skip$/m);
+  for (const f of ['Dockerfile', 'docker/Dockerfile.jetson'])
+    expect(read(f)).toMatch(/COPY package\.json package-lock\.json \.npmrc \.\//);
   const pkg = JSON.parse(read('package.json')) as { optionalDependencies: Record<string, string> };
   expect(pkg.optionalDependencies['@tensorflow/tfjs-node-gpu']).toBe('4.22.0');
 });

@@ -1,5 +1,5 @@
-import { MotionDetector } from '../../../services/camera/motion-detector';
-import { MotionGate } from '../../../services/camera/motion-gate';
+import { MotionDetector } from '../../../services/pipeline/motion-detector';
+import { MotionGate } from '../../../services/pipeline/motion-gate';
 import { parseConfig } from '../../../services/config/load';
 import type { Frame, TrackedPerson } from '../../../services/core/types';
 

@@ -9,45 +9,12 @@ import type { AlertDispatcher } from '../alerts/alert-dispatcher';
 import type { CameraRef } from '../alerts/alert';
 import { blankFrame } from './frame-processor';
 import type { FrameProcessor, ProcessedFrame } from './frame-processor';
-import type { FfmpegBinary } from './ffmpeg-binary';
-import { StreamSupervisor } from './stream-supervisor';
-import type { StreamError, StreamState } from './stream-supervisor';
-import { OfflineWatch } from './offline-watch';
+import type { FfmpegBinary } from '../camera/ffmpeg-binary';
+import { StreamSupervisor } from '../camera/stream-supervisor';
+import { OfflineWatch } from '../camera/offline-watch';
 import { MotionGate } from './motion-gate';
 import { LatencyWindow } from '../core/latency-window';
-import type { CameraHealthEvent } from './offline-watch';
-
-export interface CameraStatus {
-  id: string;
-  name: string;
-  state: StreamState;
-  inputFps: number;
-  analysedFps: number;
-  framesIn: number;
-  framesAnalysed: number;
-  droppedFrames: number;
-  /** Frames the motion gate let pass without inference (nothing moved). */
-  skippedNoMotion: number;
-  /** Analysed frames per second that the model saw (the rest of analysedFps was coasted). */
-  modelFps: number;
-  /**
-   * Frames analysed on the tracker's prediction because the model was busy with other cameras
-   * (inference.coastWhenBusy): counted in framesAnalysed, not in modelFps.
-   */
-  framesCoasted: number;
-  /** Capture to analysed (events dispatched), over the last 256 analysed frames; null before any. */
-  latencyMs: { p50: number; p95: number } | null;
-  /** Capture to alert dispatched, over the last 64 frames that raised alert messages. */
-  alertLatencyMs: { p50: number; p95: number } | null;
-  inferenceErrors: number;
-  lastInferenceMs: number | null;
-  tracks: number;
-  restarts: number;
-  /** Seconds spent in each stream state since the camera started. */
-  secondsInStates: Record<StreamState, number>;
-  source: { width: number; height: number; fps: number | null; codec: string } | null;
-  lastError: StreamError | null;
-}
+import type { CameraHealthEvent, CameraStatus } from '../core/camera-status';
 
 /** When a frame goes to the model and when it is coasted (the config's inference section). */
 export type ModelScheduling = Pick<InferenceConfig, 'coastWhenBusy' | 'minModelFps'>;
