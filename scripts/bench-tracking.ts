@@ -27,6 +27,10 @@ const SOURCE_FPS = 10;
  *   --fps 5            analyse 5 of the clip's 10 frames a second, scored on those frames only
  *   --model-every 2    the model sees every 2nd analysed frame, the others are tracked on
  *                      prediction (what a busy daemon does with inference.coastWhenBusy)
+ *   --input WxH        the model input of the profile, overridden (to weigh a default)
+ *   --tiles CxR        the tile grid of the profile, overridden
+ *   --overlap X        the tile overlap of the profile, overridden
+ *   --backend B        the backend (default auto)
  */
 const { values: args } = parseArgs({
   options: {
@@ -34,8 +38,29 @@ const { values: args } = parseArgs({
     profile: { type: 'string', default: 'accurate' },
     fps: { type: 'string', default: String(SOURCE_FPS) },
     'model-every': { type: 'string', default: '1' },
+    input: { type: 'string' },
+    tiles: { type: 'string' },
+    overlap: { type: 'string' },
+    backend: { type: 'string', default: 'auto' },
   },
 });
+
+/** The profile with the command line's overrides. */
+function inferenceOverrides(): Record<string, unknown> {
+  const base = profile(args.profile);
+  const out: Record<string, unknown> = { ...base, backend: args.backend };
+  const pair = (v: string, name: string) => {
+    const [a, b] = v.split('x').map(Number);
+    if (!Number.isInteger(a) || !Number.isInteger(b)) throw new Error(`${name} must be AxB`);
+    return [a!, b!] as const;
+  };
+  if (args.input) [out.inputWidth, out.inputHeight] = pair(args.input, '--input');
+  const tiles = { ...(base.tiles ?? {}) } as Record<string, number>;
+  if (args.tiles) [tiles.cols, tiles.rows] = pair(args.tiles, '--tiles');
+  if (args.overlap) tiles.overlap = Number(args.overlap);
+  if (args.tiles || args.overlap) out.tiles = tiles;
+  return out;
+}
 const GATED = args.gated;
 const FPS = Number(args.fps);
 const MODEL_EVERY = Number(args['model-every']);
@@ -124,7 +149,7 @@ async function main(): Promise<void> {
   if (!(SOURCE_FPS % FPS === 0 && FPS > 0)) throw new Error('--fps must divide 10');
   const config = parseConfig({
     logLevel: 'warn',
-    inference: profile(args.profile),
+    inference: inferenceOverrides(),
     cameras: [
       {
         id: 'vtest',

@@ -20,19 +20,33 @@ export function letterbox(
   };
 }
 
-/** Rounds half to even, as tfjs's `round` does. */
-function roundHalfEven(v: number): number {
-  const f = Math.floor(v);
-  const d = v - f;
-  if (d > 0.5) return f + 1;
-  if (d < 0.5) return f;
-  return f % 2 === 0 ? f : f + 1;
+/** Bits of the fixed-point interpolation weights (1/256 steps). */
+const WEIGHT_BITS = 8;
+const ONE = 1 << WEIGHT_BITS;
+const HALF = 1 << (2 * WEIGHT_BITS - 1);
+
+/**
+ * Source offsets and fixed-point weights of each output column (or row): the source coordinate is
+ * d * scale (no half-pixel centres), blended between its floor and the next pixel.
+ */
+function samplingTable(outSize: number, inSize: number, scale: number, stride: number) {
+  const lo = new Int32Array(outSize);
+  const hi = new Int32Array(outSize);
+  const w = new Int32Array(outSize);
+  for (let d = 0; d < outSize; d++) {
+    const f = d * scale;
+    const f0 = Math.floor(f);
+    lo[d] = f0 * stride;
+    hi[d] = Math.min(inSize - 1, f0 + 1) * stride;
+    w[d] = Math.round((f - f0) * ONE);
+  }
+  return { lo, hi, w };
 }
 
 /**
- * The model input of every engine: the image scaled (bilinear, tfjs's `resizeBilinear` without
- * half-pixel centres, then rounded) into the top-left of an inW x inH x 3 int32 tensor, zeros
- * elsewhere. `out` is reused when given (one per engine: no allocation per frame).
+ * The model input of every engine: the image scaled (bilinear, in 8-bit fixed point) into the
+ * top-left of an inW x inH x 3 int32 tensor, zeros elsewhere. `out` is reused when given (one per
+ * engine: no allocation per frame).
  */
 export function letterboxInput(
   image: RgbImage,
@@ -44,32 +58,26 @@ export function letterboxInput(
   const { width: sw, height: sh, rgb } = image;
   out.fill(0);
   if (box.width === sw && box.height === sh) {
-    for (let y = 0; y < sh; y++) {
-      for (let i = 0; i < sw * 3; i++) out[y * inW * 3 + i] = rgb[y * sw * 3 + i]!;
-    }
+    for (let y = 0; y < sh; y++) out.set(rgb.subarray(y * sw * 3, (y + 1) * sw * 3), y * inW * 3);
     return { input: out, box };
   }
-  const sy = sh / box.height;
-  const sx = sw / box.width;
+  const cols = samplingTable(box.width, sw, sw / box.width, 3);
+  const rows = samplingTable(box.height, sh, sh / box.height, sw * 3);
   for (let y = 0; y < box.height; y++) {
-    const fy = y * sy;
-    const y0 = Math.floor(fy);
-    const y1 = Math.min(sh - 1, Math.ceil(fy));
-    const wy = fy - y0;
+    const r0 = rows.lo[y]!;
+    const r1 = rows.hi[y]!;
+    const wy = rows.w[y]!;
+    const vy = ONE - wy;
+    let o = y * inW * 3;
     for (let x = 0; x < box.width; x++) {
-      const fx = x * sx;
-      const x0 = Math.floor(fx);
-      const x1 = Math.min(sw - 1, Math.ceil(fx));
-      const wx = fx - x0;
-      const o = (y * inW + x) * 3;
+      const c0 = cols.lo[x]!;
+      const c1 = cols.hi[x]!;
+      const wx = cols.w[x]!;
+      const vx = ONE - wx;
       for (let c = 0; c < 3; c++) {
-        const tl = rgb[(y0 * sw + x0) * 3 + c]!;
-        const tr = rgb[(y0 * sw + x1) * 3 + c]!;
-        const bl = rgb[(y1 * sw + x0) * 3 + c]!;
-        const br = rgb[(y1 * sw + x1) * 3 + c]!;
-        const top = tl + (tr - tl) * wx;
-        const bottom = bl + (br - bl) * wx;
-        out[o + c] = roundHalfEven(top + (bottom - top) * wy);
+        const top = rgb[r0 + c0 + c]! * vx + rgb[r0 + c1 + c]! * wx;
+        const bottom = rgb[r1 + c0 + c]! * vx + rgb[r1 + c1 + c]! * wx;
+        out[o++] = (top * vy + bottom * wy + HALF) >> (2 * WEIGHT_BITS);
       }
     }
   }

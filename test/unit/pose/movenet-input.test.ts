@@ -16,7 +16,7 @@ test('an image of the input size is copied as it is, and the rest of the input i
   expect(input.subarray(24).every((v) => v === 0)).toBe(true);
 });
 
-test('a larger image is scaled by bilinear interpolation (no half-pixel centres) and rounded half to even', () => {
+test('a larger image is scaled by bilinear interpolation (no half-pixel centres), rounded half up', () => {
   // 4 columns 0, 10, 20, 30 into 2: columns sample x = 0 and 2 (scale 2), no blending.
   const cols = letterboxInput(
     image(4, 4, (x) => x * 10),
@@ -31,13 +31,20 @@ test('a larger image is scaled by bilinear interpolation (no half-pixel centres)
     2,
   ).input;
   expect(half[3]).toBe(8);
-  // 2.5 rounds to 2 (even), not 3.
-  const even = letterboxInput(
+  // 2.5 rounds up to 3.
+  const halfUp = letterboxInput(
     image(3, 3, (x) => [0, 5, 0][x]!),
     2,
     2,
   ).input;
-  expect(even[3]).toBe(2);
+  expect(halfUp[3]).toBe(3);
+  // x = 4 exactly (8 columns into 2): the source pixel itself, nothing blended in.
+  const exact = letterboxInput(
+    image(8, 8, (x) => (x < 4 ? 0 : 200)),
+    2,
+    2,
+  ).input;
+  expect(exact[3]).toBe(200);
 });
 
 test('a reused buffer is cleared: a smaller second image leaves nothing of the first', () => {
