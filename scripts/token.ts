@@ -1,14 +1,60 @@
 import { randomBytes } from 'node:crypto';
 import { sha256Hex } from '../services/api/auth';
+import { mosquittoAcl } from '../services/alerts/broker-acl';
+import { mosquittoPasswordLine } from '../services/alerts/mosquitto-files';
+import { loadConfigFile } from '../services/config/load';
+import { errorMessage } from '../services/core/errors';
 
-/** npm run token -- <viewer|admin> <name>: a new bearer token and the config entry holding its hash. */
-const [role, name] = process.argv.slice(2);
-if ((role !== 'viewer' && role !== 'admin') || !name) {
-  process.stderr.write('usage: npm run token -- <viewer|admin> <name>\n');
-  process.exit(2);
+const USAGE = `usage: npm run token -- <viewer|admin> <name>          an API bearer token
+       npm run token -- mqtt-<clerk|viewer> <name>       an MQTT login (embedded broker, mosquitto)
+       npm run token -- mosquitto-acl <config.yaml>      the ACL file for an external mosquitto`;
+
+function apiToken(role: string, name: string): void {
+  const token = randomBytes(24).toString('base64url');
+  process.stdout.write(`token (give it to ${name}; it is not stored anywhere): ${token}\n`);
+  process.stdout.write(
+    `add under api.tokens in the config:\n  - { name: ${name}, role: ${role}, sha256: ${sha256Hex(token)} }\n`,
+  );
 }
-const token = randomBytes(24).toString('base64url');
-process.stdout.write(`token (give it to ${name}; it is not stored anywhere): ${token}\n`);
-process.stdout.write(
-  `add under api.tokens in the config:\n  - { name: ${name}, role: ${role}, sha256: ${sha256Hex(token)} }\n`,
-);
+
+function mqttLogin(role: string, name: string): void {
+  if (!/^[A-Za-z0-9_.@-]+$/.test(name)) throw new Error(`${name}: letters, digits, _ . @ - only`);
+  const password = randomBytes(18).toString('base64url');
+  process.stdout.write(
+    `MQTT login for ${name} (${role}): user name ${name}, password ${password} (not stored anywhere)\n`,
+  );
+  process.stdout.write(
+    `embedded broker: add under mqtt.users in the config:\n  - { name: ${name}, role: ${role}, sha256: ${sha256Hex(password)} }\n`,
+  );
+  process.stdout.write(
+    `external mosquitto: add this line to its password_file:\n${mosquittoPasswordLine(name, password)}\n`,
+  );
+}
+
+/** The ACL of an external mosquitto: Vigil's own login (mqtt.username) and mqtt.users. */
+function acl(file: string): void {
+  const config = loadConfigFile(file);
+  const vigil = config.mqtt.username;
+  if (!vigil)
+    throw new Error('mqtt.username is empty: Vigil needs a login of its own on mosquitto');
+  process.stdout.write(mosquittoAcl([{ name: vigil, role: 'vigil' }, ...config.mqtt.users]));
+}
+
+function main(): number {
+  const [what, arg] = process.argv.slice(2);
+  if ((what === 'viewer' || what === 'admin') && arg) apiToken(what, arg);
+  else if ((what === 'mqtt-clerk' || what === 'mqtt-viewer') && arg) mqttLogin(what.slice(5), arg);
+  else if (what === 'mosquitto-acl' && arg) acl(arg);
+  else {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  return 0;
+}
+
+try {
+  process.exitCode = main();
+} catch (err) {
+  process.stderr.write(`token: ${errorMessage(err)}\n`);
+  process.exitCode = 1;
+}

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { CameraConfig, Config } from './config/schema';
 import { ConfigStore } from './config/config-store';
 import type { ConfigChange, Version } from './config/config-store';
@@ -122,17 +123,21 @@ export class VigilApp {
   private async startMqtt(): Promise<{ url: string; publisher: MqttPublisher }> {
     const m = this.config.mqtt;
     let url = m.url;
+    let login = { username: m.username, password: m.password };
     if (url === '' || url === 'embedded') {
+      // Vigil's own login to its broker: fresh at every start, in memory only.
+      login = { username: 'vigil', password: randomBytes(24).toString('base64url') };
       this.broker = new EmbeddedBroker(
         m.embeddedHost,
         m.embeddedPort,
         this.log.child({ module: 'broker' }),
+        { users: m.users, vigil: { ...login, clientId: m.clientId } },
       );
       const port = await this.broker.start();
       url = `mqtt://${m.embeddedHost}:${port}`;
     }
     this.mqtt = new MqttPublisher(
-      { url, clientId: m.clientId, username: m.username, password: m.password },
+      { url, clientId: m.clientId, ...login },
       this.log.child({ module: 'mqtt' }),
     );
     await this.mqtt.start();

@@ -382,6 +382,34 @@ export const MqttSchema = obj(
     username: Type.String({ default: '', description: 'Broker user name.' }),
     password: Type.String({ default: '', description: 'Broker password (never logged).' }),
     clientId: Type.String({ default: 'vigil', minLength: 1, description: 'MQTT client id.' }),
+    users: Type.Array(
+      Type.Object(
+        {
+          name: Type.String({
+            minLength: 1,
+            maxLength: 64,
+            pattern: '^[A-Za-z0-9_.@-]+$',
+            description: 'The login name (MQTT username).',
+          }),
+          role: oneOf(
+            ['clerk', 'viewer'],
+            'viewer',
+            'viewer reads alerts, snapshots and status; clerk also acks and snoozes alerts.',
+          ),
+          sha256: Type.String({
+            pattern: '^[0-9a-f]{64}$',
+            description: 'sha256 (hex) of the password; the password itself is never stored.',
+          }),
+        },
+        { additionalProperties: false },
+      ),
+      {
+        default: [],
+        maxItems: 200,
+        description:
+          'Logins of the embedded broker (npm run token -- mqtt-<role> <name> makes one). Anonymous clients are refused; only Vigil publishes alerts, status and availability.',
+      },
+    ),
   },
   'MQTT broker connection.',
 );

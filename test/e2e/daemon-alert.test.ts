@@ -8,6 +8,7 @@ import { startDaemon } from '../helpers/daemon';
 import type { Daemon } from '../helpers/daemon';
 import { tempDir } from '../helpers/media';
 import { recordMqtt } from '../helpers/mqtt-recorder';
+import { TEST_CLERK, TEST_CLERK_USER } from '../helpers/broker';
 import type { Received } from '../helpers/mqtt-recorder';
 import { freePort } from '../helpers/ports';
 import { contractViolation } from '../helpers/schema-check';
@@ -36,12 +37,16 @@ describe('vigil daemon end to end', () => {
   test('loitering alert on MQTT: snapshot first, schema-valid payloads, one incident lifecycle, clerk ack echoed, malformed commands ignored', async () => {
     const dir = tempDir('vigil-e2e-');
     const [mqttPort, apiPort] = [await freePort(), await freePort()];
-    const { file, dataDir } = siteConfig(dir, { url: 'embedded', embeddedPort: mqttPort }, apiPort);
+    const { file, dataDir } = siteConfig(
+      dir,
+      { url: 'embedded', embeddedPort: mqttPort, users: [TEST_CLERK_USER] },
+      apiPort,
+    );
     daemon = startDaemon(['--config', file]);
     const url = `mqtt://127.0.0.1:${mqttPort}`;
     const rec = await waitFor(
       'the embedded broker',
-      async () => recordMqtt(url).catch(() => undefined),
+      async () => recordMqtt(url, 'vigil/#', undefined, TEST_CLERK).catch(() => undefined),
       60_000,
       250,
     );
@@ -98,10 +103,14 @@ describe('vigil daemon end to end', () => {
       '{"minutes":"ten"}',
       'x'.repeat(5000),
     ];
+    // From another clerk client: the broker disconnects a client whose publish its ACL refuses
+    // (the `../../etc` topics are no command topic), and that must not cost the recorder.
+    const noisy = await recordMqtt(url, 'vigil/square/status', undefined, TEST_CLERK);
+    recorders.push(noisy.client);
     for (let i = 0; i < 50; i++) {
       const cmd = i % 2 ? 'snooze' : 'ack';
       const id = i % 3 === 0 ? start.id : i % 3 === 1 ? 'no-such-alert' : '../../etc';
-      rec.client.publish(`vigil/square/alerts/${id}/${cmd}`, bad[i % bad.length]!, { qos: 1 });
+      noisy.client.publish(`vigil/square/alerts/${id}/${cmd}`, bad[i % bad.length]!, { qos: 1 });
     }
     // The acknowledgement is persisted; while the incident is open it is also echoed as an
     // `update` (a short incident may already have ended: then there is nothing to update).

@@ -6,6 +6,7 @@ import { startDaemon } from '../helpers/daemon';
 import type { Daemon } from '../helpers/daemon';
 import { tempDir } from '../helpers/media';
 import { recordMqtt } from '../helpers/mqtt-recorder';
+import { TEST_CLERK } from '../helpers/broker';
 import type { Received } from '../helpers/mqtt-recorder';
 import { freePort } from '../helpers/ports';
 import { contractViolation } from '../helpers/schema-check';
@@ -71,7 +72,10 @@ d('camera faults against a real RTSP server', () => {
     daemon = startDaemon(['--config', file]);
     const rec = await waitFor(
       'the embedded broker',
-      async () => recordMqtt(`mqtt://127.0.0.1:${ports.mqtt}`).catch(() => undefined),
+      async () =>
+        recordMqtt(`mqtt://127.0.0.1:${ports.mqtt}`, 'vigil/#', undefined, TEST_CLERK).catch(
+          () => undefined,
+        ),
       60_000,
       250,
     );

@@ -4,6 +4,7 @@ import { stringify } from 'yaml';
 import { h264Clip } from '../../scripts/peers/h264-clip';
 import { sha256Hex } from '../../services/api/auth';
 import { requireVtest } from './media';
+import { TEST_CLERK_USER } from './broker';
 
 /** The demo token (`demo-admin`): tests read the API with it. */
 export const TOKEN = 'demo-admin';
@@ -40,7 +41,7 @@ export function cameraSite(
       port: ports.api,
       tokens: [{ name: 't', role: 'admin', sha256: TOKEN_SHA }],
     },
-    mqtt: { url: 'embedded', embeddedPort: ports.mqtt },
+    mqtt: { url: 'embedded', embeddedPort: ports.mqtt, users: [TEST_CLERK_USER] },
     inference: { strategy: 'full', inputWidth: 256, inputHeight: 192 },
     cameras: cameras.map((c) => ({
       id: c.id,

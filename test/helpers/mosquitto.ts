@@ -20,8 +20,16 @@ export interface Mosquitto {
  * With `persistDir`, sessions and queued QoS 1 messages survive a restart of the broker (as on a
  * real site), so a subscriber with a persistent session misses nothing while it reconnects.
  */
+/**
+ * `users` is either logins to hash with mosquitto_passwd, or Vigil's generated files: a
+ * password_file's text, an acl_file's text, and one login to probe readiness with.
+ */
+export type MosquittoUsers =
+  | Record<string, string>
+  | { passwordFile: string; aclFile: string; probe: { username: string; password: string } };
+
 export async function startMosquitto(
-  users?: Record<string, string>,
+  users?: MosquittoUsers,
   fixedPort?: number,
   persistDir?: string,
 ): Promise<Mosquitto> {
@@ -32,11 +40,26 @@ export async function startMosquitto(
     chmodSync(persistDir, 0o777);
     conf.push('persistence true', `persistence_location ${persistDir}/`);
   } else conf.push('persistence false');
+  let probe: { username: string; password: string } | undefined;
   if (users) {
     const pw = path.join(dir, 'passwd');
-    writeFileSync(pw, '');
-    for (const [u, p] of Object.entries(users)) execFileSync('mosquitto_passwd', ['-b', pw, u, p]);
-    // mosquitto started as root drops to its own user, which must be able to read the file.
+    if ('passwordFile' in users && typeof users.passwordFile === 'string') {
+      const files = users as Extract<MosquittoUsers, { passwordFile: string }>;
+      writeFileSync(pw, files.passwordFile);
+      const acl = path.join(dir, 'acl');
+      writeFileSync(acl, files.aclFile);
+      chmodSync(acl, 0o644);
+      conf.push(`acl_file ${acl}`);
+      probe = files.probe;
+    } else {
+      const logins = users as Record<string, string>;
+      writeFileSync(pw, '');
+      for (const [u, p] of Object.entries(logins))
+        execFileSync('mosquitto_passwd', ['-b', pw, u, p]);
+      const [username, password] = Object.entries(logins)[0]!;
+      probe = { username, password };
+    }
+    // mosquitto started as root drops to its own user, which must be able to read the files.
     chmodSync(dir, 0o755);
     chmodSync(pw, 0o644);
     conf.push('allow_anonymous false', `password_file ${pw}`);
@@ -51,7 +74,7 @@ export async function startMosquitto(
         const c = mqtt.connect(url, {
           reconnectPeriod: 0,
           connectTimeout: 1000,
-          ...(users ? { username: Object.keys(users)[0], password: Object.values(users)[0] } : {}),
+          ...probe,
         });
         c.once('connect', () => {
           c.end(true);

@@ -13,8 +13,10 @@ export async function recordMqtt(
   url: string,
   filter = 'vigil/#',
   session?: { clientId: string },
+  login?: { username: string; password: string },
 ): Promise<{ client: MqttClient; messages: Received[] }> {
   const client = await mqtt.connectAsync(url, {
+    ...login,
     clientId: session?.clientId ?? `rec-${Math.random().toString(16).slice(2)}`,
     clean: !session,
     reconnectPeriod: 200,

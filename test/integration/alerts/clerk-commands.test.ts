@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { AlertService } from '../../../services/alerts/alert-service';
-import { EmbeddedBroker } from '../../../services/alerts/embedded-broker';
 import { MqttPublisher } from '../../../services/alerts/mqtt-publisher';
 import type { AlertPayload } from '../../../services/alerts/payload-schemas';
 import { parseConfig } from '../../../services/config/load';
 import { systemClock } from '../../../services/core/clock';
 import { ruleEvent } from '../../helpers/events';
+import { startEmbeddedBroker } from '../../helpers/broker';
 import { captureLogger } from '../../helpers/logger';
 import { tempDir } from '../../helpers/media';
 import { recordMqtt } from '../../helpers/mqtt-recorder';
@@ -15,19 +15,18 @@ import { waitFor } from '../../helpers/wait';
 
 test('a clerk acknowledges an open incident over MQTT: persisted and echoed; a snooze holds the next one back', async () => {
   const { log } = captureLogger('debug');
-  const broker = new EmbeddedBroker('127.0.0.1', 0, log);
-  const url = `mqtt://127.0.0.1:${await broker.start()}`;
+  const { broker, url, vigil, clerk } = await startEmbeddedBroker(log, 'vigil-clerk');
   const dataDir = tempDir('vigil-clerk-');
   const config = parseConfig({
     dataDir,
     alerts: { zoneCooldownSeconds: 0 },
     cameras: [{ id: 'cam', source: { url: 'rtsp://127.0.0.1/none' } }],
   });
-  const pub = new MqttPublisher({ url, clientId: 'vigil-clerk' }, log);
+  const pub = new MqttPublisher({ url, ...vigil }, log);
   await pub.start();
   const alerts = new AlertService(config, pub, systemClock, log);
   await alerts.start();
-  const rec = await recordMqtt(url, 'vigil/cam/alerts');
+  const rec = await recordMqtt(url, 'vigil/cam/alerts', undefined, clerk);
   const cam = SMALL_CAM;
   const frame = blackFrame();
   try {

@@ -1,4 +1,3 @@
-import { EmbeddedBroker } from '../../../services/alerts/embedded-broker';
 import { MqttAlertOutput } from '../../../services/alerts/mqtt-alert-output';
 import { MqttPublisher } from '../../../services/alerts/mqtt-publisher';
 import { buildAlert } from '../../../services/alerts/alert';
@@ -7,6 +6,7 @@ import { tempDir } from '../../helpers/media';
 import { Outbox } from '../../../services/alerts/outbox';
 import { captureLogger } from '../../helpers/logger';
 import { recordMqtt } from '../../helpers/mqtt-recorder';
+import { startEmbeddedBroker } from '../../helpers/broker';
 import { MOSQUITTO, hasMosquitto, startMosquitto } from '../../helpers/mosquitto';
 import { waitFor } from '../../helpers/wait';
 
@@ -26,13 +26,15 @@ const alert = buildAlert(
 
 interface Broker {
   url: string;
+  /** Vigil's login and a reader's (the embedded broker refuses anonymous clients). */
+  vigil?: { username: string; password: string };
+  reader?: { username: string; password: string };
   stop(): Promise<void>;
 }
 
 async function embedded(): Promise<Broker> {
-  const b = new EmbeddedBroker('127.0.0.1', 0, captureLogger().log);
-  const port = await b.start();
-  return { url: `mqtt://127.0.0.1:${port}`, stop: () => b.stop() };
+  const b = await startEmbeddedBroker(captureLogger().log);
+  return { url: b.url, vigil: b.vigil, reader: b.viewer, stop: () => b.broker.stop() };
 }
 
 const brokers: [string, () => Promise<Broker>][] = [['embedded aedes', embedded]];
@@ -47,9 +49,12 @@ describe.each(brokers)('MQTT round trip through %s', (_name, makeBroker) => {
   afterEach(() => broker.stop());
 
   test('an alert arrives on vigil/<camera>/alerts as JSON; vigil/available is retained online', async () => {
-    const pub = new MqttPublisher({ url: broker.url, clientId: 'vigil-test' }, captureLogger().log);
+    const pub = new MqttPublisher(
+      { url: broker.url, clientId: 'vigil-test', ...broker.vigil },
+      captureLogger().log,
+    );
     await pub.start();
-    const rec = await recordMqtt(broker.url);
+    const rec = await recordMqtt(broker.url, 'vigil/#', undefined, broker.reader);
     const outbox = new Outbox(
       tempDir(),
       pub,
@@ -76,9 +81,12 @@ describe.each(brokers)('MQTT round trip through %s', (_name, makeBroker) => {
   });
 
   test('when the daemon vanishes, the broker publishes its last will: offline', async () => {
-    const pub = new MqttPublisher({ url: broker.url, clientId: 'vigil-lwt' }, captureLogger().log);
+    const pub = new MqttPublisher(
+      { url: broker.url, clientId: 'vigil-lwt', ...broker.vigil },
+      captureLogger().log,
+    );
     await pub.start();
-    const rec = await recordMqtt(broker.url);
+    const rec = await recordMqtt(broker.url, 'vigil/#', undefined, broker.reader);
     await waitFor('online', () => rec.messages.some((m) => m.payload.toString() === 'online'));
     // Cut the TCP connection without a DISCONNECT, as a crash or a power cut would.
     (pub as unknown as { client: { stream: { destroy(): void } } }).client.stream.destroy();
