@@ -1,3 +1,4 @@
+import { VigilError } from '../core/errors';
 import { redactUrl } from '../core/logger';
 
 export const REDACTED = '[redacted]';
@@ -20,7 +21,11 @@ export function redactConfig(raw: Raw): Raw {
 
 /**
  * A config sent back after GET still holds the redaction marks: put the stored secrets back so a
- * round trip never wipes a password. A camera is matched by id.
+ * round trip never wipes a password. A secret goes back only to its owner unchanged: the MQTT
+ * password only while mqtt.url and mqtt.username stay as they are (else it would be sent to
+ * whatever broker the new URL names), a camera URL's credentials only to the same camera and the
+ * same URL. A redaction mark left where its owner changed is refused with
+ * VIGIL_ERR_REQUEST_INVALID, never stored as a password.
  */
 export function restoreRedacted(next: Raw, current: Raw): Raw {
   const out = structuredClone(next) as Raw & {
@@ -28,7 +33,20 @@ export function restoreRedacted(next: Raw, current: Raw): Raw {
     cameras?: { id?: string; source?: Raw }[];
   };
   const cur = current as Raw & { mqtt?: Raw; cameras?: { id?: string; source?: Raw }[] };
-  if (out.mqtt?.password === REDACTED) out.mqtt.password = cur.mqtt?.password ?? '';
+  if (out.mqtt?.password === REDACTED) {
+    const same = (k: string) => (out.mqtt?.[k] ?? '') === (cur.mqtt?.[k] ?? '');
+    if (!same('url') || !same('username'))
+      throw new VigilError(
+        'VIGIL_ERR_REQUEST_INVALID',
+        'mqtt.password is redacted but mqtt.url or mqtt.username changed: send the password for the new broker',
+        {
+          details: [
+            { path: '/mqtt/password', message: 'the stored password belongs to another broker' },
+          ],
+        },
+      );
+    out.mqtt.password = cur.mqtt?.password ?? '';
+  }
   for (const c of out.cameras ?? [])
     for (const key of URL_KEYS) {
       const url = c?.source?.[key];
