@@ -90,12 +90,17 @@ export function buildApi(ctx: ApiContext, log: Logger, tls?: ApiTls): ApiServer 
     },
   });
   void app.register(swaggerUi, { routePrefix: '/docs' });
+  // The limiter runs before authentication, so bad-token floods are limited too.
   void app.register(rateLimit, {
+    global: false,
     max: ctx.rateLimitPerMinute ?? 600,
     timeWindow: 60_000,
     allowList: (req) => req.url === '/healthz',
   });
-  app.addHook('onRequest', authHook(ctx.tokens));
+  void app.after(() => {
+    app.addHook('onRequest', app.rateLimit());
+    app.addHook('onRequest', authHook(ctx.tokens));
+  });
   void app.register(async (scope) => {
     const s = scope as unknown as ApiServer;
     registerHealthRoutes(s, ctx);

@@ -113,3 +113,25 @@ describe('health and camera routes over real HTTP', () => {
     await app.close();
   });
 });
+
+describe('the rate limit comes before authentication', () => {
+  test('a flood of bad tokens is answered 429 VIGIL_ERR_RATE_LIMITED, not 401 for ever; /healthz stays open', async () => {
+    const { app, base } = await serve({ rateLimitPerMinute: 20 });
+    try {
+      const statuses: number[] = [];
+      let body: { code?: string } = {};
+      for (let i = 0; i < 40; i++) {
+        const r = await fetch(`${base}/api/cameras`, { headers: { authorization: 'Bearer bad' } });
+        statuses.push(r.status);
+        if (r.status === 429) body = (await r.json()) as { code?: string };
+        else await r.arrayBuffer();
+      }
+      expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
+      expect(statuses.slice(20).every((s) => s === 429)).toBe(true);
+      expect(body.code).toBe('VIGIL_ERR_RATE_LIMITED');
+      expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+});
