@@ -60,7 +60,34 @@ function fromFastify(err: FastifyError): { status: number; body: ApiErrorBody } 
     return { status: 429, body: { code: 'VIGIL_ERR_RATE_LIMITED', message: err.message } };
   if (err instanceof SyntaxError)
     return { status: 400, body: { code: 'VIGIL_ERR_BAD_JSON', message: err.message } };
-  return undefined;
+  return byStatus(err);
+}
+
+/** Client errors of Fastify and its plugins (static files, the router) that name no code above. */
+const CLIENT_ERRORS: Record<number, ErrorCode> = {
+  400: 'VIGIL_ERR_REQUEST_INVALID',
+  401: 'VIGIL_ERR_UNAUTHORIZED',
+  403: 'VIGIL_ERR_NOT_FOUND', // a path outside the served folder: there is nothing there
+  404: 'VIGIL_ERR_NOT_FOUND',
+  405: 'VIGIL_ERR_NOT_FOUND',
+  406: 'VIGIL_ERR_REQUEST_INVALID',
+  411: 'VIGIL_ERR_REQUEST_INVALID',
+  412: 'VIGIL_ERR_PRECONDITION_FAILED',
+  413: 'VIGIL_ERR_BODY_TOO_LARGE',
+  414: 'VIGIL_ERR_REQUEST_INVALID',
+  415: 'VIGIL_ERR_UNSUPPORTED_MEDIA',
+  416: 'VIGIL_ERR_REQUEST_INVALID',
+  428: 'VIGIL_ERR_PRECONDITION_REQUIRED',
+  431: 'VIGIL_ERR_REQUEST_INVALID',
+};
+
+function byStatus(err: FastifyError): { status: number; body: ApiErrorBody } | undefined {
+  const status = err.statusCode ?? (err as { status?: number }).status;
+  const code = status ? CLIENT_ERRORS[status] : undefined;
+  if (!code) return undefined;
+  // A 403 from the static files is a path outside them: answered as the 404 it amounts to.
+  const shown = status === 403 ? 404 : status!;
+  return { status: shown, body: { code, message: shown === 404 ? 'no such file' : err.message } };
 }
 
 export function errorHandler(log: Logger) {

@@ -18,6 +18,7 @@ import type { AlertHistory } from '../alerts/alert-history';
 import type { ConfigChange, ConfigStore, Version } from '../config/config-store';
 import type { Metrics } from '../metrics/metrics';
 import { authHook } from './auth';
+import { parseJsonBody } from './json-body';
 import type { ApiToken } from './auth';
 import { errorHandler } from './errors';
 import { registerHealthRoutes } from './routes/health';
@@ -76,8 +77,16 @@ export function buildApi(ctx: ApiContext, log: Logger, tls?: ApiTls): ApiServer 
       ? { https: { cert: readFileSync(tls.certFile), key: readFileSync(tls.keyFile) } }
       : {}),
   }) as unknown as ApiServer;
-  // JSON only: any other body is 415, not parsed as text.
+  // JSON only: any other body is 415, not parsed as text. JSON nesting is bounded.
   app.removeContentTypeParser('text/plain');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
+    try {
+      done(null, parseJsonBody(body as string));
+    } catch (err) {
+      done(err as Error, undefined);
+    }
+  });
   app.setErrorHandler(errorHandler(log));
   app.setNotFoundHandler((req) => {
     throw new VigilError('VIGIL_ERR_NOT_FOUND', `no route ${req.method} ${req.url.split('?')[0]}`);

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { sha256Hex } from '../../../services/api/auth';
 import { buildApi } from '../../../services/api/server';
 import type { ApiContext } from '../../../services/api/server';
@@ -130,6 +131,68 @@ describe('the rate limit comes before authentication', () => {
       expect(statuses.slice(20).every((s) => s === 429)).toBe(true);
       expect(body.code).toBe('VIGIL_ERR_RATE_LIMITED');
       expect((await fetch(`${base}/healthz`)).status).toBe(200);
+    } finally {
+      await app.close();
+    }
+  });
+});
+
+/** One request written as it is on a TCP socket (no client normalises its path). */
+function rawHttp(port: number, request: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const s = net.connect(port, '127.0.0.1', () => s.write(request));
+    let data = '';
+    s.on('data', (b) => (data += b.toString()));
+    s.on('error', reject);
+    s.on('close', () => {
+      const status = Number(/^HTTP\/1\.1 (\d+)/.exec(data)?.[1] ?? 0);
+      resolve({ status, body: data.slice(data.indexOf('\r\n\r\n') + 4) });
+    });
+  });
+}
+
+describe('requests an attacker writes by hand', () => {
+  test('/docs paths that climb out of the served folder are 404 VIGIL_ERR_NOT_FOUND, never 500; nested JSON is bounded', async () => {
+    const { log, lines } = captureLogger('warn');
+    const app = buildApi(
+      {
+        cameras: () => [],
+        backend: () => ({ name: 'onnx', skipped: [] }),
+        mqttConnected: () => true,
+        startedAt: '',
+        version: '',
+        tokens: () => [{ name: 'ops', role: 'admin', sha256: sha256Hex('admin-token') }],
+      },
+      log,
+    );
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const port = (app.server.address() as net.AddressInfo).port;
+    try {
+      for (const p of [
+        '/docs/static/../../../package.json',
+        '/docs/static/%2e%2e/%2e%2e/package.json',
+        '/docs/static/x/../../../../etc/passwd',
+        '/docs/static/..%2f..%2fpackage.json',
+      ]) {
+        const r = await rawHttp(port, `GET ${p} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+        expect([p, r.status]).toEqual([p, 404]);
+        expect(JSON.parse(r.body)).toMatchObject({ code: 'VIGIL_ERR_NOT_FOUND' });
+      }
+      for (const body of [
+        '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000),
+        '['.repeat(100) + ']'.repeat(100),
+      ]) {
+        const r = await rawHttp(
+          port,
+          `PUT /api/cameras/a/zones HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer admin-token\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`,
+        );
+        expect(r.status).toBe(400);
+        expect(JSON.parse(r.body)).toMatchObject({
+          code: 'VIGIL_ERR_REQUEST_INVALID',
+          message: expect.stringContaining('deeper than 64'),
+        });
+      }
+      expect(lines().filter((l) => (l.level as number) >= 50)).toEqual([]);
     } finally {
       await app.close();
     }
