@@ -50,7 +50,9 @@ test('the pool finds exactly what the in-process model finds, runs tiles on ever
     // The model threads run at a lower priority than this (main) thread: the API goes first.
     if (process.platform === 'linux') {
       const nice = threadNices();
-      expect(nice.filter((n) => n === WORKER_NICE)).toHaveLength(1);
+      // The worker's thread, and any thread it starts (ONNX Runtime's, a model conversion's),
+      // which inherit its nice value; never the main thread.
+      expect(nice.filter((n) => n === WORKER_NICE).length).toBeGreaterThanOrEqual(1);
       expect(nice[0]).toBe(os.getPriority());
     }
     // Four tiles on one worker: three of them waited.
