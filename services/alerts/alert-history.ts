@@ -6,7 +6,11 @@ export interface HistoryQuery {
   camera?: string;
   rule?: string;
   type?: string;
-  /** Only messages strictly before this ISO time (paging cursor). */
+  /**
+   * Only messages before this: an ISO time (compared as an instant, offsets and fractions
+   * allowed) or a cursor `pos:<n>` from `nextBefore`, which pages without skipping messages that
+   * share a timestamp.
+   */
   before?: string;
   limit: number;
 }
@@ -18,6 +22,8 @@ export interface HistoryQuery {
 export class AlertHistory {
   private readonly items: AlertPayload[] = [];
   private readonly file: string;
+  /** Messages dropped from the front of `items`: items[i] is message number dropped + i. */
+  private dropped = 0;
 
   constructor(
     dataDir: string,
@@ -40,21 +46,31 @@ export class AlertHistory {
 
   add(a: AlertPayload): void {
     this.items.push(a);
-    if (this.items.length > this.keep) this.items.splice(0, this.items.length - this.keep);
+    if (this.items.length > this.keep) {
+      const n = this.items.length - this.keep;
+      this.items.splice(0, n);
+      this.dropped += n;
+    }
     appendFileSync(this.file, `${JSON.stringify(a)}\n`);
   }
 
+  /** Newest first; `nextBefore` is the cursor of the next page, null on the last one. */
   list(q: HistoryQuery): { items: AlertPayload[]; nextBefore: string | null } {
+    const pos = /^pos:(\d+)$/.exec(q.before ?? '');
+    const beforeMs = q.before && !pos ? Date.parse(q.before) : Number.NaN;
     const out: AlertPayload[] = [];
+    let last = -1;
     for (let i = this.items.length - 1; i >= 0 && out.length < q.limit; i--) {
       const a = this.items[i]!;
+      if (pos && this.dropped + i >= Number(pos[1])) continue;
+      if (!Number.isNaN(beforeMs) && !(Date.parse(a.at) < beforeMs)) continue;
       if (q.camera && a.camera !== q.camera) continue;
       if (q.rule && a.rule !== q.rule) continue;
       if (q.type && a.type !== q.type) continue;
-      if (q.before && a.at >= q.before) continue;
       out.push(a);
+      last = this.dropped + i;
     }
-    return { items: out, nextBefore: out.length === q.limit ? out[out.length - 1]!.at : null };
+    return { items: out, nextBefore: out.length === q.limit ? `pos:${last}` : null };
   }
 
   /** The `start` of an incident (it names the snapshot). */

@@ -12,10 +12,13 @@ const Query = Type.Object(
       Type.Union([Type.Literal('start'), Type.Literal('update'), Type.Literal('end')]),
     ),
     before: Type.Optional(
-      Type.String({
-        format: 'date-time',
-        description: 'Paging cursor: nextBefore of the previous page.',
-      }),
+      Type.Union(
+        [Type.String({ format: 'date-time' }), Type.String({ pattern: '^pos:[0-9]{1,15}$' })],
+        {
+          description:
+            'Messages before this: an ISO time (compared as an instant), or nextBefore of the previous page (a cursor that skips nothing).',
+        },
+      ),
     ),
     limit: Type.Optional(
       Type.String({ pattern: '^([1-9][0-9]{0,2}|1000)$', description: '1-1000, default 50.' }),
