@@ -9,6 +9,7 @@ import { buildAlert, summarise } from './alert';
 import type { Ack } from './alert-state-store';
 import type { AlertPayload, CameraRef } from './alert';
 import type { Incident, IncidentManager } from './incidents';
+import { OpenIncidents, restartEnd } from './open-incidents';
 import { writeFullSnapshot, writeSnapshot } from './snapshot';
 import { fullSnapshotTopic, snapshotTopic } from './topics';
 
@@ -29,6 +30,8 @@ export interface DispatcherOptions {
   announce?: (line: string) => void;
   /** Fetches a full-resolution still (cameras with source.snapshotUrl). */
   grabStill?: (url: string) => Promise<Buffer>;
+  /** Where open incidents are kept across a crash; undefined: memory only. */
+  openIncidentsFile?: string;
 }
 
 /**
@@ -40,8 +43,8 @@ export class AlertDispatcher {
   sent = 0;
   failed = 0;
   readonly byRule = new Map<string, number>();
-  /** The last message of each open incident, to echo clerk actions. */
-  private readonly lastOpen = new Map<string, AlertPayload>();
+  /** The last message of each open incident (to echo clerk actions), kept on disk. */
+  private readonly lastOpen: OpenIncidents;
   /** Full-resolution stills being grabbed (never awaited by the pipeline). */
   private readonly grabbing = new Set<Promise<void>>();
   private readonly grabbingFor = new Set<string>();
@@ -51,7 +54,9 @@ export class AlertDispatcher {
     private readonly incidents: IncidentManager,
     private readonly opts: DispatcherOptions,
     private readonly log: Logger,
-  ) {}
+  ) {
+    this.lastOpen = new OpenIncidents(opts.openIncidentsFile, log);
+  }
 
   async dispatch(
     cam: CameraRef,
@@ -134,8 +139,16 @@ export class AlertDispatcher {
       alert.rule,
       (this.byRule.get(alert.rule) ?? 0) + (alert.type === 'start' ? 1 : 0),
     );
-    if (alert.type === 'end') this.lastOpen.delete(alert.id);
-    else this.lastOpen.set(alert.id, alert);
+    this.lastOpen.record(alert);
+  }
+
+  /**
+   * Ends each incident the previous run left open (a crash, kill -9): one `end` with
+   * endReason 'restart', under the incident's own id. Called once, before cameras start.
+   */
+  async endLeftovers(nowMs: number): Promise<number> {
+    for (const last of this.lastOpen.leftover) await this.emit(restartEnd(last, nowMs));
+    return this.lastOpen.leftover.length;
   }
 
   /** Publishes an `update` of an open incident carrying the clerk's acknowledgement. */

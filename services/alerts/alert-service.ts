@@ -61,6 +61,7 @@ export class AlertService {
         snapshotWidth: a.snapshotWidth,
         announce,
         grabStill,
+        openIncidentsFile: path.join(config.dataDir, 'open-incidents.json'),
       },
       log,
     );
@@ -68,6 +69,12 @@ export class AlertService {
 
   async start(): Promise<void> {
     this.outbox.start();
+    const ended = await this.dispatcher.endLeftovers(this.clock.now());
+    if (ended > 0)
+      this.log.warn(
+        { ended },
+        'incidents left open by the last run (a crash?) ended on this start',
+      );
     for (const filter of COMMAND_FILTERS)
       await this.mqtt.subscribe(filter, (topic, payload) => void this.onCommand(topic, payload));
     const prune = () => {

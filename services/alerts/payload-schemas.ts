@@ -107,6 +107,12 @@ export const AlertPayloadSchema = Type.Object(
     evidence: Type.Union([EvidenceSchema, Type.Null()], {
       description: 'Concealment: the steps seen and keypoints involved; null for loitering.',
     }),
+    endReason: Type.Optional(
+      Type.Literal('restart', {
+        description:
+          "End only: the daemon stopped without ending the incident (a crash, kill -9, power loss) and ended it on its next start; 'at' is that start.",
+      }),
+    ),
     summary: Type.String(),
   },
   { additionalProperties: false, $id: 'vigil/alert' },
