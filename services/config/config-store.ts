@@ -1,8 +1,20 @@
 import { createHash } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fchmodSync,
+  fchownSync,
+  fsyncSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs';
 import path from 'node:path';
-import { parse, stringify } from 'yaml';
+import { parseDocument } from 'yaml';
 import { VigilError } from '../core/errors';
+import { patchDocument } from './yaml-patch';
 import { parseConfig } from './load';
 import type { Config } from './schema';
 
@@ -16,6 +28,8 @@ export interface ConfigChange {
 export interface Version {
   raw: Record<string, unknown>;
   config: Config;
+  /** The file's text: its comments and layout are kept by every write. */
+  text: string;
   etag: string;
 }
 
@@ -29,8 +43,19 @@ function canonical(v: unknown): string {
   return JSON.stringify(v);
 }
 
-const etagOf = (raw: unknown) =>
-  `"${createHash('sha256').update(canonical(raw)).digest('hex').slice(0, 32)}"`;
+/**
+ * Whether the file mostly writes flow collections padded (`{ a: 1 }`) or not (`[[0.1, 0.2]]`):
+ * yaml renders every flow collection one way, so the file's own majority is kept.
+ */
+function padded(text: string): boolean {
+  const spaced = (text.match(/[[{] \S/g) ?? []).length;
+  const tight = (text.match(/[[{][^\s\]}]/g) ?? []).length;
+  return spaced > tight;
+}
+
+/** The ETag is the hash of the file's bytes: any edit, by the API or by hand, changes it. */
+const etagOf = (text: string) =>
+  `"${createHash('sha256').update(text).digest('hex').slice(0, 32)}"`;
 
 /** What differs between two validated configs, camera by camera. */
 export function diffConfig(a: Config, b: Config): ConfigChange {
@@ -53,8 +78,11 @@ export function diffConfig(a: Config, b: Config): ConfigChange {
 
 /**
  * The config file as the API changes it: validated exactly like the file at startup, versioned
- * by ETag, written atomically (temp file, fsync, rename) with the previous version kept for one
- * rollback. Environment overrides (secrets) apply to the running config, never to the file.
+ * by ETag (the hash of the file's bytes, read fresh, so an edit made by hand since is seen and a
+ * write based on the older version is refused with 412), written atomically (temp file, fsync,
+ * rename) with the file's mode, owner, comments and layout kept, and the previous version kept
+ * for one rollback. Environment overrides (secrets) apply to the running config, never to the
+ * file.
  */
 export class ConfigStore {
   private current: Version;
@@ -64,16 +92,44 @@ export class ConfigStore {
     private readonly file: string,
     private readonly env: NodeJS.ProcessEnv,
   ) {
-    const raw = (parse(readFileSync(file, 'utf8')) ?? {}) as Record<string, unknown>;
-    this.current = this.version(raw);
+    this.current = this.fromText(this.readFile());
   }
 
+  /** The file as it is now on disk (re-read: a hand edit since the last call is picked up). */
   get latest(): Version {
+    const text = this.readFile();
+    if (etagOf(text) !== this.current.etag) this.current = this.fromText(text);
     return this.current;
   }
 
   get etag(): string {
-    return this.current.etag;
+    return this.latest.etag;
+  }
+
+  private readFile(): string {
+    try {
+      return readFileSync(this.file, 'utf8');
+    } catch (err) {
+      throw new VigilError(
+        'VIGIL_ERR_CONFIG_READ',
+        `cannot read ${this.file}: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
+  }
+
+  private fromText(text: string): Version {
+    const doc = parseDocument(text, { uniqueKeys: true });
+    if (doc.errors.length > 0)
+      throw new VigilError('VIGIL_ERR_CONFIG_READ', `${this.file}: ${doc.errors[0]!.message}`);
+    let raw: Record<string, unknown>;
+    try {
+      // An alias bomb stops here (yaml's alias expansion limit), not in memory.
+      raw = (doc.toJS({ maxAliasCount: 100 }) ?? {}) as Record<string, unknown>;
+    } catch (err) {
+      throw new VigilError('VIGIL_ERR_CONFIG_READ', `${this.file}: ${(err as Error).message}`);
+    }
+    return this.version(raw, text);
   }
 
   /** Validates `raw` as the whole new file; persists and returns it unless `dryRun`. */
@@ -82,65 +138,82 @@ export class ConfigStore {
     ifMatch: string | undefined,
     dryRun: boolean,
   ): { version: Version; change: ConfigChange } {
-    this.checkEtag(ifMatch);
-    const next = this.version(structuredClone(raw) as Record<string, unknown>);
-    const change = diffConfig(this.current.config, next.config);
+    const cur = this.latest;
+    this.checkEtag(ifMatch, cur);
+    const nextRaw = structuredClone(raw) as Record<string, unknown>;
+    const doc = parseDocument(cur.text);
+    patchDocument(doc, cur.raw, nextRaw);
+    const next = this.version(nextRaw, doc.toString({ flowCollectionPadding: padded(cur.text) }));
+    const change = diffConfig(cur.config, next.config);
     if (!dryRun) {
-      this.write(next.raw);
-      this.previous = this.current;
+      this.write(next.text);
+      this.previous = cur;
       this.current = next;
     }
     return { version: next, change };
   }
 
   rollback(ifMatch: string | undefined): { version: Version; change: ConfigChange } {
-    this.checkEtag(ifMatch);
+    const cur = this.latest;
+    this.checkEtag(ifMatch, cur);
     const prev = this.previous;
     if (!prev) throw new VigilError('VIGIL_ERR_NOT_FOUND', 'no previous version to roll back to');
-    const change = diffConfig(this.current.config, prev.config);
-    this.write(prev.raw);
-    this.previous = this.current;
+    const change = diffConfig(cur.config, prev.config);
+    this.write(prev.text);
+    this.previous = cur;
     this.current = prev;
     return { version: prev, change };
   }
 
-  private version(raw: Record<string, unknown>): Version {
+  private version(raw: Record<string, unknown>, text: string): Version {
     const config = parseConfig(raw, {
       env: this.env,
       baseDir: path.dirname(path.resolve(this.file)),
       source: 'the request',
     });
-    return { raw, config, etag: etagOf(raw) };
+    return { raw, config, text, etag: etagOf(text) };
   }
 
-  private checkEtag(ifMatch: string | undefined): void {
+  private checkEtag(ifMatch: string | undefined, cur: Version): void {
     if (!ifMatch)
       throw new VigilError(
         'VIGIL_ERR_PRECONDITION_REQUIRED',
-        `send If-Match: ${this.current.etag} (GET /api/config gives it)`,
+        `send If-Match: ${cur.etag} (GET /api/config gives it)`,
       );
-    if (ifMatch !== this.current.etag)
+    if (ifMatch !== cur.etag)
       throw new VigilError(
         'VIGIL_ERR_PRECONDITION_FAILED',
-        `If-Match ${ifMatch} is stale; the config is now ${this.current.etag}`,
+        `If-Match ${ifMatch} is stale: the file is now ${cur.etag} (changed by the API or by hand since); GET /api/config and try again`,
       );
   }
 
-  private write(raw: Record<string, unknown>): void {
+  /** Atomic, with the file's own mode and owner (a 600 file holding passwords stays 600). */
+  private write(text: string): void {
     const tmp = `${this.file}.tmp`;
     try {
-      const fd = openSync(tmp, 'w');
+      const st = statSync(this.file);
+      const fd = openSync(tmp, 'w', st.mode & 0o777);
       try {
-        writeSync(fd, stringify(raw));
+        fchmodSync(fd, st.mode & 0o777);
+        if (process.getuid?.() === 0) fchownSync(fd, st.uid, st.gid);
+        writeSync(fd, text);
         fsyncSync(fd);
       } finally {
         closeSync(fd);
       }
       renameSync(tmp, this.file);
     } catch (err) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // no temp file was made (a read-only folder): nothing to clean up
+      }
+      const code = (err as NodeJS.ErrnoException).code;
       throw new VigilError(
         'VIGIL_ERR_CONFIG_WRITE',
-        `cannot write ${this.file}: ${(err as Error).message}`,
+        code === 'EROFS' || code === 'EACCES' || code === 'EPERM'
+          ? `${this.file} cannot be written (${code}): mount its folder writable for the daemon's user, or make changes in the file by hand; nothing was changed`
+          : `cannot write ${this.file}: ${(err as Error).message}; nothing was changed`,
         { cause: err },
       );
     }
