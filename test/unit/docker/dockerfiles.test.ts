@@ -125,6 +125,13 @@ test('docker/compose.yml: vigil and a password-protected mosquitto, with files t
   });
   expect(vigil.environment!.VIGIL_MQTT_PASSWORD).toMatch(/^\$\{VIGIL_MQTT_PASSWORD:\?/);
   expect(vigil.read_only).toBe(true);
+  // The site file's folder is mounted writable (the API saves zone changes there, with a temp
+  // file beside the file), and owned by the image's user as the header says.
+  const site = vigil.volumes!.find((v) => v.endsWith(':/site'))!;
+  expect(site).toBe('./site:/site');
+  expect(vigil.environment!.VIGIL_CONFIG).toBe('/site/site.yaml');
+  expect(read('docker/compose.yml')).toContain('chown -R 10001 docker/site');
+  expect(read('Dockerfile')).toMatch(/useradd --system --uid 10001/);
   const confMount = compose.services.mosquitto!.volumes!.find((v) => v.includes('mosquitto.conf'))!;
   expect(existsSync(path.join(REPO, 'docker', confMount.split(':')[0]!))).toBe(true);
   const conf = read('docker/mosquitto.conf');
