@@ -46,7 +46,7 @@ const camera = (id: string, state: CameraStatus['state']): CameraStatus => ({
 
 const get = (url: string) => fetch(url, { headers: { authorization: 'Bearer view-token' } });
 
-async function serve(ctx: Partial<ApiContext>) {
+async function serve(ctx: Partial<ApiContext>, log = captureLogger().log) {
   const full: ApiContext = {
     cameras: () => [camera('a', 'streaming')],
     backend: () => ({
@@ -59,7 +59,7 @@ async function serve(ctx: Partial<ApiContext>) {
     tokens: () => [{ name: 'ops', role: 'viewer', sha256: sha256Hex('view-token') }],
     ...ctx,
   };
-  const app = buildApi(full, captureLogger().log);
+  const app = buildApi(full, log);
   const base = await app.listen({ host: '127.0.0.1', port: 0 });
   return { app, base };
 }
@@ -154,18 +154,10 @@ function rawHttp(port: number, request: string): Promise<{ status: number; body:
 describe('requests an attacker writes by hand', () => {
   test('/docs paths that climb out of the served folder are 404 VIGIL_ERR_NOT_FOUND, never 500; nested JSON is bounded', async () => {
     const { log, lines } = captureLogger('warn');
-    const app = buildApi(
-      {
-        cameras: () => [],
-        backend: () => ({ name: 'onnx', skipped: [] }),
-        mqttConnected: () => true,
-        startedAt: '',
-        version: '',
-        tokens: () => [{ name: 'ops', role: 'admin', sha256: sha256Hex('admin-token') }],
-      },
+    const { app } = await serve(
+      { tokens: () => [{ name: 'ops', role: 'admin', sha256: sha256Hex('admin-token') }] },
       log,
     );
-    await app.listen({ host: '127.0.0.1', port: 0 });
     const port = (app.server.address() as net.AddressInfo).port;
     try {
       for (const p of [
