@@ -63,7 +63,8 @@ export function parseConfig(
   const problems: ProblemDetail[] = [...Value.Errors(ConfigSchema, withDefaults)].map(
     describeError,
   );
-  if (problems.length === 0) problems.push(...verifyConfig(withDefaults as Config));
+  if (problems.length === 0)
+    problems.push(...verifyConfig(withDefaults as Config, options.baseDir));
   if (problems.length > 0) {
     const where = options.source ? ` in ${options.source}` : '';
     const details = dedupe(problems);

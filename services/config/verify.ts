@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { ProblemDetail } from '../core/errors';
 import { polygonArea, segmentsIntersect } from '../behaviour/geometry';
 import type { Config } from './schema';
@@ -5,7 +7,7 @@ import type { Config } from './schema';
 /**
  * Cross-field checks the schema cannot express. Returns every problem found, never throws.
  */
-export function verifyConfig(config: Config): ProblemDetail[] {
+export function verifyConfig(config: Config, baseDir?: string): ProblemDetail[] {
   const problems: ProblemDetail[] = [];
   const seen = new Set<string>();
   config.cameras.forEach((camera, ci) => {
@@ -13,7 +15,9 @@ export function verifyConfig(config: Config): ProblemDetail[] {
     if (seen.has(camera.id))
       problems.push({ path: `${at}/id`, message: `duplicate camera id "${camera.id}"` });
     seen.add(camera.id);
-    problems.push(...verifySource(camera.source.url, `${at}/source/url`));
+    problems.push(...verifySource(camera.source.url, `${at}/source/url`, baseDir));
+    if (camera.source.snapshotUrl)
+      problems.push(...verifySnapshotUrl(camera.source.snapshotUrl, `${at}/source/snapshotUrl`));
     const zoneIds = new Set<string>();
     camera.zones.forEach((zone, zi) => {
       const zat = `${at}/zones/${zi}`;
@@ -36,13 +40,40 @@ export function verifyConfig(config: Config): ProblemDetail[] {
   return problems;
 }
 
-function verifySource(url: string, path: string): ProblemDetail[] {
+/** A network URL that names a host and parses (`rtsp://`, `rtsp://u:p@[::1` do not). */
+function hostProblem(url: string, path: string): ProblemDetail[] {
+  let host = '';
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return [{ path, message: 'is not a valid URL (check brackets, @ and : in it)' }];
+  }
+  return host ? [] : [{ path, message: 'names no host' }];
+}
+
+/**
+ * A camera source: rtsp(s):// with a host, or a file. With `baseDir` (a config file or the API),
+ * a file must exist: a daemon retrying a missing file for ever helps no one.
+ */
+function verifySource(url: string, path: string, baseDir?: string): ProblemDetail[] {
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1]?.toLowerCase();
-  if (scheme === undefined || scheme === 'file') return [];
-  if (scheme === 'rtsp' || scheme === 'rtsps') return [];
+  if (scheme === 'rtsp' || scheme === 'rtsps') return hostProblem(url, path);
+  if (scheme === undefined) {
+    if (baseDir !== undefined && !existsSync(resolve(baseDir, url)))
+      return [{ path, message: `no file ${resolve(baseDir, url)}` }];
+    return [];
+  }
+  if (scheme === 'file') return [];
   return [
     { path, message: `unsupported scheme "${scheme}": use rtsp://, rtsps:// or a file path` },
   ];
+}
+
+/** A still for alert evidence: an http(s) snapshot URI or the rtsp(s) main stream. */
+function verifySnapshotUrl(url: string, path: string): ProblemDetail[] {
+  if (!/^(https?|rtsps?):\/\//i.test(url))
+    return [{ path, message: 'must be an http://, https://, rtsp:// or rtsps:// URL, or empty' }];
+  return hostProblem(url, path);
 }
 
 /** A polygon must enclose an area and must not cross itself. */

@@ -166,3 +166,40 @@ describe('config loading', () => {
     );
   });
 });
+
+describe('configs that validate but cannot work are refused', () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-cfg-'));
+  const withSource = (source: Record<string, unknown>) => ({
+    cameras: [{ id: 'cam1', source }],
+  });
+  const refuse = (raw: unknown, baseDir?: string) => {
+    try {
+      parseConfig(raw, { baseDir });
+    } catch (err) {
+      if (err instanceof VigilError) return err.details.map((d) => `${d.path}: ${d.message}`);
+      throw err;
+    }
+    return [];
+  };
+  test.each([
+    [{ url: 'rtsp://' }, '/cameras/0/source/url: names no host'],
+    [{ url: 'rtsp://user:pw@[::1' }, '/cameras/0/source/url: is not a valid URL'],
+    [
+      { url: 'rtsp://10.0.0.9/s', snapshotUrl: 'ftp://10.0.0.9/snap.jpg' },
+      '/cameras/0/source/snapshotUrl: must be an http://',
+    ],
+    [
+      { url: 'rtsp://10.0.0.9/s', snapshotUrl: 'http://' },
+      '/cameras/0/source/snapshotUrl: is not a valid URL',
+    ],
+  ])('%j', (source, problem) => {
+    expect(refuse(withSource(source))).toEqual([expect.stringContaining(problem)]);
+  });
+  test('a source file that does not exist, next to the config file', () => {
+    expect(refuse(withSource({ url: 'missing.avi' }), dir)).toEqual([
+      `/cameras/0/source/url: no file ${path.join(dir, 'missing.avi')}`,
+    ]);
+    writeFileSync(path.join(dir, 'there.avi'), '');
+    expect(refuse(withSource({ url: 'there.avi' }), dir)).toEqual([]);
+  });
+});
