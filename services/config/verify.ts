@@ -42,7 +42,7 @@ export function verifyConfig(config: Config, baseDir?: string): ProblemDetail[] 
 
 /** A network URL that names a host and parses (`rtsp://`, `rtsp://u:p@[::1` do not). */
 function hostProblem(url: string, path: string): ProblemDetail[] {
-  let host = '';
+  let host: string;
   try {
     host = new URL(url).hostname;
   } catch {
