@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { CameraConfig, Config } from './config/schema';
 import { ConfigStore } from './config/config-store';
 import type { ConfigChange, Version } from './config/config-store';
@@ -136,8 +137,14 @@ export class VigilApp {
       const port = await this.broker.start();
       url = `mqtt://${m.embeddedHost}:${port}`;
     }
+    const pem = (file: string) => (file ? readFileSync(file) : undefined);
     this.mqtt = new MqttPublisher(
-      { url, clientId: m.clientId, ...login },
+      {
+        url,
+        clientId: m.clientId,
+        ...login,
+        tls: { ca: pem(m.caFile), cert: pem(m.certFile), key: pem(m.keyFile) },
+      },
       this.log.child({ module: 'mqtt' }),
     );
     await this.mqtt.start();

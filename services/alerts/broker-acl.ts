@@ -1,4 +1,4 @@
-import { COMMAND_FILTERS } from './topics';
+import { COMMAND_FILTERS, topicMatches } from './topics';
 
 /**
  * Who may do what on Vigil's topics, in one place: the embedded broker enforces it, and the
@@ -11,18 +11,6 @@ import { COMMAND_FILTERS } from './topics';
 export type BrokerRole = 'vigil' | 'clerk' | 'viewer';
 
 const PREFIX = 'vigil/';
-
-/** True when a topic matches an MQTT filter (+ one level, # the rest). */
-export function topicMatches(filter: string, topic: string): boolean {
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return i === f.length - 1;
-    if (i >= t.length) return false;
-    if (f[i] !== '+' && f[i] !== t[i]) return false;
-  }
-  return f.length === t.length;
-}
 
 /** A topic Vigil's ACL can talk about: under vigil/, no wildcard, no empty or system level. */
 function isVigilTopic(topic: string): boolean {

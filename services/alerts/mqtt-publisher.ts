@@ -3,23 +3,30 @@ import type { MqttClient } from 'mqtt';
 import { VigilError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { redactUrl } from '../core/logger';
-import { TOPIC_AVAILABLE } from './topics';
+import { TOPIC_AVAILABLE, topicMatches } from './topics';
 
 export interface MqttPublisherOptions {
   url: string;
   clientId: string;
   username?: string;
   password?: string;
+  /** mqtts:// with a private CA (PEM), and a client certificate and key where the broker asks. */
+  tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
 }
+
+/** A repeated connection error is logged again at warn level at most this often. */
+const ERROR_REPEAT_MS = 60_000;
 
 /**
  * The one MQTT client of the daemon (adapter over MQTT.js). Announces `online` on the retained
  * vigil/available topic; the broker publishes `offline` through the last will when we vanish.
- * While disconnected MQTT.js keeps QoS 1 messages in memory and sends them on reconnect.
+ * Alerts reach it through the on-disk outbox, which holds them while the broker is away.
  */
 export class MqttPublisher {
   private client: MqttClient | undefined;
   private readonly connectListeners: (() => void)[] = [];
+  private stopping = false;
+  private lastError = { message: '', atMs: 0 };
   connected = false;
 
   constructor(
@@ -35,6 +42,7 @@ export class MqttPublisher {
       reconnectPeriod: 2000,
       connectTimeout: 10_000,
       clean: true,
+      ...this.opts.tls,
       will: { topic: TOPIC_AVAILABLE, payload: Buffer.from('offline'), qos: 1, retain: true },
     });
     this.client = client;
@@ -45,15 +53,16 @@ export class MqttPublisher {
       for (const fn of this.connectListeners) fn();
     });
     client.on('close', () => {
-      if (this.connected) this.log.warn('MQTT connection closed; reconnecting');
+      if (this.connected && !this.stopping)
+        this.log.warn('MQTT connection closed; reconnecting (alerts wait in the outbox on disk)');
       this.connected = false;
     });
-    client.on('error', (err) => this.log.warn({ err: err.message }, 'MQTT error'));
+    client.on('error', (err) => this.logError(err.message));
     await new Promise<void>((resolve) => {
       const timer = setTimeout(() => {
         this.log.warn(
           { url: redactUrl(this.opts.url) },
-          'MQTT broker not reachable yet; alerts wait in memory',
+          'MQTT broker not reachable yet; alerts wait in the outbox on disk',
         );
         resolve();
       }, 5000);
@@ -106,22 +115,22 @@ export class MqttPublisher {
       );
   }
 
+  /** One warn per distinct error, again each minute while it lasts; debug in between. */
+  private logError(message: string): void {
+    const now = Date.now();
+    const repeat =
+      message === this.lastError.message && now - this.lastError.atMs < ERROR_REPEAT_MS;
+    if (repeat) return this.log.debug({ err: message }, 'MQTT error (repeated)');
+    this.lastError = { message, atMs: now };
+    this.log.warn({ err: message }, 'MQTT error; retrying every 2 s');
+  }
+
   async stop(): Promise<void> {
+    this.stopping = true;
     const client = this.client;
     if (!client) return;
     if (client.connected)
       await client.publishAsync(TOPIC_AVAILABLE, 'offline', { qos: 1, retain: true });
     await client.endAsync();
   }
-}
-
-/** MQTT topic filter match with + and # wildcards. */
-export function topicMatches(filter: string, topic: string): boolean {
-  const f = filter.split('/');
-  const t = topic.split('/');
-  for (let i = 0; i < f.length; i++) {
-    if (f[i] === '#') return true;
-    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
-  }
-  return f.length === t.length;
 }

@@ -34,3 +34,14 @@ export function parseCommandTopic(
   const m = /^vigil\/([^/]+)\/alerts\/([^/]+)\/(ack|snooze)$/.exec(topic);
   return m ? { camera: m[1]!, alertId: m[2]!, command: m[3] as 'ack' | 'snooze' } : undefined;
 }
+
+/** MQTT topic filter match with + and # wildcards. */
+export function topicMatches(filter: string, topic: string): boolean {
+  const f = filter.split('/');
+  const t = topic.split('/');
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === '#') return true;
+    if (i >= t.length || (f[i] !== '+' && f[i] !== t[i])) return false;
+  }
+  return f.length === t.length;
+}

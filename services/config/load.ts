@@ -130,6 +130,8 @@ function dedupe(problems: ProblemDetail[]): ProblemDetail[] {
 }
 
 function resolvePaths(config: Config, baseDir: string): void {
+  for (const key of ['caFile', 'certFile', 'keyFile'] as const)
+    if (config.mqtt[key]) config.mqtt[key] = path.resolve(baseDir, config.mqtt[key]);
   for (const camera of config.cameras) {
     const url = camera.source.url;
     if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(url) && !path.isAbsolute(url)) {

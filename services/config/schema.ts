@@ -382,6 +382,19 @@ export const MqttSchema = obj(
     username: Type.String({ default: '', description: 'Broker user name.' }),
     password: Type.String({ default: '', description: 'Broker password (never logged).' }),
     clientId: Type.String({ default: 'vigil', minLength: 1, description: 'MQTT client id.' }),
+    caFile: Type.String({
+      default: '',
+      description:
+        "PEM file of the CA that signed the broker's certificate (mqtts:// with a private CA); empty: the system's CAs.",
+    }),
+    certFile: Type.String({
+      default: '',
+      description: 'PEM client certificate, for brokers that require one (with keyFile).',
+    }),
+    keyFile: Type.String({
+      default: '',
+      description: 'PEM private key of certFile (never logged).',
+    }),
     users: Type.Array(
       Type.Object(
         {

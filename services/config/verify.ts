@@ -30,6 +30,7 @@ export function verifyConfig(config: Config, baseDir?: string): ProblemDetail[] 
       problems.push(...verifyPolygon(zone.polygon, `${zat}/polygon`));
     });
   });
+  problems.push(...verifyMqttTls(config.mqtt, baseDir));
   const url = config.mqtt.url;
   if (url !== '' && url !== 'embedded' && !/^(mqtts?|wss?|tcp|ssl):\/\/[^/]+/.test(url)) {
     problems.push({
@@ -67,6 +68,19 @@ function verifySource(url: string, path: string, baseDir?: string): ProblemDetai
   return [
     { path, message: `unsupported scheme "${scheme}": use rtsp://, rtsps:// or a file path` },
   ];
+}
+
+/** TLS files of the MQTT connection: certificate and key together, each one present. */
+function verifyMqttTls(m: Config['mqtt'], baseDir?: string): ProblemDetail[] {
+  const problems: ProblemDetail[] = [];
+  if (!m.certFile !== !m.keyFile)
+    problems.push({ path: '/mqtt/keyFile', message: 'certFile and keyFile go together' });
+  for (const key of ['caFile', 'certFile', 'keyFile'] as const) {
+    const f = m[key];
+    if (f && baseDir !== undefined && !existsSync(resolve(baseDir, f)))
+      problems.push({ path: `/mqtt/${key}`, message: `no file ${resolve(baseDir, f)}` });
+  }
+  return problems;
 }
 
 /** A still for alert evidence: an http(s) snapshot URI or the rtsp(s) main stream. */
