@@ -109,6 +109,7 @@ export class AlertService {
       inputFps: s.inputFps,
       analysedFps: s.analysedFps,
       modelFps: s.modelFps,
+      degraded: s.degraded,
       droppedFrames: s.droppedFrames,
       restarts: s.restarts,
       lastError: s.lastError

@@ -158,6 +158,9 @@ export const CameraStatusSchema = Type.Object(
     analysedFps: Type.Number({ minimum: 0 }),
     /** Of analysedFps, the frames the model saw; the rest were tracked on prediction. */
     modelFps: Type.Number({ minimum: 0 }),
+    degraded: Type.Boolean({
+      description: 'The model runs under inference.minModelFps for this camera (overload).',
+    }),
     droppedFrames: Type.Integer({ minimum: 0 }),
     restarts: Type.Integer({ minimum: 0 }),
     lastError: LastErrorSchema,

@@ -36,6 +36,11 @@ export interface CameraStatus {
   /** Analysed frames per second that the model saw (the rest of analysedFps was coasted). */
   modelFps: number;
   /**
+   * Overloaded: frames need the model but it has run under inference.minModelFps (or the
+   * analysis rate, if lower) for more than 5 s. /readyz is 503 while any camera is.
+   */
+  degraded: boolean;
+  /**
    * Frames analysed on the tracker's prediction because the model was busy with other cameras
    * (inference.coastWhenBusy): counted in framesAnalysed, not in modelFps.
    */

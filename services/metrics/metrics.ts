@@ -45,6 +45,11 @@ export class Metrics {
       (c) => c.modelFps,
     );
     perCamera(
+      'vigil_camera_degraded',
+      '1 while the model runs under inference.minModelFps for this camera (overload), else 0.',
+      (c) => (c.degraded ? 1 : 0),
+    );
+    perCamera(
       'vigil_camera_coasted_frames_total',
       'Frames analysed on track predictions while the model was busy.',
       (c) => c.framesCoasted,

@@ -13,6 +13,7 @@ import type { FfmpegBinary } from '../camera/ffmpeg-binary';
 import { StreamSupervisor } from '../camera/stream-supervisor';
 import { OfflineWatch } from '../camera/offline-watch';
 import { MotionGate } from './motion-gate';
+import { ModelRateWatch } from './model-rate-watch';
 import { LatencyWindow } from '../core/latency-window';
 import type { CameraHealthEvent, CameraStatus } from '../core/camera-status';
 
@@ -48,6 +49,7 @@ export class CameraPipeline {
   private readonly inMeter = new RateMeter();
   private readonly outMeter = new RateMeter();
   private readonly modelMeter = new RateMeter();
+  private readonly rateWatch = new ModelRateWatch();
   private lastModelMs = -Infinity;
   private readonly ref: CameraRef;
   private loop: Promise<void> | undefined;
@@ -145,6 +147,7 @@ export class CameraPipeline {
       droppedFrames: this.slot.dropped,
       skippedNoMotion: this.gate.skipped,
       modelFps: this.modelMeter.rate(now),
+      degraded: this.rateWatch.degraded,
       framesCoasted: this.outMeter.count - this.modelMeter.count,
       latencyMs: this.latency.summary(),
       alertLatencyMs: this.alertLatency.summary(),
@@ -181,6 +184,7 @@ export class CameraPipeline {
 
   private async step(frame: Frame): Promise<void> {
     const decision = this.gate.decide(frame, this.lastTracks);
+    this.watchModelRate(decision.analyse);
     if (!decision.analyse) return;
     let processed: ProcessedFrame;
     try {
@@ -208,6 +212,20 @@ export class CameraPipeline {
     if (processed.events.length > 0) this.alertLatency.add(latency);
     this.latest = processed;
     this.onProcessed?.(processed);
+  }
+
+  /** One log line when the camera becomes degraded (overloaded) and one when it recovers. */
+  private watchModelRate(needsModel: boolean): void {
+    const now = this.deps.clock.now();
+    const wanted = Math.min(this.scheduling.minModelFps, this.config.analysis.fps);
+    const modelFps = this.modelMeter.rate(now);
+    const change = this.rateWatch.update(now, modelFps, wanted, needsModel);
+    if (change === 'entered')
+      this.deps.log.warn(
+        { modelFps, minModelFps: wanted },
+        'camera degraded: the model runs under its floor (the box is overloaded; see README, Sizing)',
+      );
+    else if (change === 'left') this.deps.log.info({ modelFps }, 'camera no longer degraded');
   }
 
   /**

@@ -29,6 +29,11 @@ export function registerHealthRoutes(app: ApiServer, ctx: ApiContext): void {
         );
       }
     }
+    for (const cam of ctx.cameras())
+      if (cam.degraded)
+        reasons.push(
+          `camera ${cam.id} is degraded: the model runs ${cam.modelFps} times a second, under inference.minModelFps`,
+        );
     if (!ctx.mqttConnected()) reasons.push('MQTT broker not connected');
     return reply
       .code(reasons.length === 0 ? 200 : 503)

@@ -16,6 +16,7 @@ const camera = (id: string, state: CameraStatus['state']): CameraStatus => ({
   droppedFrames: 4,
   skippedNoMotion: 0,
   modelFps: 4.8,
+  degraded: false,
   framesCoasted: 0,
   latencyMs: { p50: 200, p95: 400 },
   alertLatencyMs: null,
@@ -93,6 +94,17 @@ describe('health and camera routes over real HTTP', () => {
         'MQTT broker not connected',
       ],
     });
+    // Overload is a state: a streaming camera whose model runs under its floor is not ready.
+    cams = [
+      camera('a', 'streaming'),
+      { ...camera('b', 'streaming'), degraded: true, modelFps: 1.2 },
+    ];
+    mqtt = true;
+    const o = await get(`${base}/readyz`);
+    expect(o.status).toBe(503);
+    expect(((await o.json()) as { reasons: string[] }).reasons).toEqual([
+      'camera b is degraded: the model runs 1.2 times a second, under inference.minModelFps',
+    ]);
     await app.close();
   });
 
