@@ -73,6 +73,16 @@ export class AlertHistory {
     return { items: out, nextBefore: out.length === q.limit ? `pos:${last}` : null };
   }
 
+  /** The camera of an incident whose `end` was sent at or after `sinceMs`. */
+  endedSince(id: string, sinceMs: number): string | undefined {
+    for (let i = this.items.length - 1; i >= 0; i--) {
+      const a = this.items[i]!;
+      if (Date.parse(a.at) < sinceMs) return undefined;
+      if (a.id === id && a.type === 'end') return a.camera;
+    }
+    return undefined;
+  }
+
   /** The `start` of an incident (it names the snapshot). */
   start(id: string): AlertPayload | undefined {
     return this.items.find((a) => a.id === id && a.type === 'start');

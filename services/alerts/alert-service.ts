@@ -159,7 +159,9 @@ export class AlertService {
 
   private async onCommand(topic: string, payload: Buffer): Promise<void> {
     const now = this.clock.now();
-    const r = applyCommand(topic, payload, now, this.incidents, this.store, this.log);
+    const r = applyCommand(topic, payload, now, this.incidents, this.store, this.log, (id, since) =>
+      this.history.endedSince(id, since),
+    );
     if (!r.ok) {
       this.commandsRejected++;
       return;

@@ -24,9 +24,17 @@ function parse<T>(schema: TSchema, payload: Buffer): T | string {
     : errors.map((e) => `${e.path || '/'} ${e.message}`).join('; ');
 }
 
+/** How long after its end an incident may still be acknowledged (a clerk who was busy). */
+export const ACK_AFTER_END_MS = 60 * 60_000;
+
+/** The camera of an incident that ended within ACK_AFTER_END_MS (from the alert history). */
+export type RecentlyEnded = (alertId: string, sinceMs: number) => string | undefined;
+
 /**
- * Applies a clerk's ack or snooze from MQTT: validated, persisted, never throws. A snooze applies
- * to the camera, zone and rule of the incident named in the topic, which must be open.
+ * Applies a clerk's ack or snooze from MQTT: validated, persisted, never throws. An ack names an
+ * open incident of that camera, or one that ended within the last hour; a snooze applies to the
+ * camera, zone and rule of the incident named in the topic, which must be open. Anything else
+ * (unknown ids, another camera's incident, old ones) is refused and writes nothing.
  */
 export function applyCommand(
   topic: string,
@@ -35,6 +43,7 @@ export function applyCommand(
   incidents: IncidentManager,
   store: AlertStateStore,
   log: Logger,
+  recentlyEnded: RecentlyEnded = () => undefined,
 ): CommandResult {
   const t = parseCommandTopic(topic);
   const fail = (reason: string): CommandResult => {
@@ -49,7 +58,11 @@ export function applyCommand(
   if (t.command === 'ack') {
     const cmd = parse<AckCommand>(AckCommandSchema, payload);
     if (typeof cmd === 'string') return fail(cmd);
-    if (!/^[0-9a-f-]{36}$/.test(t.alertId)) return fail('alert id is not a UUID');
+    if (!incident) {
+      const camera = recentlyEnded(t.alertId, nowMs - ACK_AFTER_END_MS);
+      if (camera === undefined) return fail(`no open or recent alert ${t.alertId}`);
+      if (camera !== t.camera) return fail(`alert ${t.alertId} is not on camera ${t.camera}`);
+    }
     store.ack(t.alertId, {
       by: cmd.by,
       at: new Date(nowMs).toISOString(),

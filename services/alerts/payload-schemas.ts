@@ -168,27 +168,29 @@ export const CameraStatusSchema = Type.Object(
   { additionalProperties: false, $id: 'vigil/camera-status' },
 );
 
+/** Printable text: no control characters (NUL, newlines) and no bidi overrides (U+202A-E, U+2066-9). */
+const PRINTABLE = '^[^\\u0000-\\u001f\\u007f\\u202a-\\u202e\\u2066-\\u2069]*$';
+const ClerkName = (description: string) =>
+  Type.String({ minLength: 1, maxLength: 120, pattern: PRINTABLE, description });
+const Note = Type.Optional(Type.String({ maxLength: 500, pattern: PRINTABLE }));
+
 export const AckCommandSchema = Type.Object(
   {
-    by: Type.String({
-      minLength: 1,
-      maxLength: 120,
-      description: 'Who acknowledges (clerk name or device).',
-    }),
-    note: Type.Optional(Type.String({ maxLength: 500 })),
+    by: ClerkName('Who acknowledges (clerk name or device).'),
+    note: Note,
   },
   { additionalProperties: false, $id: 'vigil/ack-command' },
 );
 
 export const SnoozeCommandSchema = Type.Object(
   {
-    by: Type.String({ minLength: 1, maxLength: 120 }),
+    by: ClerkName('Who snoozes.'),
     minutes: Type.Number({
       exclusiveMinimum: 0,
       maximum: 1440,
       description: 'No new alert for this camera, zone and rule for this long.',
     }),
-    note: Type.Optional(Type.String({ maxLength: 500 })),
+    note: Note,
   },
   { additionalProperties: false, $id: 'vigil/snooze-command' },
 );
