@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import type { Duplex } from 'node:stream';
 import Fastify, { LogController } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type {
   FastifyBaseLogger,
   FastifyInstance,
@@ -59,11 +61,66 @@ export type ApiServer = FastifyInstance<
   TypeBoxTypeProvider
 >;
 
+/** A request body must arrive within this (a Content-Length longer than the body sent). */
+const BODY_DEADLINE_MS = 10_000;
+
+/**
+ * Answers 408 VIGIL_ERR_REQUEST_INVALID and closes the connection when a request's body has not
+ * arrived within `ms` (Node's own request timeout does not apply once a request is being read).
+ * The clock stops once the body is parsed: a slow handler (ONVIF discovery) is not cut.
+ */
+function bodyDeadline(app: ApiServer, ms: number): void {
+  const timers = new WeakMap<FastifyRequest, NodeJS.Timeout>();
+  app.addHook('onRequest', (req, reply, done) => {
+    const timer = setTimeout(() => {
+      if (reply.sent) return;
+      void reply
+        .code(408)
+        .header('connection', 'close')
+        .send({
+          code: 'VIGIL_ERR_REQUEST_INVALID',
+          message: `the request body did not arrive within ${ms / 1000} s`,
+        });
+      reply.raw.once('finish', () => req.raw.socket.destroy());
+    }, ms);
+    timer.unref();
+    timers.set(req, timer);
+    reply.raw.once('close', () => clearTimeout(timer));
+    done();
+  });
+  app.addHook('preValidation', (req, _reply, done) => {
+    clearTimeout(timers.get(req));
+    done();
+  });
+}
+
+function clientError(err: NodeJS.ErrnoException, socket: Duplex): void {
+  if (!socket.writable) return;
+  const tooLarge = err.code === 'HPE_HEADER_OVERFLOW';
+  const status = tooLarge ? 431 : 400;
+  const body = JSON.stringify({
+    code: 'VIGIL_ERR_REQUEST_INVALID',
+    message: tooLarge
+      ? 'request headers too large'
+      : `malformed HTTP request (${err.code ?? 'parse error'})`,
+  });
+  socket.end(
+    `HTTP/1.1 ${status} ${tooLarge ? 'Request Header Fields Too Large' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  );
+}
+
 export function buildApi(ctx: ApiContext, log: Logger, tls?: ApiTls): ApiServer {
   const app = Fastify({
     loggerInstance: log as FastifyBaseLogger,
     bodyLimit: 256 * 1024,
     logController: new LogController({ disableRequestLogging: true }),
+    // Requests Node's HTTP parser refuses (bad Content-Length, oversized headers, garbage) are
+    // answered with a Vigil code too, then the connection is closed.
+    clientErrorHandler: clientError,
+    // Router errors (an over-long id, a malformed URL) go through the same error handler.
+    frameworkErrors: (err, req, reply) => errorHandler(log)(err, req, reply),
+    // A request without Host is handled like any other (Node would answer it with a bare 400).
+    http: { requireHostHeader: false },
     // Unknown keys are errors, not silently dropped; types are not coerced.
     ajv: {
       customOptions: {
@@ -107,6 +164,7 @@ export function buildApi(ctx: ApiContext, log: Logger, tls?: ApiTls): ApiServer 
     allowList: (req) => req.url === '/healthz',
   });
   void app.after(() => {
+    bodyDeadline(app, BODY_DEADLINE_MS);
     app.addHook('onRequest', app.rateLimit());
     app.addHook('onRequest', authHook(ctx.tokens));
   });
