@@ -144,6 +144,7 @@ async function main(): Promise<void> {
   await sleep(10_000); // warm-up: model loaded, buffers allocated
   const rssStart = Math.round(rssMB(daemon.pid));
   const rssSeries: number[] = [rssStart];
+  const heapSeries: number[] = [await daemon.heapUsedMB()];
   const t0 = Date.now();
   const random = rng(Number(values.seed));
   const faults: Fault[] = [];
@@ -157,6 +158,7 @@ async function main(): Promise<void> {
       if (Date.now() - lastRss >= 60_000) {
         lastRss = Date.now();
         rssSeries.push(Math.round(rssMB(daemon.pid)));
+        heapSeries.push(await daemon.heapUsedMB().catch(() => Number.NaN));
       }
       await sleep(250);
     }
@@ -218,7 +220,7 @@ async function main(): Promise<void> {
       `| ${c.camera} | ${c.faults} | ${c.outages} | ${c.reconnects} | ${c.uptimePct} | ${c.longestBeyondInjectedS} |\n`,
     );
   process.stdout.write(
-    `\nworst recovery after the fault ended, by kind (s): ${JSON.stringify(worstByKind)}\ndaemon RSS: ${rssStart} MB at start, ${rssEnd} MB at end (each minute: ${rssSeries.join(', ')}); daemon alive throughout: ${alive}\n`,
+    `\nworst recovery after the fault ended, by kind (s): ${JSON.stringify(worstByKind)}\ndaemon RSS: ${rssStart} MB at start, ${rssEnd} MB at end (each minute: ${rssSeries.join(', ')}); main-thread JS heap each minute (MB): ${heapSeries.join(', ')}; daemon alive throughout: ${alive}\n`,
   );
   process.stdout.write(
     JSON.stringify({
@@ -231,6 +233,7 @@ async function main(): Promise<void> {
       rssStartMB: rssStart,
       rssEndMB: rssEnd,
       rssEachMinuteMB: rssSeries,
+      heapUsedEachMinuteMB: heapSeries,
       daemonAlive: alive,
     }) + '\n',
   );

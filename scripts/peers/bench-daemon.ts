@@ -74,6 +74,17 @@ export class BenchDaemon {
     return new Map(body.cameras.map((c) => [c.id, c]));
   }
 
+  /** The main thread's JS heap in use, MB, from the daemon's own /metrics (prom-client). */
+  async heapUsedMB(): Promise<number> {
+    const res = await fetch(`http://127.0.0.1:${this.apiPort}/metrics`, {
+      headers: { authorization: `Bearer ${this.token}` },
+    });
+    if (!res.ok) throw new Error(`/metrics answered ${res.status}`);
+    const m = /^nodejs_heap_size_used_bytes (\d+(?:\.\d+)?)/m.exec(await res.text());
+    if (!m) throw new Error('/metrics has no nodejs_heap_size_used_bytes');
+    return Math.round(Number(m[1]) / 2 ** 20);
+  }
+
   /** Waits until every camera streams and has analysed a frame (model loaded, workers up). */
   async ready(ids: string[], timeoutMs = 120_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
