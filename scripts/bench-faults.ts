@@ -4,6 +4,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BenchDaemon } from './peers/bench-daemon';
 import { rssMB } from './peers/proc-stats';
+import { seededRandom } from './peers/seeded-random';
 import { repoRoot } from '../services/core/package-info';
 import { h264Clip } from './peers/h264-clip';
 import { RtspPeer, rtspPeerUnavailable } from './peers/rtsp-peer';
@@ -42,18 +43,6 @@ const N = Number(values.cameras);
 const DURATION_MS = Number(values.minutes) * 60_000;
 const EVERY_MS = Number(values.every) * 1000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** mulberry32: a seeded generator, so a run can be repeated. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function inject(peer: RtspPeer, kind: FaultKind, holdMs: number): Promise<void> {
   switch (kind) {
@@ -146,7 +135,7 @@ async function main(): Promise<void> {
   const rssSeries: number[] = [rssStart];
   const heapSeries: number[] = [await daemon.heapUsedMB()];
   const t0 = Date.now();
-  const random = rng(Number(values.seed));
+  const random = seededRandom(Number(values.seed));
   const faults: Fault[] = [];
   const running: Promise<void>[] = [];
   let polling = true;

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { seededRandom } from '../../scripts/peers/seeded-random';
 
 /** One request as bytes on a TCP socket, and what came back (status 0: nothing). */
 export async function rawRequest(
@@ -34,18 +35,6 @@ export async function rawRequest(
       pump();
     });
   });
-}
-
-/** A small seeded generator (mulberry32): the same cases on every run. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 export interface FuzzCase {
@@ -87,7 +76,7 @@ export function fuzzCases(token: string, etag: string): FuzzCase[] {
   const add = (name: string, bytes: Buffer | string, timeoutMs?: number, readOk = false) =>
     cases.push({ name, bytes, timeoutMs, readOk });
   const read = (name: string, bytes: Buffer | string) => add(name, bytes, undefined, true);
-  const rnd = seeded(19);
+  const rnd = seededRandom(19);
   const junk = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(rnd() * 256)));
   // Paths: ids and climbs.
   const ids = [
