@@ -12,14 +12,25 @@ const USAGE =
  * command line (shell history).
  */
 async function main(): Promise<void> {
-  const { values } = parseArgs({
-    options: {
-      interface: { type: 'string' },
-      timeout: { type: 'string', default: '5' },
-      user: { type: 'string' },
-      password: { type: 'string' },
-    },
-  });
+  let parsed;
+  try {
+    parsed = parseArgs({
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        interface: { type: 'string' },
+        timeout: { type: 'string', default: '5' },
+        user: { type: 'string' },
+        password: { type: 'string' },
+      },
+    });
+  } catch (err) {
+    throw new VigilError('VIGIL_ERR_USAGE', `${errorMessage(err)}\n${USAGE}`);
+  }
+  const { values } = parsed;
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
   const timeout = Number(values.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0 || timeout > 60)
     throw new VigilError('VIGIL_ERR_USAGE', `--timeout must be 0-60 seconds\n${USAGE}`);

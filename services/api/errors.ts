@@ -16,7 +16,8 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   VIGIL_ERR_CONFIG_READ: 409,
   VIGIL_ERR_ONVIF_AUTH: 422,
   VIGIL_ERR_ONVIF_FAILED: 502,
-  VIGIL_ERR_DISCOVERY_FAILED: 502,
+  // WS-Discovery could not run here (no such interface): not a device that did not answer.
+  VIGIL_ERR_DISCOVERY_FAILED: 422,
   VIGIL_ERR_ONVIF_UNREACHABLE: 504,
   VIGIL_ERR_BODY_TOO_LARGE: 413,
   VIGIL_ERR_UNSUPPORTED_MEDIA: 415,

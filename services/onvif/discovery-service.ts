@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { VigilError, errorMessage } from '../core/errors';
 import { redactUrl } from '../core/logger';
 import { discover, readDevice } from './onvif-adapter';
@@ -31,7 +32,18 @@ function masked(d: DeviceDetails): DeviceDetails {
  * Probes the network, then reads every device found with the credentials, if any (one device
  * failing never hides the others). The API and `npm run discover` share it.
  */
-export async function discoverDevices(req: DiscoveryRequest): Promise<DiscoveryResult[]> {
+export async function discoverDevices(
+  req: DiscoveryRequest,
+  interfaces: () => string[] = () => Object.keys(os.networkInterfaces()),
+): Promise<DiscoveryResult[]> {
+  // A probe on an interface that does not exist sends nothing and finds nothing: an error, not
+  // an empty network.
+  if (req.interface !== undefined && !interfaces().includes(req.interface))
+    throw new VigilError(
+      'VIGIL_ERR_DISCOVERY_FAILED',
+      `no network interface "${req.interface}" here (there are: ${interfaces().join(', ')})`,
+      { details: [{ path: '/interface', message: 'no such network interface' }] },
+    );
   const found = await discover({ interface: req.interface, timeoutMs: req.timeoutMs });
   return Promise.all(
     found.map(async (f): Promise<DiscoveryResult> => {
