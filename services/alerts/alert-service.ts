@@ -7,6 +7,7 @@ import type { CameraStatus } from '../core/camera-status';
 import { AlertDispatcher } from './alert-dispatcher';
 import { AlertStateStore } from './alert-state-store';
 import { AlertHistory } from './alert-history';
+import { PersistedMap } from '../core/persisted-map';
 import { HistoryOutput } from './history-output';
 import { applyCommand } from './clerk-commands';
 import { IncidentManager, policyFromConfig } from './incidents';
@@ -33,6 +34,13 @@ export class AlertService {
   commandsApplied = 0;
   commandsRejected = 0;
   private retentionTimer: NodeJS.Timeout | undefined;
+  /**
+   * Outages announced (camera_offline sent) and not yet over, on disk: after a restart a camera
+   * still down is not announced again under a new id, and its camera_online carries the first id.
+   */
+  private readonly outages: PersistedMap<{ id: string; downSinceMs: number }>;
+  /** Cameras whose outage this run's own offline watch has seen: it ends them itself. */
+  private readonly watchedHere = new Set<string>();
 
   constructor(
     private readonly config: Config,
@@ -52,6 +60,7 @@ export class AlertService {
       log.child({ module: 'outbox' }),
     );
     this.history = new AlertHistory(config.dataDir);
+    this.outages = new PersistedMap(path.join(config.dataDir, 'open-outages.json'), log, 'outages');
     this.dispatcher = new AlertDispatcher(
       [new MqttAlertOutput(this.outbox), new HistoryOutput(this.history)],
       this.incidents,
@@ -101,6 +110,7 @@ export class AlertService {
 
   /** Retained vigil/<camera>/status; not queued: only the latest state matters. */
   publishStatus(s: CameraStatus): void {
+    this.endOutageFromBefore(s);
     const payload: CameraStatusPayload = {
       schemaVersion: 1,
       camera: s.id,
@@ -124,6 +134,22 @@ export class AlertService {
 
   /** camera_offline / camera_online: durable (outbox), so a clerk learns of it after a broker outage too. */
   publishHealth(e: CameraHealthEvent, s: CameraStatus): void {
+    const before = this.outages.get(s.id);
+    if (e.type === 'camera_offline') {
+      this.watchedHere.add(s.id);
+      if (before) {
+        this.log.info(
+          { camera: s.id, outage: before.id },
+          'camera still down since before the restart; not announced again',
+        );
+        return;
+      }
+      this.outages.set(s.id, { id: e.id, downSinceMs: e.downSinceMs });
+    } else {
+      this.watchedHere.delete(s.id);
+      this.outages.delete(s.id);
+      if (before) e = { ...e, id: before.id, downSinceMs: before.downSinceMs };
+    }
     const name = s.name || s.id;
     const downSeconds = Math.round((e.atMs - e.downSinceMs) / 1000);
     const summary =
@@ -155,6 +181,25 @@ export class AlertService {
       payload: Buffer.from(JSON.stringify(payload)),
       retain: false,
     });
+  }
+
+  /**
+   * A camera that streams again after a restart, whose outage was announced by the previous run
+   * (the daemon died or stopped while it was down), gets its camera_online now.
+   */
+  private endOutageFromBefore(s: CameraStatus): void {
+    const before = this.outages.get(s.id);
+    if (!before || s.state !== 'streaming' || this.watchedHere.has(s.id)) return;
+    this.publishHealth(
+      {
+        id: before.id,
+        type: 'camera_online',
+        downSinceMs: before.downSinceMs,
+        atMs: this.clock.now(),
+        state: s.state,
+      },
+      s,
+    );
   }
 
   private async onCommand(topic: string, payload: Buffer): Promise<void> {

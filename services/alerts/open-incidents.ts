@@ -1,7 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
-import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
+import { PersistedMap } from '../core/persisted-map';
 import type { AlertPayload } from './payload-schemas';
 
 /**
@@ -10,29 +8,15 @@ import type { AlertPayload } from './payload-schemas';
  * id). Rewritten atomically on every start, update and end: a few times a minute at most.
  */
 export class OpenIncidents {
-  private readonly open = new Map<string, AlertPayload>();
+  private readonly open: PersistedMap<AlertPayload>;
   /** Read at construction: what the previous run left open. */
   readonly leftover: readonly AlertPayload[];
 
   /** `file` undefined: memory only (offline analysis). */
-  constructor(
-    private readonly file: string | undefined,
-    private readonly log: Logger,
-  ) {
-    this.leftover = file ? this.read(file) : [];
-    // Kept on disk until their `end` is sent: a second crash before that loses none of them.
-    for (const a of this.leftover) this.open.set(a.id, a);
-  }
-
-  private read(file: string): AlertPayload[] {
-    try {
-      const all = JSON.parse(readFileSync(file, 'utf8')) as AlertPayload[];
-      return Array.isArray(all) ? all.filter((a) => a && a.type !== 'end') : [];
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
-        this.log.error({ err: errorMessage(err), file }, 'open incidents unreadable; none ended');
-      return [];
-    }
+  constructor(file: string | undefined, log: Logger) {
+    // Left on disk until their `end` is sent: a second crash before that loses none of them.
+    this.open = new PersistedMap(file, log, 'open incidents');
+    this.leftover = this.open.values().filter((a) => a && a.type !== 'end');
   }
 
   get(id: string): AlertPayload | undefined {
@@ -43,19 +27,6 @@ export class OpenIncidents {
   record(alert: AlertPayload): void {
     if (alert.type === 'end') this.open.delete(alert.id);
     else this.open.set(alert.id, alert);
-    this.save();
-  }
-
-  private save(): void {
-    if (!this.file) return;
-    try {
-      mkdirSync(path.dirname(this.file), { recursive: true });
-      const tmp = `${this.file}.tmp`;
-      writeFileSync(tmp, JSON.stringify([...this.open.values()]));
-      renameSync(tmp, this.file);
-    } catch (err) {
-      this.log.error({ err: errorMessage(err), file: this.file }, 'open incidents not saved');
-    }
   }
 }
 
