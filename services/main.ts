@@ -45,10 +45,10 @@ async function main(): Promise<number> {
       'vigil running',
     );
   } catch (err) {
-    log.fatal(
-      { code: isVigilError(err) ? err.code : 'VIGIL_ERR_INVARIANT', err: errorMessage(err) },
-      'startup failed',
-    );
+    const code = isVigilError(err) ? err.code : 'VIGIL_ERR_INVARIANT';
+    log.fatal({ code, err: errorMessage(err) }, 'startup failed');
+    // The log is JSON on stdout; a person at the terminal reads stderr.
+    process.stderr.write(`vigil: startup failed: ${code}: ${errorMessage(err)}\n`);
     await app
       .stop()
       .catch((e: unknown) => log.error({ err: errorMessage(e) }, 'cleanup after failed start'));

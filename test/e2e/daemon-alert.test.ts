@@ -161,6 +161,17 @@ describe('vigil daemon end to end', () => {
     await rec.client.endAsync();
   }, 180_000);
 
+  test('the API and the embedded broker on one port: exit 1, and the code and the clash on stderr for a person', async () => {
+    const dir = tempDir('vigil-e2e-');
+    const port = await freePort();
+    const { file } = siteConfig(dir, { url: 'embedded', embeddedPort: port }, port);
+    daemon = startDaemon(['--config', file]);
+    expect(await daemon.exited).toBe(1);
+    expect(daemon.stderr()).toMatch(
+      new RegExp(`vigil: startup failed: VIGIL_ERR_(API|BROKER)_START: .*${port}`),
+    );
+  }, 60_000);
+
   test('a bad config file stops the daemon with exit code 2 and lists every problem', async () => {
     const dir = tempDir('vigil-e2e-');
     const file = path.join(dir, 'bad.yaml');
