@@ -2,7 +2,7 @@ import type { AlertPayload } from '../../services/alerts/payload-schemas';
 import { startDaemon } from '../helpers/daemon';
 import type { Daemon } from '../helpers/daemon';
 import { tempDir } from '../helpers/media';
-import { MOSQUITTO, hasMosquitto, startMosquitto } from '../helpers/mosquitto';
+import { requireMosquitto, startMosquitto } from '../helpers/mosquitto';
 import { recordMqtt } from '../helpers/mqtt-recorder';
 import type { Received } from '../helpers/mqtt-recorder';
 import { freePort } from '../helpers/ports';
@@ -14,10 +14,7 @@ const alerts = (messages: Received[]) =>
     .filter((m) => m.topic === 'vigil/square/alerts')
     .map((m) => JSON.parse(m.payload.toString()) as AlertPayload);
 
-if (!hasMosquitto() && process.env.CI)
-  throw new Error(`${MOSQUITTO} is required in CI (.ci/run installs it)`);
-
-(hasMosquitto() ? test : test.skip)(
+(requireMosquitto('the crash lifecycle test') ? test : test.skip)(
   'kill -9 with an incident open, then restart: the incident gets exactly one end (endReason restart), under its own id, and a later restart sends none',
   async () => {
     const dir = tempDir('vigil-lifecycle-');

@@ -2,7 +2,7 @@ import type { AlertPayload } from '../../services/alerts/payload-schemas';
 import { startDaemon } from '../helpers/daemon';
 import type { Daemon } from '../helpers/daemon';
 import { tempDir } from '../helpers/media';
-import { hasMosquitto, startMosquitto } from '../helpers/mosquitto';
+import { requireMosquitto, startMosquitto } from '../helpers/mosquitto';
 import { recordMqtt } from '../helpers/mqtt-recorder';
 import { freePort } from '../helpers/ports';
 import { waitFor } from '../helpers/wait';
@@ -19,7 +19,7 @@ function acceptedStarts(d: Daemon): string[] {
     .map((l) => l.alert.id);
 }
 
-(hasMosquitto() ? test : test.skip)(
+(requireMosquitto('the outbox crash test') ? test : test.skip)(
   'alerts accepted while the broker is down survive kill -9 of the daemon and arrive after its restart',
   async () => {
     const dir = tempDir('vigil-crash-');

@@ -9,6 +9,18 @@ import { waitFor } from './wait';
 export const MOSQUITTO = '/usr/sbin/mosquitto';
 export const hasMosquitto = () => existsSync(MOSQUITTO);
 
+/**
+ * For tests that need real mosquitto: true when it is here. Without it, says which test is
+ * skipped and why, and in CI (where .ci/run installs it) fails instead of skipping.
+ */
+export function requireMosquitto(what: string): boolean {
+  if (hasMosquitto()) return true;
+  if (process.env.CI)
+    throw new Error(`${MOSQUITTO} is required in CI (.ci/run installs it): ${what}`);
+  console.warn(`${MOSQUITTO} absent (apt-get install mosquitto): skipping ${what}`);
+  return false;
+}
+
 export interface Mosquitto {
   url: string;
   port: number;

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { MqttPublisher } from '../../../services/alerts/mqtt-publisher';
 import { captureLogger } from '../../helpers/logger';
 import { tempDir } from '../../helpers/media';
-import { MOSQUITTO, hasMosquitto } from '../../helpers/mosquitto';
+import { MOSQUITTO, requireMosquitto } from '../../helpers/mosquitto';
 import { freePort } from '../../helpers/ports';
 import { waitFor } from '../../helpers/wait';
 
@@ -60,10 +60,7 @@ function privateCa(dir: string): void {
   for (const f of readdirSync(dir)) chmodSync(path.join(dir, f), 0o644);
 }
 
-if (!hasMosquitto() && process.env.CI)
-  throw new Error(`${MOSQUITTO} is required in CI (.ci/run installs it)`);
-
-(hasMosquitto() ? test : test.skip)(
+(requireMosquitto('the MQTT TLS test') ? test : test.skip)(
   'mqtts:// to a broker with a private CA: refused without mqtt.caFile, connected with it',
   async () => {
     const dir = tempDir('vigil-tls-');

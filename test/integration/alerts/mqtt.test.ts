@@ -7,7 +7,7 @@ import { Outbox } from '../../../services/alerts/outbox';
 import { captureLogger } from '../../helpers/logger';
 import { recordMqtt } from '../../helpers/mqtt-recorder';
 import { startEmbeddedBroker } from '../../helpers/broker';
-import { MOSQUITTO, hasMosquitto, startMosquitto } from '../../helpers/mosquitto';
+import { requireMosquitto, startMosquitto } from '../../helpers/mosquitto';
 import { waitFor } from '../../helpers/wait';
 
 const alert = buildAlert(
@@ -38,8 +38,8 @@ async function embedded(): Promise<Broker> {
 }
 
 const brokers: [string, () => Promise<Broker>][] = [['embedded aedes', embedded]];
-if (hasMosquitto()) brokers.push(['mosquitto', () => startMosquitto()]);
-else console.warn(`${MOSQUITTO} absent (apt-get install mosquitto): mosquitto round trip skipped`);
+if (requireMosquitto('the mosquitto round trip'))
+  brokers.push(['mosquitto', () => startMosquitto()]);
 
 describe.each(brokers)('MQTT round trip through %s', (_name, makeBroker) => {
   let broker: Broker;

@@ -8,14 +8,14 @@ import { systemClock } from '../../../services/core/clock';
 import { ruleEvent } from '../../helpers/events';
 import { captureLogger } from '../../helpers/logger';
 import { tempDir } from '../../helpers/media';
-import { hasMosquitto, startMosquitto } from '../../helpers/mosquitto';
+import { requireMosquitto, startMosquitto } from '../../helpers/mosquitto';
 import { recordMqtt } from '../../helpers/mqtt-recorder';
 import { blackFrame, SMALL_CAM } from '../../helpers/scene';
 import { waitFor } from '../../helpers/wait';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-(hasMosquitto() ? test : test.skip)(
+(requireMosquitto('the broker outage test') ? test : test.skip)(
   'real mosquitto stopped for 30 s while alerts are raised: after its restart every alert arrives, in order',
   async () => {
     const persist = tempDir('vigil-mosq-data-');
