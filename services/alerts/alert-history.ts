@@ -1,5 +1,6 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Logger } from '../core/logger';
 import type { AlertPayload } from './payload-schemas';
 
 export interface HistoryQuery {
@@ -25,22 +26,34 @@ export class AlertHistory {
   /** Messages dropped from the front of `items`: items[i] is message number dropped + i. */
   private dropped = 0;
 
+  /** Lines of the history file that could not be parsed when it was read (a torn last line). */
+  readonly unreadableLines: number = 0;
+
   constructor(
     dataDir: string,
     private readonly keep = 5000,
+    log?: Logger,
   ) {
     mkdirSync(dataDir, { recursive: true });
     this.file = path.join(dataDir, 'alerts.jsonl');
     if (existsSync(this.file)) {
       const lines = readFileSync(this.file, 'utf8').split('\n').filter(Boolean).slice(-keep);
+      let bad = 0;
       for (const l of lines) {
         try {
           this.items.push(JSON.parse(l) as AlertPayload);
         } catch {
-          // A torn last line after a crash: skipped, the rest of the history stands.
-          continue;
+          bad++; // counted: a torn last line after a crash is expected, more is worth a warning
         }
       }
+      this.unreadableLines = bad;
+      if (bad > 0)
+        log?.warn(
+          { file: this.file, unreadable: bad },
+          bad === 1
+            ? 'alert history: one torn line skipped (a crash while writing)'
+            : 'alert history: unreadable lines skipped',
+        );
     }
   }
 

@@ -59,7 +59,7 @@ export class AlertService {
       { maxBytes: a.outboxMaxMB * 2 ** 20, publishTimeoutMs: 10_000, retryMs: 1000 },
       log.child({ module: 'outbox' }),
     );
-    this.history = new AlertHistory(config.dataDir);
+    this.history = new AlertHistory(config.dataDir, 5000, log);
     this.outages = new PersistedMap(path.join(config.dataDir, 'open-outages.json'), log, 'outages');
     this.dispatcher = new AlertDispatcher(
       [new MqttAlertOutput(this.outbox), new HistoryOutput(this.history)],

@@ -16,6 +16,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   VIGIL_ERR_CONFIG_READ: 409,
   VIGIL_ERR_ONVIF_AUTH: 422,
   VIGIL_ERR_ONVIF_FAILED: 502,
+  VIGIL_ERR_SNAPSHOT_FAILED: 503,
   // WS-Discovery could not run here (no such interface): not a device that did not answer.
   VIGIL_ERR_DISCOVERY_FAILED: 422,
   VIGIL_ERR_ONVIF_UNREACHABLE: 504,

@@ -51,7 +51,15 @@ export function registerAlertRoutes(app: ApiServer, ctx: ApiContext): void {
     const start = ctx.history?.start(req.params.id);
     if (!start?.snapshot || !ctx.dataDir)
       throw new VigilError('VIGIL_ERR_NOT_FOUND', `no snapshot for alert ${req.params.id}`);
-    const jpeg = await readFile(path.join(ctx.dataDir, start.snapshot)).catch(() => undefined);
+    const jpeg = await readFile(path.join(ctx.dataDir, start.snapshot)).catch((err: unknown) => {
+      // Only a missing file is retention at work; EACCES or EIO is a fault of this box, said so.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw new VigilError(
+        'VIGIL_ERR_SNAPSHOT_FAILED',
+        `snapshot of alert ${req.params.id} cannot be read: ${(err as Error).message}`,
+        { cause: err },
+      );
+    });
     if (!jpeg)
       throw new VigilError(
         'VIGIL_ERR_NOT_FOUND',

@@ -1,9 +1,13 @@
+import { mkdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
+import { AlertHistory } from '../../../services/alerts/alert-history';
 import { sha256Hex } from '../../../services/api/auth';
 import { buildApi } from '../../../services/api/server';
 import type { ApiContext } from '../../../services/api/server';
 import type { CameraStatus } from '../../../services/core/camera-status';
 import { captureLogger } from '../../helpers/logger';
+import { tempDir } from '../../helpers/media';
 
 const camera = (id: string, state: CameraStatus['state']): CameraStatus => ({
   id,
@@ -201,4 +205,29 @@ describe('requests an attacker writes by hand', () => {
       await app.close();
     }
   });
+});
+
+test('a snapshot that cannot be read is 503 VIGIL_ERR_SNAPSHOT_FAILED, not a 404 that blames retention', async () => {
+  const dataDir = tempDir('vigil-snap-');
+  const history = new AlertHistory(dataDir);
+  const id = '11111111-1111-4111-8111-111111111111';
+  history.add({
+    id,
+    type: 'start',
+    camera: 'a',
+    at: new Date().toISOString(),
+    snapshot: 'snap.jpg',
+  } as never);
+  mkdirSync(path.join(dataDir, 'snap.jpg')); // a folder where the JPEG should be: EISDIR
+  const { app, base } = await serve({ history, dataDir });
+  try {
+    const r = await get(`${base}/api/alerts/${id}/snapshot`);
+    expect(r.status).toBe(503);
+    expect(await r.json()).toMatchObject({ code: 'VIGIL_ERR_SNAPSHOT_FAILED' });
+    rmSync(path.join(dataDir, 'snap.jpg'), { recursive: true });
+    const gone = await get(`${base}/api/alerts/${id}/snapshot`);
+    expect(gone.status).toBe(404);
+  } finally {
+    await app.close();
+  }
 });
