@@ -95,6 +95,8 @@ d('camera faults against a real RTSP server', () => {
   function expectSteadyUnharmed(sinceMs: number) {
     expect(daemon?.proc.exitCode).toBeNull();
     expect(monitor!.longestFreezeMs('steady', sinceMs)).toBeLessThan(MAX_FREEZE_MS);
+    // The API answered every poll: a freeze cannot hide between failed samples.
+    expect(monitor!.failures.filter((f) => f.at >= sinceMs)).toEqual([]);
     expect(monitor!.states('steady')).toEqual(['streaming']);
   }
 

@@ -81,6 +81,8 @@ export async function cameraViews(apiPort: number): Promise<Map<string, CamView>
  */
 export class CameraMonitor {
   readonly samples: { at: number; cams: Map<string, CamView> }[] = [];
+  /** Polls the API did not answer: a test can require none (a frozen daemon answers nothing). */
+  readonly failures: { at: number; error: string }[] = [];
   private timer: NodeJS.Timeout | undefined;
   private busy = false;
 
@@ -92,7 +94,12 @@ export class CameraMonitor {
       this.busy = true;
       cameraViews(this.apiPort)
         .then((cams) => this.samples.push({ at: Date.now(), cams }))
-        .catch(() => undefined)
+        .catch((err: unknown) =>
+          this.failures.push({
+            at: Date.now(),
+            error: err instanceof Error ? err.message : String(err),
+          }),
+        )
         .finally(() => (this.busy = false));
     }, 250);
   }
@@ -110,12 +117,19 @@ export class CameraMonitor {
     return this.samples.find((s) => s.at >= sinceMs && s.cams.get(id)?.state === state)?.at;
   }
 
-  /** The longest time `id`'s frame counter stood still between samples taken from `sinceMs`. */
+  /**
+   * The longest time from `sinceMs` that `id`'s frame counter was not seen moving: it stood still
+   * between samples, or no sample came at all (a failed or delayed poll proves nothing, so the
+   * gap counts).
+   */
   longestFreezeMs(id: string, sinceMs = 0): number {
     let longest = 0;
     let lastChange: { at: number; frames: number } | undefined;
+    let prevAt: number | undefined;
     for (const s of this.samples) {
       if (s.at < sinceMs) continue;
+      if (prevAt !== undefined) longest = Math.max(longest, s.at - prevAt);
+      prevAt = s.at;
       const frames = s.cams.get(id)?.framesIn ?? 0;
       if (!lastChange || frames !== lastChange.frames) lastChange = { at: s.at, frames };
       else longest = Math.max(longest, s.at - lastChange.at);
