@@ -237,6 +237,7 @@ export class VigilApp {
           : undefined,
         applyConfig: (v, change) => this.applyConfig(v, change),
         history: this.alerts?.history,
+        snoozes: this.alerts,
         dataDir: this.config.dataDir,
         latestFrame: (id) => this.latestFrame(id),
         metrics: this.metrics,

@@ -17,7 +17,8 @@ import { Outbox } from './outbox';
 import type { CameraHealthPayload, CameraStatusPayload } from './payload-schemas';
 import type { CameraHealthEvent } from '../core/camera-status';
 import { pruneSnapshots } from './snapshot-retention';
-import { COMMAND_FILTERS, healthTopic, statusTopic } from './topics';
+import { COMMAND_FILTERS, healthTopic, snoozesTopic, statusTopic } from './topics';
+import { AuditLog } from './audit-log';
 
 const HOUR_MS = 3_600_000;
 
@@ -41,6 +42,7 @@ export class AlertService {
   private readonly outages: PersistedMap<{ id: string; downSinceMs: number }>;
   /** Cameras whose outage this run's own offline watch has seen: it ends them itself. */
   private readonly watchedHere = new Set<string>();
+  private readonly audit: AuditLog;
 
   constructor(
     private readonly config: Config,
@@ -60,6 +62,7 @@ export class AlertService {
       log.child({ module: 'outbox' }),
     );
     this.history = new AlertHistory(config.dataDir, 5000, log);
+    this.audit = new AuditLog(config.dataDir, log);
     this.outages = new PersistedMap(path.join(config.dataDir, 'open-outages.json'), log, 'outages');
     this.dispatcher = new AlertDispatcher(
       [new MqttAlertOutput(this.outbox), new HistoryOutput(this.history)],
@@ -130,6 +133,57 @@ export class AlertService {
     this.mqtt
       .publish(statusTopic(s.id), JSON.stringify(payload), true)
       .catch((err: unknown) => this.log.warn({ err: errorMessage(err) }, 'status publish failed'));
+  }
+
+  /** The snoozes in force, for the API (camera/zone/rule key, who, until when). */
+  snoozes(): {
+    key: string;
+    camera: string;
+    zone: string;
+    rule: string;
+    by: string;
+    until: string;
+    note?: string;
+  }[] {
+    return this.store.snoozes(this.clock.now()).map(({ key, snooze }) => {
+      const [camera = '', zone = '', rule = ''] = key.split('/');
+      return {
+        key,
+        camera,
+        zone,
+        rule,
+        by: snooze.by,
+        until: new Date(snooze.until).toISOString(),
+        ...(snooze.note ? { note: snooze.note } : {}),
+      };
+    });
+  }
+
+  /** Cancels a snooze from the API; false when none was in force. Audited and published. */
+  cancelSnooze(key: string, by: string): boolean {
+    const now = this.clock.now();
+    if (!this.store.cancelSnooze(key, now)) return false;
+    this.audit.record({
+      at: new Date(now).toISOString(),
+      by,
+      via: 'api',
+      action: 'snooze-cancel',
+      target: key,
+    });
+    this.publishSnoozes(key.split('/')[0] ?? '');
+    return true;
+  }
+
+  /** Retained vigil/<camera>/snoozes: what is silenced on that camera now (an empty list when nothing). */
+  publishSnoozes(camera: string): void {
+    const list = this.snoozes().filter((s) => s.camera === camera);
+    this.outbox.enqueue({
+      topic: snoozesTopic(camera),
+      payload: Buffer.from(
+        JSON.stringify({ camera, at: new Date(this.clock.now()).toISOString(), snoozes: list }),
+      ),
+      retain: true,
+    });
   }
 
   /** camera_offline / camera_online: durable (outbox), so a clerk learns of it after a broker outage too. */
@@ -213,6 +267,20 @@ export class AlertService {
     }
     this.commandsApplied++;
     const ack = this.store.ackOf(r.alertId);
+    const snooze = r.incident
+      ? this.store.snoozes(now).find((s) => s.key === r.incident!.zoneKey)
+      : undefined;
+    this.audit.record({
+      at: new Date(now).toISOString(),
+      by: (r.command === 'ack' ? ack?.by : snooze?.snooze.by) ?? '?',
+      via: 'mqtt',
+      action: r.command,
+      target: r.command === 'ack' ? r.alertId : (r.incident?.zoneKey ?? r.alertId),
+      ...(snooze && r.command === 'snooze'
+        ? { detail: { until: new Date(snooze.snooze.until).toISOString() } }
+        : {}),
+    });
+    if (r.command === 'snooze' && r.incident) this.publishSnoozes(r.incident.camera);
     if (r.command === 'ack' && r.incident && ack) {
       await this.dispatcher
         .echoAck(r.incident, ack, now)

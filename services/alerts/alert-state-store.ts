@@ -66,6 +66,22 @@ export class AlertStateStore {
     this.save();
   }
 
+  /** Snoozes still in force at `nowMs`, by camera/zone/rule key. */
+  snoozes(nowMs: number): { key: string; snooze: Snooze }[] {
+    return Object.entries(this.state.snoozes)
+      .filter(([, s]) => s.until > nowMs)
+      .map(([key, snooze]) => ({ key, snooze }));
+  }
+
+  /** Cancels a snooze; false when there was none in force. */
+  cancelSnooze(zoneKey: string, nowMs: number): boolean {
+    const s = this.state.snoozes[zoneKey];
+    if (!s || s.until <= nowMs) return false;
+    delete this.state.snoozes[zoneKey];
+    this.save();
+    return true;
+  }
+
   snooze(zoneKey: string, snooze: Snooze, nowMs: number): void {
     this.state.snoozes[zoneKey] = snooze;
     for (const [k, s] of Object.entries(this.state.snoozes))

@@ -20,6 +20,11 @@ export function statusTopic(camera: string): string {
   return `vigil/${camera}/status`;
 }
 
+/** Retained: the snoozes in force on this camera (a silenced zone is never invisible). */
+export function snoozesTopic(camera: string): string {
+  return `vigil/${camera}/snoozes`;
+}
+
 /** camera_offline / camera_online messages (QoS 1, through the outbox; not retained). */
 export function healthTopic(camera: string): string {
   return `vigil/${camera}/health`;

@@ -16,6 +16,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { VigilError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import type { CameraStatus } from '../core/camera-status';
+import type { AlertService } from '../alerts/alert-service';
 import type { AlertHistory } from '../alerts/alert-history';
 import type { ConfigChange, ConfigStore, Version } from '../config/config-store';
 import type { Metrics } from '../metrics/metrics';
@@ -42,6 +43,8 @@ export interface ApiContext {
   /** Applies a saved config to the running daemon: only the cameras that changed notice. */
   applyConfig?(v: Version, change: ConfigChange): Promise<void>;
   history?: AlertHistory;
+  /** The snoozes in force, and their cancellation (audited, published on vigil/<camera>/snoozes). */
+  snoozes?: Pick<AlertService, 'snoozes' | 'cancelSnooze'>;
   dataDir?: string;
   /** The latest analysed frame of a camera with tracks and zones drawn, as JPEG. */
   latestFrame?(camera: string): Promise<Buffer | undefined>;

@@ -26,6 +26,15 @@ const Query = Type.Object(
   },
   { additionalProperties: false },
 );
+const Id = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' });
+const SnoozeParams = Type.Object(
+  {
+    camera: Id,
+    zone: Id,
+    rule: Type.Union([Type.Literal('loitering'), Type.Literal('concealment')]),
+  },
+  { additionalProperties: false },
+);
 const AlertParams = Type.Object(
   {
     id: Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' }),
@@ -46,6 +55,26 @@ export function registerAlertRoutes(app: ApiServer, ctx: ApiContext): void {
       limit: q.limit ? Number(q.limit) : 50,
     });
   });
+
+  app.get('/api/snoozes', { schema: { summary: 'The snoozes in force' } }, async () => {
+    if (!ctx.snoozes) throw new VigilError('VIGIL_ERR_NOT_FOUND', 'no alerts in this daemon');
+    return { snoozes: ctx.snoozes.snoozes() };
+  });
+
+  app.delete(
+    '/api/snoozes/:camera/:zone/:rule',
+    {
+      config: { role: 'admin' },
+      schema: { summary: 'Cancel a snooze (audited)', params: SnoozeParams },
+    },
+    async (req, reply) => {
+      const { camera, zone, rule } = req.params;
+      const key = `${camera}/${zone}/${rule}`;
+      if (!ctx.snoozes?.cancelSnooze(key, req.principal?.name ?? 'api'))
+        throw new VigilError('VIGIL_ERR_NOT_FOUND', `no snooze in force for ${key}`);
+      return reply.code(204).send();
+    },
+  );
 
   app.get('/api/alerts/:id/snapshot', { schema: { params: AlertParams } }, async (req, reply) => {
     const start = ctx.history?.start(req.params.id);
