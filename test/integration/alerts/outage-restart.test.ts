@@ -20,89 +20,85 @@ const event = (id: string, type: 'camera_offline' | 'camera_online', downSinceMs
   state: 'unreachable' as const,
 });
 
-test('an outage announced before a restart is not announced again under a new id, and ends once, under its first id', async () => {
+/**
+ * One site's data folder and broker, and `run()`: a fresh AlertService on them, as after a
+ * restart (the previous ones are left running, as a crash leaves nothing to stop). `health()`
+ * is what reached vigil/cam/health.
+ */
+async function site() {
   const { log } = captureLogger('warn');
   const b = await startEmbeddedBroker(log);
   const rec = await recordMqtt(b.url, 'vigil/cam/health', undefined, b.viewer);
-  const dataDir = tempDir('vigil-outage-');
-  const config = parseConfig({ dataDir, cameras: [{ id: 'cam', source: { url: 'rtsp://h/s' } }] });
+  const config = parseConfig({
+    dataDir: tempDir('vigil-outage-'),
+    cameras: [{ id: 'cam', source: { url: 'rtsp://h/s' } }],
+  });
   const runs: { pub: MqttPublisher; alerts: AlertService }[] = [];
-  const run = async () => {
-    const pub = new MqttPublisher({ url: b.url, ...b.vigil }, log);
-    await pub.start();
-    const alerts = new AlertService(config, pub, systemClock, log);
-    await alerts.start();
-    runs.push({ pub, alerts });
-    return alerts;
+  return {
+    run: async () => {
+      const pub = new MqttPublisher({ url: b.url, ...b.vigil }, log);
+      await pub.start();
+      const alerts = new AlertService(config, pub, systemClock, log);
+      await alerts.start();
+      runs.push({ pub, alerts });
+      return alerts;
+    },
+    health: () => rec.messages.map((m) => JSON.parse(m.payload.toString()) as CameraHealthPayload),
+    close: async () => {
+      for (const r of runs) {
+        await r.alerts.stop();
+        await r.pub.stop();
+      }
+      await rec.client.endAsync();
+      await b.broker.stop();
+    },
   };
-  const health = () =>
-    rec.messages.map((m) => JSON.parse(m.payload.toString()) as CameraHealthPayload);
+}
+
+test('an outage announced before a restart is not announced again under a new id, and ends once, under its first id', async () => {
+  const s = await site();
   try {
     const t0 = Date.now() - 120_000;
     // Run 1 announces the outage, then dies (no stop).
-    (await run()).publishHealth(event('first-id', 'camera_offline', t0), status('unreachable'));
-    await waitFor('the offline', () => health().length === 1);
+    (await s.run()).publishHealth(event('first-id', 'camera_offline', t0), status('unreachable'));
+    await waitFor('the offline', () => s.health().length === 1);
     // Run 2: the camera is still down; its own watch fires again with a new id, then it returns.
-    const second = await run();
+    const second = await s.run();
     second.publishHealth(event('second-id', 'camera_offline', Date.now()), status('unreachable'));
     second.publishStatus(status('streaming'));
     second.publishHealth(event('second-id', 'camera_online', Date.now()), status('streaming'));
-    await waitFor('the online', () => health().some((h) => h.type === 'camera_online'));
+    await waitFor('the online', () => s.health().some((h) => h.type === 'camera_online'));
     // Run 3: nothing left to announce or end.
-    (await run()).publishStatus(status('streaming'));
+    (await s.run()).publishStatus(status('streaming'));
     await new Promise((r) => setTimeout(r, 500));
-    expect(health().map((h) => [h.type, h.id])).toEqual([
+    expect(s.health().map((h) => [h.type, h.id])).toEqual([
       ['camera_offline', 'first-id'],
       ['camera_online', 'first-id'],
     ]);
-    expect(health()[1]!.downSince).toBe(new Date(t0).toISOString());
+    expect(s.health()[1]!.downSince).toBe(new Date(t0).toISOString());
   } finally {
-    for (const r of runs) {
-      await r.alerts.stop();
-      await r.pub.stop();
-    }
-    await rec.client.endAsync();
-    await b.broker.stop();
+    await s.close();
   }
 });
 
 test('a camera that came back while Vigil was down gets its camera_online when it first streams', async () => {
-  const { log } = captureLogger('warn');
-  const b = await startEmbeddedBroker(log);
-  const rec = await recordMqtt(b.url, 'vigil/cam/health', undefined, b.viewer);
-  const dataDir = tempDir('vigil-outage-');
-  const config = parseConfig({ dataDir, cameras: [{ id: 'cam', source: { url: 'rtsp://h/s' } }] });
-  const pubs: MqttPublisher[] = [];
-  const services: AlertService[] = [];
-  const run = async () => {
-    const pub = new MqttPublisher({ url: b.url, ...b.vigil }, log);
-    await pub.start();
-    pubs.push(pub);
-    const a = new AlertService(config, pub, systemClock, log);
-    await a.start();
-    services.push(a);
-    return a;
-  };
+  const s = await site();
   try {
-    (await run()).publishHealth(
+    (await s.run()).publishHealth(
       event('gone', 'camera_offline', Date.now() - 90_000),
       status('backoff'),
     );
-    const next = await run();
+    const next = await s.run();
     next.publishStatus(status('connecting'));
     next.publishStatus(status('streaming'));
     next.publishStatus(status('streaming'));
-    await waitFor('two messages', () => rec.messages.length >= 2);
+    await waitFor('two messages', () => s.health().length >= 2);
     await new Promise((r) => setTimeout(r, 500));
-    const got = rec.messages.map((m) => JSON.parse(m.payload.toString()) as CameraHealthPayload);
-    expect(got.map((h) => [h.type, h.id])).toEqual([
+    expect(s.health().map((h) => [h.type, h.id])).toEqual([
       ['camera_offline', 'gone'],
       ['camera_online', 'gone'],
     ]);
   } finally {
-    for (const s of services) await s.stop();
-    for (const p of pubs) await p.stop();
-    await rec.client.endAsync();
-    await b.broker.stop();
+    await s.close();
   }
 });

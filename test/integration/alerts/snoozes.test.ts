@@ -14,6 +14,7 @@ import { tempDir } from '../../helpers/media';
 import { recordMqtt } from '../../helpers/mqtt-recorder';
 import { blackFrame, SMALL_CAM } from '../../helpers/scene';
 import { waitFor } from '../../helpers/wait';
+import { testApiContext } from '../../helpers/api-context';
 
 test('a snooze is listed by the API, visible on the retained snoozes topic, cancellable by an admin, and both are in the audit log', async () => {
   const { log } = captureLogger('warn');
@@ -29,18 +30,13 @@ test('a snooze is listed by the API, visible on the retained snoozes topic, canc
   const alerts = new AlertService(config, pub, systemClock, log);
   await alerts.start();
   const api = buildApi(
-    {
-      cameras: () => [],
-      backend: () => ({ name: 'onnx', skipped: [] }),
-      mqttConnected: () => true,
-      startedAt: '',
-      version: '0',
+    testApiContext({
       tokens: () => [
         { name: 'ops', role: 'admin', sha256: sha256Hex('admin-t') },
         { name: 'screen', role: 'viewer', sha256: sha256Hex('viewer-t') },
       ],
       snoozes: alerts,
-    },
+    }),
     log,
   );
   await api.listen({ host: '127.0.0.1', port: 0 });

@@ -7,6 +7,7 @@ import { ConfigStore } from '../../../services/config/config-store';
 import { captureLogger } from '../../helpers/logger';
 import { tempDir } from '../../helpers/media';
 import { fuzzCases, rawRequest } from '../../helpers/raw-fuzz';
+import { testApiContext } from '../../helpers/api-context';
 
 const SITE = `# a site file with comments
 api:
@@ -23,17 +24,12 @@ test('200+ malformed requests on raw sockets: no 500, every answer a 4xx with a 
   const store = new ConfigStore(file, {});
   const { log, lines } = captureLogger('warn');
   const app = buildApi(
-    {
-      cameras: () => [],
-      backend: () => ({ name: 'onnx', skipped: [] }),
-      mqttConnected: () => true,
-      startedAt: '',
-      version: '0',
+    testApiContext({
       tokens: () => [{ name: 'ops', role: 'admin', sha256: sha256Hex('fuzz-admin') }],
       rateLimitPerMinute: 100_000,
       configStore: store,
       applyConfig: async () => undefined,
-    },
+    }),
     log,
   );
   await app.listen({ host: '127.0.0.1', port: 0 });

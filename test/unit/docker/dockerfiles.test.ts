@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { buildApi } from '../../../services/api/server';
 import { loadConfigFile } from '../../../services/config/load';
+import { testApiContext } from '../../helpers/api-context';
 import { captureLogger } from '../../helpers/logger';
 
 const REPO = path.resolve(__dirname, '../../..');
@@ -59,17 +60,7 @@ describe.each(['Dockerfile', 'docker/Dockerfile.jetson'])(
       const hc = ins.find((i) => i.op === 'HEALTHCHECK')!.args;
       const route = /127\.0\.0\.1:8080(\/[a-z]+)/.exec(hc)?.[1];
       expect(route).toBe('/healthz');
-      const api = buildApi(
-        {
-          cameras: () => [],
-          backend: () => ({ name: 'wasm', skipped: [] }),
-          mqttConnected: () => true,
-          startedAt: '',
-          version: '',
-          tokens: () => [],
-        },
-        captureLogger().log,
-      );
+      const api = buildApi(testApiContext(), captureLogger().log);
       await api.ready();
       expect(api.hasRoute({ method: 'GET', url: route! })).toBe(true);
       await api.close();
