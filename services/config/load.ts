@@ -93,8 +93,49 @@ function envValue(env: NodeJS.ProcessEnv, name: string): string | undefined {
   }
 }
 
+/** The environment variable holding a camera's stream password: VIGIL_CAMERA_<ID>_PASSWORD. */
+export function cameraPasswordVar(id: string): string {
+  return `VIGIL_CAMERA_${id.toUpperCase().replace(/-/g, '_')}_PASSWORD`;
+}
+
+/**
+ * A camera's password from VIGIL_CAMERA_<ID>_PASSWORD (or its _FILE, a Docker secret) goes into
+ * its rtsp:// URL in memory, so the config file holds no password. The URL must name the user.
+ */
+function applyCameraSecrets(value: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+  const cameras = Array.isArray(value.cameras) ? value.cameras : [];
+  cameras.forEach((c: { id?: unknown; source?: { url?: unknown } }, i: number) => {
+    if (typeof c?.id !== 'string' || typeof c.source?.url !== 'string') return;
+    const name = cameraPasswordVar(c.id);
+    const password = envValue(env, name);
+    if (password === undefined) return;
+    let url: URL | undefined;
+    try {
+      url = new URL(c.source.url);
+    } catch {
+      url = undefined;
+    }
+    if (!url || !url.username)
+      throw new VigilError(
+        'VIGIL_ERR_CONFIG_INVALID',
+        `${name} is set, but the camera's source.url names no user`,
+        {
+          details: [
+            {
+              path: `/cameras/${i}/source/url`,
+              message: `name the user (rtsp://user@host/...) for ${name}`,
+            },
+          ],
+        },
+      );
+    url.password = encodeURIComponent(password);
+    c.source.url = url.toString();
+  });
+}
+
 function applyEnv(value: unknown, env: NodeJS.ProcessEnv): void {
   if (typeof value !== 'object' || value === null) return;
+  applyCameraSecrets(value as Record<string, unknown>, env);
   for (const [name, keys] of Object.entries(ENV_OVERRIDES)) {
     const v = envValue(env, name);
     if (v === undefined) continue;

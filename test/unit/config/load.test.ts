@@ -203,3 +203,30 @@ describe('configs that validate but cannot work are refused', () => {
     expect(refuse(withSource({ url: 'there.avi' }), dir)).toEqual([]);
   });
 });
+
+describe('camera passwords from the environment', () => {
+  const raw = (url: string) => ({ cameras: [{ id: 'till-2', source: { url } }] });
+  test('VIGIL_CAMERA_<ID>_PASSWORD (or its _FILE) goes into the URL in memory, escaped', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-sec-'));
+    const file = path.join(dir, 'pw');
+    writeFileSync(file, 'p@ss:w/rd\n');
+    const direct = parseConfig(raw('rtsp://viewer@10.0.0.5/s1'), {
+      env: { VIGIL_CAMERA_TILL_2_PASSWORD: 'secret' },
+    });
+    expect(direct.cameras[0]!.source.url).toBe('rtsp://viewer:secret@10.0.0.5/s1');
+    const fromFile = parseConfig(raw('rtsp://viewer@10.0.0.5/s1'), {
+      env: { VIGIL_CAMERA_TILL_2_PASSWORD_FILE: file },
+    });
+    expect(new URL(fromFile.cameras[0]!.source.url).password).toBe(encodeURIComponent('p@ss:w/rd'));
+  });
+  test('a password for a URL that names no user is refused, naming the variable', () => {
+    expect(() =>
+      parseConfig(raw('rtsp://10.0.0.5/s1'), { env: { VIGIL_CAMERA_TILL_2_PASSWORD: 'x' } }),
+    ).toThrow(
+      expect.objectContaining({
+        code: 'VIGIL_ERR_CONFIG_INVALID',
+        message: expect.stringContaining('VIGIL_CAMERA_TILL_2_PASSWORD'),
+      }),
+    );
+  });
+});
