@@ -142,8 +142,9 @@ async function main(): Promise<void> {
   const poller = (async () => {
     let lastRss = Date.now();
     while (polling) {
-      const s = await poll().catch(() => undefined);
-      if (s) samples.push({ at: Date.now(), states: s });
+      // A poll the daemon did not answer counts as every camera down: uptime is what was seen.
+      const s = await poll().catch(() => new Map<string, { state: string; restarts: number }>());
+      samples.push({ at: Date.now(), states: s });
       if (Date.now() - lastRss >= 60_000) {
         lastRss = Date.now();
         rssSeries.push(Math.round(rssMB(daemon.pid)));
