@@ -6,9 +6,10 @@ import type { AnalyzeProgress } from '../services/analysis/offline-analyzer';
 import { resolveFfmpeg } from '../services/camera/ffmpeg-binary';
 import { loadConfigFile, parseConfig } from '../services/config/load';
 import type { Config } from '../services/config/schema';
-import { VigilError, errorMessage, isVigilError } from '../services/core/errors';
+import { VigilError } from '../services/core/errors';
 import { createRootLogger } from '../services/core/logger';
 import { loadPoseEstimator, modelCacheDir } from '../services/pose/load-estimator';
+import { exitOnError } from '../services/core/exit-codes';
 
 const USAGE = `usage: npm run analyze -- --input <video> [--config <yaml>] [--camera <id>] [--every-frame]
        [--tracks-out <file>] [--detections-out <file>] [--alerts-out <file>] [--max-frames <n>]
@@ -114,13 +115,4 @@ async function main(): Promise<void> {
   await estimator.dispose();
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(
-    `${isVigilError(err) ? err.report() : `VIGIL_ERR_INVARIANT: ${errorMessage(err)}`}\n`,
-  );
-  process.exit(
-    isVigilError(err) && (err.code === 'VIGIL_ERR_USAGE' || err.code.startsWith('VIGIL_ERR_CONFIG'))
-      ? 2
-      : 1,
-  );
-});
+main().catch(exitOnError);

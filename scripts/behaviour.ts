@@ -1,11 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createRootLogger } from '../services/core/logger';
-import { VigilError, errorMessage, isVigilError } from '../services/core/errors';
+import { VigilError } from '../services/core/errors';
 import { AnomalyModel } from '../services/behaviour/anomaly-model';
 import { readPoseTrackDir } from '../services/behaviour/pose-tracks';
 import { TRAIN_DEFAULTS, progressBar } from '../services/behaviour/train-defaults';
 import { selectTfjsBackend } from '../services/pose/engines/tfjs-backends';
+import { exitOnError } from '../services/core/exit-codes';
 
 const USAGE = `usage: npm run behaviour -- train --data <dir of pose-tracks/v1 json> --out <model dir> [--epochs N] [--seed N]
        npm run behaviour -- score --model <model dir> --data <dir> --out <scores.json>`;
@@ -54,9 +55,4 @@ async function main(): Promise<void> {
   throw new VigilError('VIGIL_ERR_USAGE', USAGE);
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(
-    `${isVigilError(err) ? err.report() : `VIGIL_ERR_INVARIANT: ${errorMessage(err)}`}\n`,
-  );
-  process.exit(isVigilError(err) && err.code === 'VIGIL_ERR_USAGE' ? 2 : 1);
-});
+main().catch(exitOnError);

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { VigilError, errorMessage } from '../services/core/errors';
 import { discoverDevices } from '../services/onvif/discovery-service';
+import { exitOnError } from '../services/core/exit-codes';
 
 const USAGE =
   'usage: npm run discover -- [--interface <if>] [--timeout <s>] [--user <u> --password <p>]';
@@ -51,8 +52,4 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((err: unknown) => {
-  const code = err instanceof VigilError ? err.code : 'VIGIL_ERR_DISCOVERY_FAILED';
-  process.stderr.write(`${code}: ${errorMessage(err)}\n`);
-  process.exit(err instanceof VigilError && err.code === 'VIGIL_ERR_USAGE' ? 2 : 1);
-});
+main().catch(exitOnError);

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { evaluateMot, parseMot } from '../services/analysis/mot-metrics';
 import type { MotMetrics } from '../services/analysis/mot-metrics';
-import { VigilError, errorMessage, isVigilError } from '../services/core/errors';
+import { VigilError } from '../services/core/errors';
+import { exitOnError } from '../services/core/exit-codes';
 
 const USAGE = 'usage: npm run eval:mot -- --gt <gt.txt> --tracks <mot.txt> [--frames A-B] [--json]';
 
@@ -28,8 +29,15 @@ function main(): void {
     if (!m) throw new VigilError('VIGIL_ERR_USAGE', `--frames must be A-B (e.g. 1-400)\n${USAGE}`);
     frames = [Number(m[1]), Number(m[2])];
   }
-  const gt = parseMot(readFileSync(values.gt, 'utf8'), true);
-  const hyp = parseMot(readFileSync(values.tracks, 'utf8'), false);
+  const read = (file: string) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new VigilError('VIGIL_ERR_INPUT_MISSING', `${file} cannot be read`, { cause: err });
+    }
+  };
+  const gt = parseMot(read(values.gt), true);
+  const hyp = parseMot(read(values.tracks), false);
   const m = evaluateMot(gt, hyp, { frames });
   if (!values.json) process.stdout.write(`${formatMetrics(values.tracks, m)}\n`);
   process.stdout.write(`${JSON.stringify(m)}\n`);
@@ -38,8 +46,5 @@ function main(): void {
 try {
   main();
 } catch (err) {
-  process.stderr.write(
-    `${isVigilError(err) ? err.report() : `VIGIL_ERR_INPUT_MISSING: ${errorMessage(err)}`}\n`,
-  );
-  process.exit(2);
+  exitOnError(err);
 }

@@ -6,8 +6,8 @@ import { parseConfig } from '../services/config/load';
 import { repoRoot } from '../services/core/package-info';
 import { modelDir, readManifest, readVerifiedModel } from '../services/pose/model-files';
 import { convertMoveNet } from '../services/pose/onnx/convert-movenet';
-import { errorMessage } from '../services/core/errors';
 import { PROFILES } from './peers/profiles';
+import { exitOnError } from '../services/core/exit-codes';
 
 /**
  * npm run models: converts MoveNet to ONNX for the input size of every detection profile and
@@ -63,10 +63,4 @@ async function main(): Promise<number> {
   return mismatches > 0 ? 1 : 0;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stderr.write(`models failed: ${errorMessage(err)}\n`);
-    process.exit(1);
-  },
-);
+main().then((code) => process.exit(code), exitOnError);

@@ -4,9 +4,9 @@ import { loadConfigFile } from './config/load';
 import { VigilError, errorMessage, isVigilError } from './core/errors';
 import { createRootLogger } from './core/logger';
 import { VigilApp } from './app';
+import { EXIT, exitCodeOf } from './core/exit-codes';
 
 /** Exit codes: 0 clean stop, 1 runtime failure, 2 bad config or usage. */
-export const EXIT = { ok: 0, failure: 1, config: 2 } as const;
 
 function parseCli(argv: string[]): { config: string } {
   const { values } = parseArgs({
@@ -31,7 +31,7 @@ async function main(): Promise<number> {
     config = loadConfigFile(configPath);
   } catch (err) {
     process.stderr.write(`${isVigilError(err) ? err.report() : errorMessage(err)}\n`);
-    return EXIT.config;
+    return exitCodeOf(err);
   }
   const log = createRootLogger(config.logLevel);
   const app = new VigilApp(config, log, {

@@ -1,0 +1,29 @@
+import { errorMessage, isVigilError } from './errors';
+import type { ErrorCode } from './errors';
+
+/** Exit codes of every Vigil command (the daemon, analyze, behaviour, eval:mot, discover, ...). */
+export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
+
+/** Errors the person running the command must fix in what they gave it: exit 2. */
+const USAGE_CODES: readonly ErrorCode[] = [
+  'VIGIL_ERR_USAGE',
+  'VIGIL_ERR_CONFIG_INVALID',
+  'VIGIL_ERR_CONFIG_READ',
+  'VIGIL_ERR_INPUT_MISSING',
+];
+
+/** 2 for bad usage, config or input files; 1 for anything else (a failure at run time). */
+export function exitCodeOf(err: unknown): number {
+  return isVigilError(err) && USAGE_CODES.includes(err.code) ? EXIT.usage : EXIT.failure;
+}
+
+/** What a command prints on stderr for an error: its code, message and problems. */
+export function errorReport(err: unknown): string {
+  return isVigilError(err) ? err.report() : `VIGIL_ERR_INVARIANT: ${errorMessage(err)}`;
+}
+
+/** The end of every command: on an error, its report on stderr and the exit code of the table. */
+export function exitOnError(err: unknown): never {
+  process.stderr.write(`${errorReport(err)}\n`);
+  process.exit(exitCodeOf(err));
+}
