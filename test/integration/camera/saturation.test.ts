@@ -84,7 +84,13 @@ test('a slow estimator makes frames drop, not memory grow', async () => {
     await waitFor('frames', () => pipeline.status().framesIn > 20, 20_000);
     global.gc?.();
     const before = external();
-    await sleep(12_000);
+    const framesBefore = pipeline.status().framesIn;
+    // Measured once 100 more frames have arrived (about 10 s), not after a fixed sleep.
+    await waitFor(
+      '100 more frames',
+      () => pipeline.status().framesIn - framesBefore >= 100,
+      30_000,
+    );
     const s = pipeline.status();
     const grown = (external() - before) / 2 ** 20;
     // ~120 frames arrived in those 12 s; ~24 could be analysed; the rest were replaced in the slot.
@@ -160,7 +166,12 @@ describe('two cameras sharing one busy model', () => {
     try {
       await waitFor('frames', () => pipelines.every((p) => p.status().framesIn > 10), 20_000);
       const before = pipelines.map((p) => p.status());
-      await sleep(10_000);
+      // Each camera's window is 50 frames (about 10 s at 5 fps), waited for, not slept.
+      await waitFor(
+        '50 more frames on every camera',
+        () => pipelines.every((p, i) => p.status().framesIn - before[i]!.framesIn >= 50),
+        30_000,
+      );
       return {
         coastedWithPeople,
         cams: pipelines.map((p, i) => {
