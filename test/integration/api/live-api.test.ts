@@ -230,7 +230,9 @@ describe('integrator API on a running daemon', () => {
     });
     expect(rb).toMatchObject({ status: 200, etag });
     expect(a().zones[0]!.loitering.dwellSeconds).toBe(20);
-    await new Promise((r) => setTimeout(r, 1500));
+    // Watched a little longer after the rollback: 5 more frames of camera b, waited for.
+    const bAtRollback = b();
+    await waitFor('camera b after the rollback', () => b() >= bAtRollback + 5, 10_000);
     clearInterval(sampler);
     // Camera b's frame counter kept rising through all of it (5 fps: a new frame at least every second).
     for (let i = 10; i < samples.length; i++) expect(samples[i]!).toBeGreaterThan(samples[i - 10]!);
