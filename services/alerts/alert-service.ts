@@ -267,18 +267,13 @@ export class AlertService {
     }
     this.commandsApplied++;
     const ack = this.store.ackOf(r.alertId);
-    const snooze = r.incident
-      ? this.store.snoozes(now).find((s) => s.key === r.incident!.zoneKey)
-      : undefined;
     this.audit.record({
       at: new Date(now).toISOString(),
-      by: (r.command === 'ack' ? ack?.by : snooze?.snooze.by) ?? '?',
+      by: r.by,
       via: 'mqtt',
       action: r.command,
       target: r.command === 'ack' ? r.alertId : (r.incident?.zoneKey ?? r.alertId),
-      ...(snooze && r.command === 'snooze'
-        ? { detail: { until: new Date(snooze.snooze.until).toISOString() } }
-        : {}),
+      ...(r.untilMs !== undefined ? { detail: { until: new Date(r.untilMs).toISOString() } } : {}),
     });
     if (r.command === 'snooze' && r.incident) this.publishSnoozes(r.incident.camera);
     if (r.command === 'ack' && r.incident && ack) {

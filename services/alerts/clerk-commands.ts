@@ -8,7 +8,16 @@ import type { AckCommand, SnoozeCommand } from './payload-schemas';
 import { parseCommandTopic } from './topics';
 
 export type CommandResult =
-  | { ok: true; command: 'ack' | 'snooze'; incident: Incident | undefined; alertId: string }
+  | {
+      ok: true;
+      command: 'ack' | 'snooze';
+      incident: Incident | undefined;
+      alertId: string;
+      /** Who sent it, as the command names them. */
+      by: string;
+      /** Snooze: until when (ms). */
+      untilMs?: number;
+    }
   | { ok: false; reason: string };
 
 function parse<T>(schema: TSchema, payload: Buffer): T | string {
@@ -69,19 +78,20 @@ export function applyCommand(
       ...(cmd.note ? { note: cmd.note } : {}),
     });
     log.info({ alertId: t.alertId, by: cmd.by }, 'alert acknowledged');
-    return { ok: true, command: 'ack', incident, alertId: t.alertId };
+    return { ok: true, command: 'ack', incident, alertId: t.alertId, by: cmd.by };
   }
   const cmd = parse<SnoozeCommand>(SnoozeCommandSchema, payload);
   if (typeof cmd === 'string') return fail(cmd);
   if (!incident) return fail(`no open alert ${t.alertId} to snooze`);
+  const untilMs = nowMs + cmd.minutes * 60_000;
   store.snooze(
     incident.zoneKey,
-    { by: cmd.by, until: nowMs + cmd.minutes * 60_000, ...(cmd.note ? { note: cmd.note } : {}) },
+    { by: cmd.by, until: untilMs, ...(cmd.note ? { note: cmd.note } : {}) },
     nowMs,
   );
   log.info(
     { alertId: t.alertId, by: cmd.by, minutes: cmd.minutes, scope: incident.zoneKey },
     'alerts snoozed',
   );
-  return { ok: true, command: 'snooze', incident, alertId: t.alertId };
+  return { ok: true, command: 'snooze', incident, alertId: t.alertId, by: cmd.by, untilMs };
 }
