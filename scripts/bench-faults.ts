@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { BenchDaemon } from './peers/bench-daemon';
+import { heapGroups, heapGrowth, heapTotalBytes } from './peers/heap-snapshot';
 import { rssMB } from './peers/proc-stats';
 import { seededRandom } from './peers/seeded-random';
 import { repoRoot } from '../services/core/package-info';
@@ -37,6 +38,8 @@ const { values } = parseArgs({
     minutes: { type: 'string', default: '10' },
     every: { type: 'string', default: '30' },
     seed: { type: 'string', default: '1' },
+    // A heap snapshot of the daemon's main thread at this minute and one at the end, diffed.
+    'heap-snapshot-at': { type: 'string', default: '10' },
   },
 });
 const N = Number(values.cameras);
@@ -139,9 +142,16 @@ async function main(): Promise<void> {
   const faults: Fault[] = [];
   const running: Promise<void>[] = [];
   let polling = true;
+  const snapshotAtMs = Number(values['heap-snapshot-at']) * 60_000;
+  let firstSnapshot: string | undefined;
   const poller = (async () => {
     let lastRss = Date.now();
     while (polling) {
+      if (!firstSnapshot && snapshotAtMs < DURATION_MS && Date.now() - t0 >= snapshotAtMs) {
+        // The daemon's main thread stops while it writes: no sample is taken meanwhile.
+        firstSnapshot = await daemon.heapSnapshot();
+        process.stderr.write(`  heap snapshot: ${firstSnapshot}\n`);
+      }
       // A poll the daemon did not answer counts as every camera down: uptime is what was seen.
       const s = await poll().catch(() => new Map<string, { state: string; restarts: number }>());
       samples.push({ at: Date.now(), states: s });
@@ -175,6 +185,14 @@ async function main(): Promise<void> {
   const rssEnd = Math.round(rssMB(daemon.pid));
   rssSeries.push(rssEnd);
   const alive = daemon.alive;
+  let heapDiff: ReturnType<typeof heapGrowth> = [];
+  let heapTotals: number[] = [];
+  if (firstSnapshot && alive) {
+    const lastSnapshot = await daemon.heapSnapshot();
+    const [a, b] = [heapGroups(firstSnapshot), heapGroups(lastSnapshot)];
+    heapDiff = heapGrowth(a, b);
+    heapTotals = [a, b].map((g) => Math.round(heapTotalBytes(g) / 2 ** 20));
+  }
   await daemon.stop();
   await Promise.all([...peers.values()].map((p) => p.stop()));
 
@@ -212,6 +230,13 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\nworst recovery after the fault ended, by kind (s): ${JSON.stringify(worstByKind)}\ndaemon RSS: ${rssStart} MB at start, ${rssEnd} MB at end (each minute: ${rssSeries.join(', ')}); main-thread JS heap each minute (MB): ${heapSeries.join(', ')}; daemon alive throughout: ${alive}\n`,
   );
+  if (heapDiff.length) {
+    process.stdout.write(
+      `\nmain-thread heap snapshot at minute ${values['heap-snapshot-at']}: ${heapTotals[0]} MB, at the end: ${heapTotals[1]} MB; what grew most:\n| group | objects + | bytes + |\n|---|---|---|\n`,
+    );
+    for (const g of heapDiff)
+      process.stdout.write(`| ${g.name.slice(0, 60)} | ${g.countDelta} | ${g.bytesDelta} |\n`);
+  }
   process.stdout.write(
     JSON.stringify({
       bench: 'faults',
@@ -224,6 +249,8 @@ async function main(): Promise<void> {
       rssEndMB: rssEnd,
       rssEachMinuteMB: rssSeries,
       heapUsedEachMinuteMB: heapSeries,
+      heapSnapshotMB: heapTotals,
+      heapGrowthTop: heapDiff.slice(0, 5),
       daemonAlive: alive,
     }) + '\n',
   );

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { sha256Hex } from '../../services/api/auth';
@@ -20,6 +20,8 @@ export class BenchDaemon {
     readonly proc: ChildProcess,
     readonly apiPort: number,
     private readonly token: string,
+    /** Where `heapSnapshot()` files land (node's --diagnostic-dir). */
+    readonly runDir: string,
   ) {}
 
   get pid(): number {
@@ -51,7 +53,14 @@ export class BenchDaemon {
     );
     const proc = spawn(
       process.execPath,
-      [path.join(repoRoot(), 'dist/services/main.js'), '--config', file],
+      [
+        // SIGUSR2 writes a heap snapshot of the main thread into the run directory.
+        '--heapsnapshot-signal=SIGUSR2',
+        `--diagnostic-dir=${run}`,
+        path.join(repoRoot(), 'dist/services/main.js'),
+        '--config',
+        file,
+      ],
       {
         cwd: repoRoot(),
         stdio: ['ignore', 'ignore', 'inherit'],
@@ -60,7 +69,7 @@ export class BenchDaemon {
         env: { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '131072', ...process.env },
       },
     );
-    const d = new BenchDaemon(proc, apiPort, token);
+    const d = new BenchDaemon(proc, apiPort, token, run);
     process.once('exit', () => proc.kill('SIGKILL'));
     return d;
   }
@@ -83,6 +92,32 @@ export class BenchDaemon {
     const m = /^nodejs_heap_size_used_bytes (\d+(?:\.\d+)?)/m.exec(await res.text());
     if (!m) throw new Error('/metrics has no nodejs_heap_size_used_bytes');
     return Math.round(Number(m[1]) / 2 ** 20);
+  }
+
+  /**
+   * Writes a heap snapshot of the daemon's main thread and answers its path. Node writes it
+   * synchronously on the main thread, so once the API answers again after the file appeared, the
+   * file is complete.
+   */
+  async heapSnapshot(timeoutMs = 120_000): Promise<string> {
+    const before = new Set(readdirSync(this.runDir));
+    this.proc.kill('SIGUSR2');
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      await sleep(500);
+      const file = readdirSync(this.runDir).find(
+        (f) => f.endsWith('.heapsnapshot') && !before.has(f),
+      );
+      if (
+        file &&
+        (await this.cameras().then(
+          () => true,
+          () => false,
+        ))
+      )
+        return path.join(this.runDir, file);
+    }
+    throw new Error('the daemon wrote no heap snapshot');
   }
 
   /** Waits until every camera streams and has analysed a frame (model loaded, workers up). */
