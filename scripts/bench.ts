@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { inputOptions, outputOptions } from '../services/camera/ffmpeg-args';
+import { ffmpegInput, outputOptions } from '../services/camera/ffmpeg-args';
 import { resolveFfmpeg } from '../services/camera/ffmpeg-binary';
 import type { CameraStatus } from '../services/core/camera-status';
 import { repoRoot } from '../services/core/package-info';
@@ -183,28 +183,22 @@ async function decodeOnly(scenario: string, urls: string[]): Promise<RunResult> 
   const bin = resolveFfmpeg();
   const frameBytes = ANALYSIS.width * ANALYSIS.height * 3;
   const streams = urls.map((url) => {
-    const proc = spawn(
-      bin.path,
-      [
-        ...inputOptions(
-          // decodeThreads 1: as the daemon's default
-          {
-            url,
-            loop: true,
-            realtime: true,
-            rtspTransport: 'tcp',
-            ioTimeoutSeconds: 10,
-            decodeThreads: 1,
-          },
-          bin.major,
-        ),
-        '-i',
+    // As the daemon runs it: decodeThreads 1, a login in an input list rather than in argv.
+    const { options, input, list } = ffmpegInput(
+      {
         url,
-        ...outputOptions(ANALYSIS),
-        'pipe:1',
-      ],
-      { stdio: ['ignore', 'pipe', 'pipe'] },
+        loop: true,
+        realtime: true,
+        rtspTransport: 'tcp',
+        ioTimeoutSeconds: 10,
+        decodeThreads: 1,
+      },
+      bin.major,
     );
+    const proc = spawn(bin.path, [...options, '-i', input, ...outputOptions(ANALYSIS), 'pipe:1'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    proc.stderr.once('data', () => list?.remove());
     const s = { proc, bytes: 0, exit: undefined as string | undefined, log: [] as string[] };
     proc.stdout.on('data', (b: Buffer) => (s.bytes += b.length));
     proc.stderr.on('data', (b: Buffer) => s.log.push(...b.toString().split('\n').slice(-5)));

@@ -1,4 +1,5 @@
-/** Pure construction of ffmpeg arguments for one camera input. No side effects. */
+/** Construction of ffmpeg arguments for one camera input; only `ffmpegInput` writes a file. */
+import { InputList, hasRtspLogin } from './input-list';
 
 export interface InputSpec {
   url: string;
@@ -52,18 +53,33 @@ export function ffmpegMajor(banner: string): number {
 }
 
 /**
- * `ffmpegMajorVersion` picks the socket-timeout flag: `-timeout` since ffmpeg 5; 4.x (Ubuntu
- * 20.04, the bundled static build) calls it `-stimeout` and reads `-timeout` as a listen timeout.
+ * The RTSP demuxer's options as name/value pairs. `ffmpegMajorVersion` picks the socket-timeout
+ * name: `timeout` since ffmpeg 5; 4.x (Ubuntu 20.04, the bundled static build) calls it
+ * `stimeout` and reads `timeout` as a listen timeout.
  */
-export function inputOptions(spec: InputSpec, ffmpegMajorVersion = 5): string[] {
-  const opts = ['-hide_banner', '-loglevel', 'info', '-nostats'];
-  if (/^rtsps?:\/\//i.test(spec.url)) {
-    opts.push('-rtsp_transport', spec.rtspTransport);
-    const flag = ffmpegMajorVersion > 0 && ffmpegMajorVersion < 5 ? '-stimeout' : '-timeout';
-    opts.push(flag, String(Math.round(spec.ioTimeoutSeconds * 1_000_000)));
+export function rtspOptions(spec: InputSpec, ffmpegMajorVersion = 5): [string, string][] {
+  if (!/^rtsps?:\/\//i.test(spec.url)) return [];
+  const timeout = ffmpegMajorVersion > 0 && ffmpegMajorVersion < 5 ? 'stimeout' : 'timeout';
+  return [
+    ['rtsp_transport', spec.rtspTransport],
+    [timeout, String(Math.round(spec.ioTimeoutSeconds * 1_000_000))],
     // A live stream needs no long probe: ~0.5 s to the first frame instead of ~3 s.
-    opts.push('-probesize', '32');
-  }
+    ['probesize', '32'],
+  ];
+}
+
+/**
+ * ffmpeg's input options. `rtspInList`: the RTSP options travel in an ffconcat list (see
+ * InputList) instead of the command line.
+ */
+export function inputOptions(
+  spec: InputSpec,
+  ffmpegMajorVersion = 5,
+  rtspInList = false,
+): string[] {
+  const opts = ['-hide_banner', '-loglevel', 'info', '-nostats'];
+  if (!rtspInList)
+    for (const [name, value] of rtspOptions(spec, ffmpegMajorVersion)) opts.push(`-${name}`, value);
   opts.push(...decoderOptions(spec));
   if (spec.decodeThreads) opts.push('-threads', String(spec.decodeThreads));
   if (!isNetworkUrl(spec.url)) {
@@ -71,6 +87,24 @@ export function inputOptions(spec: InputSpec, ffmpegMajorVersion = 5): string[] 
     if (spec.loop) opts.push('-stream_loop', '-1');
   }
   return opts;
+}
+
+/**
+ * What goes in front of ffmpeg's `-i`, and the input itself: a URL with an RTSP login becomes an
+ * ffconcat list so the password stays out of argv; the caller removes `list` once ffmpeg has read it.
+ */
+export function ffmpegInput(
+  spec: InputSpec,
+  ffmpegMajorVersion = 5,
+): { options: string[]; input: string; list?: InputList } {
+  if (!hasRtspLogin(spec.url))
+    return { options: inputOptions(spec, ffmpegMajorVersion), input: spec.url };
+  const list = new InputList(spec.url, rtspOptions(spec, ffmpegMajorVersion));
+  return {
+    options: [...inputOptions(spec, ffmpegMajorVersion, true), ...InputList.FORMAT_OPTIONS],
+    input: list.path,
+    list,
+  };
 }
 
 export function outputOptions(spec: OutputSpec): string[] {

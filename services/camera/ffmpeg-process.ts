@@ -4,7 +4,8 @@ import ffmpeg from 'fluent-ffmpeg';
 import type { Logger } from '../core/logger';
 import { redactUrl } from '../core/logger';
 import { FrameAssembler } from './frame-assembler';
-import { inputOptions, outputOptions, parseSourceInfo } from './ffmpeg-args';
+import { ffmpegInput, outputOptions, parseSourceInfo } from './ffmpeg-args';
+import type { InputList } from './input-list';
 import type { FfmpegBinary } from './ffmpeg-binary';
 import type { InputSpec, OutputSpec, SourceInfo } from './ffmpeg-args';
 
@@ -31,6 +32,7 @@ export class FfmpegProcess {
   private readonly command: ffmpeg.FfmpegCommand;
   private proc: ChildProcess | undefined;
   private stopRequested = false;
+  private readonly list: InputList | undefined;
 
   constructor(
     binary: FfmpegBinary,
@@ -38,16 +40,18 @@ export class FfmpegProcess {
     private readonly output: OutputSpec,
     private readonly log: Logger,
   ) {
-    this.command = ffmpeg(input.url, { stdoutLines: 0 })
+    const { options, input: source, list } = ffmpegInput(input, binary.major);
+    this.list = list;
+    this.command = ffmpeg(source, { stdoutLines: 0 })
       .setFfmpegPath(binary.path)
-      .inputOptions(inputOptions(input, binary.major))
+      .inputOptions(options)
       .outputOptions(outputOptions(output));
-    this.exited = new Promise((resolve) => {
+    this.exited = new Promise<FfmpegExit>((resolve) => {
       this.command.on('start', (cmd: string) => this.onStart(cmd));
       this.command.on('stderr', (line: string) => this.onStderr(line));
       this.command.on('end', () => resolve(this.exitInfo(undefined)));
       this.command.on('error', (err: Error) => resolve(this.exitInfo(err)));
-    });
+    }).finally(() => this.list?.remove());
   }
 
   start(): void {
@@ -95,6 +99,8 @@ export class FfmpegProcess {
   }
 
   private onStderr(line: string): void {
+    // ffmpeg reads its input list before it writes anything: the login is no longer needed on disk.
+    this.list?.remove();
     const clean = redactUrl(line);
     this.stderr.push(clean);
     if (this.stderr.length > STDERR_LINES) this.stderr.shift();

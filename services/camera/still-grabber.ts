@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { VigilError, errorMessage } from '../core/errors';
 import { fetchWithAuth } from '../core/http-digest';
 import { redactUrl } from '../core/logger';
-import { inputOptions } from './ffmpeg-args';
+import { ffmpegInput } from './ffmpeg-args';
 import type { FfmpegBinary } from './ffmpeg-binary';
 
 const MAX_BYTES = 16 << 20;
@@ -26,7 +26,7 @@ export async function grabStill(
       return body;
     }
     return await new Promise<Buffer>((resolve, reject) => {
-      const input = inputOptions(
+      const { options, input, list } = ffmpegInput(
         {
           url,
           loop: false,
@@ -37,9 +37,9 @@ export async function grabStill(
         ffmpeg.major,
       );
       const args = [
-        ...input,
+        ...options,
         '-i',
-        url,
+        input,
         '-frames:v',
         '1',
         '-an',
@@ -56,6 +56,7 @@ export async function grabStill(
         args,
         { encoding: 'buffer', timeout: timeoutMs + 2000, maxBuffer: MAX_BYTES },
         (err, stdout, stderr) => {
+          list?.remove();
           if (err || stdout.length === 0)
             reject(new Error(stderr.toString().trim().split('\n').at(-1) || errorMessage(err)));
           else resolve(stdout);

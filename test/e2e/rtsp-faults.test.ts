@@ -1,3 +1,6 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { MqttClient } from 'mqtt';
 import { RtspPeer, rtspPeerUnavailable } from '../../scripts/peers/rtsp-peer';
 import type { CameraHealthPayload } from '../../services/alerts/payload-schemas';
@@ -144,6 +147,64 @@ d('camera faults against a real RTSP server', () => {
     await waitFor('victim streaming again', victimState('streaming'), 30_000);
     expect(Date.now() - resumedAt).toBeLessThan(15_000);
     expect(monitor!.latest('victim')?.lastError?.code).toBe('VIGIL_ERR_STREAM_STALLED');
+    expectSteadyUnharmed(startedAt);
+  }, 150_000);
+
+  test('a camera login stays out of every process list and off disk; a hang with it still stalls and recovers', async () => {
+    const password = 'pw-only-in-the-config-9f3';
+    victimPeer = await RtspPeer.start({ mounts: { cam: clip }, user: 'admin', password });
+    const { startedAt } = await startSite(victimPeer.url('cam', { user: 'admin', password }));
+    await waitFor('victim streaming', victimState('streaming'), 30_000);
+    // The daemon and everything it started (the test's own RTSP server holds the password).
+    const argvWith = (text: string) => {
+      const parent = new Map<number, number>();
+      for (const p of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+        try {
+          const stat = readFileSync(`/proc/${p}/stat`, 'latin1');
+          parent.set(Number(p), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+        } catch {
+          // exited meanwhile
+        }
+      }
+      const ours = (pid: number): boolean =>
+        pid === daemon!.proc.pid || (pid > 1 && ours(parent.get(pid) ?? 0));
+      return [...parent.keys()]
+        .filter(ours)
+        .map((pid) => {
+          try {
+            return readFileSync(`/proc/${pid}/cmdline`, 'latin1').replace(/\0/g, ' ');
+          } catch {
+            return '';
+          }
+        })
+        .filter((cmd) => cmd.includes(text));
+    };
+    // ffmpeg for the victim runs (it streams), and no process shows the password.
+    expect(argvWith('-f concat').length).toBeGreaterThanOrEqual(1);
+    expect(argvWith(password)).toEqual([]);
+    // The input list that carried it is gone once ffmpeg read it.
+    const lists = readdirSync(os.tmpdir())
+      .filter((d) => d.startsWith('vigil-inputs-'))
+      .flatMap((d) => {
+        try {
+          return readdirSync(path.join(os.tmpdir(), d)).map((f) => path.join(d, f));
+        } catch {
+          return [];
+        }
+      })
+      .filter((f) => {
+        try {
+          return readFileSync(path.join(os.tmpdir(), f), 'utf8').includes(password);
+        } catch {
+          return false;
+        }
+      });
+    expect(lists).toEqual([]);
+    victimPeer.pause();
+    await waitFor('victim stalled', victimState('stalled'), (WATCHDOG_S + 3) * 1000);
+    victimPeer.resume();
+    await waitFor('victim streaming again', victimState('streaming'), 30_000);
+    expect(argvWith(password)).toEqual([]);
     expectSteadyUnharmed(startedAt);
   }, 150_000);
 
