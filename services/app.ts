@@ -133,9 +133,17 @@ export class VigilApp {
         m.embeddedPort,
         this.log.child({ module: 'broker' }),
         { users: m.users, vigil: { ...login, clientId: m.clientId } },
+        m.embeddedCertFile
+          ? {
+              port: m.embeddedTlsPort,
+              cert: readFileSync(m.embeddedCertFile),
+              key: readFileSync(m.embeddedKeyFile),
+            }
+          : undefined,
       );
       const port = await this.broker.start();
-      url = `mqtt://${m.embeddedHost}:${port}`;
+      // With TLS, the plain listener is on loopback only.
+      url = `mqtt://${m.embeddedCertFile ? '127.0.0.1' : m.embeddedHost}:${port}`;
     }
     const pem = (file: string) => (file ? readFileSync(file) : undefined);
     this.mqtt = new MqttPublisher(

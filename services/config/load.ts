@@ -7,7 +7,7 @@ import { VigilError } from '../core/errors';
 import type { ProblemDetail } from '../core/errors';
 import { ConfigSchema } from './schema';
 import type { Config } from './schema';
-import { verifyConfig } from './verify';
+import { MQTT_FILES, verifyConfig } from './verify';
 
 /** Environment variables that override the file (secrets belong here, not in YAML). */
 const ENV_OVERRIDES: Record<string, string[]> = {
@@ -171,7 +171,7 @@ function dedupe(problems: ProblemDetail[]): ProblemDetail[] {
 }
 
 function resolvePaths(config: Config, baseDir: string): void {
-  for (const key of ['caFile', 'certFile', 'keyFile'] as const)
+  for (const key of MQTT_FILES)
     if (config.mqtt[key]) config.mqtt[key] = path.resolve(baseDir, config.mqtt[key]);
   for (const camera of config.cameras) {
     const url = camera.source.url;

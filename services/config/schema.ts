@@ -379,6 +379,21 @@ export const MqttSchema = obj(
       default: 1883,
       description: 'Embedded broker port.',
     }),
+    embeddedTlsPort: Type.Integer({
+      minimum: 1,
+      maximum: 65535,
+      default: 8883,
+      description: 'Embedded broker MQTT-over-TLS port, served when embeddedCertFile is set.',
+    }),
+    embeddedCertFile: Type.String({
+      default: '',
+      description:
+        "PEM certificate (chain) of the embedded broker's TLS listener, with embeddedKeyFile. Set, the plain listener stays on 127.0.0.1 and only TLS listens on embeddedHost.",
+    }),
+    embeddedKeyFile: Type.String({
+      default: '',
+      description: 'PEM private key of embeddedCertFile (never logged).',
+    }),
     username: Type.String({ default: '', description: 'Broker user name.' }),
     password: Type.String({ default: '', description: 'Broker password (never logged).' }),
     clientId: Type.String({ default: 'vigil', minLength: 1, description: 'MQTT client id.' }),

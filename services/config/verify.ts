@@ -70,12 +70,30 @@ function verifySource(url: string, path: string, baseDir?: string): ProblemDetai
   ];
 }
 
+export const MQTT_FILES = [
+  'caFile',
+  'certFile',
+  'keyFile',
+  'embeddedCertFile',
+  'embeddedKeyFile',
+] as const;
+
 /** TLS files of the MQTT connection: certificate and key together, each one present. */
 function verifyMqttTls(m: Config['mqtt'], baseDir?: string): ProblemDetail[] {
   const problems: ProblemDetail[] = [];
   if (!m.certFile !== !m.keyFile)
     problems.push({ path: '/mqtt/keyFile', message: 'certFile and keyFile go together' });
-  for (const key of ['caFile', 'certFile', 'keyFile'] as const) {
+  if (!m.embeddedCertFile !== !m.embeddedKeyFile)
+    problems.push({
+      path: '/mqtt/embeddedKeyFile',
+      message: 'embeddedCertFile and embeddedKeyFile go together',
+    });
+  if (m.embeddedCertFile && m.embeddedTlsPort === m.embeddedPort)
+    problems.push({
+      path: '/mqtt/embeddedTlsPort',
+      message: 'the TLS listener needs a port of its own (embeddedPort is the same)',
+    });
+  for (const key of MQTT_FILES) {
     const f = m[key];
     if (f && baseDir !== undefined && !existsSync(resolve(baseDir, f)))
       problems.push({ path: `/mqtt/${key}`, message: `no file ${resolve(baseDir, f)}` });

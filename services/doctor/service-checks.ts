@@ -58,14 +58,24 @@ function portFree(host: string, port: number): Promise<boolean> {
 export async function checkBroker(config: Config, timeoutMs = 5000): Promise<CheckResult> {
   const m = config.mqtt;
   if (m.url === '' || m.url === 'embedded') {
-    const free = await portFree(m.embeddedHost, m.embeddedPort);
-    return free
-      ? ok('mqtt broker', `embedded broker will listen on ${m.embeddedHost}:${m.embeddedPort}`)
-      : error(
+    // With TLS the plain listener is on loopback and TLS on embeddedHost (embedded-broker.ts).
+    const listeners = m.embeddedCertFile
+      ? [
+          { host: '127.0.0.1', port: m.embeddedPort, key: 'mqtt.embeddedPort' },
+          { host: m.embeddedHost, port: m.embeddedTlsPort, key: 'mqtt.embeddedTlsPort' },
+        ]
+      : [{ host: m.embeddedHost, port: m.embeddedPort, key: 'mqtt.embeddedPort' }];
+    for (const l of listeners)
+      if (!(await portFree(l.host, l.port)))
+        return error(
           'mqtt broker',
-          `${m.embeddedHost}:${m.embeddedPort} is already in use`,
-          'stop what listens there or set mqtt.embeddedPort',
+          `${l.host}:${l.port} is already in use`,
+          `stop what listens there or set ${l.key}`,
         );
+    return ok(
+      'mqtt broker',
+      `embedded broker will listen on ${listeners.map((l) => `${l.host}:${l.port}`).join(' and TLS on ')}`,
+    );
   }
   const client = mqtt.connect(m.url, {
     clientId: `${m.clientId}-doctor-${process.pid}`,

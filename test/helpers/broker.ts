@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sha256Hex } from '../../services/api/auth';
 import { EmbeddedBroker } from '../../services/alerts/embedded-broker';
-import type { BrokerLogin } from '../../services/alerts/embedded-broker';
+import type { BrokerLogin, BrokerTls } from '../../services/alerts/embedded-broker';
 import type { Logger } from '../../services/core/logger';
 
 export interface Login {
@@ -24,10 +24,15 @@ export function makeLogins(): { clerk: Login; viewer: Login; users: BrokerLogin[
 }
 
 /** The embedded broker on a free port, with Vigil's own login and a clerk and a viewer login. */
-export async function startEmbeddedBroker(log: Logger, clientId = 'vigil-test') {
+export async function startEmbeddedBroker(
+  log: Logger,
+  clientId = 'vigil-test',
+  host = '127.0.0.1',
+  tls?: BrokerTls,
+) {
   const logins = makeLogins();
   const vigil = { username: 'vigil', password: randomBytes(12).toString('hex'), clientId };
-  const broker = new EmbeddedBroker('127.0.0.1', 0, log, { users: logins.users, vigil });
+  const broker = new EmbeddedBroker(host, 0, log, { users: logins.users, vigil }, tls);
   const url = `mqtt://127.0.0.1:${await broker.start()}`;
   return { broker, url, vigil, ...logins };
 }

@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+import path from 'node:path';
 import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
 import { mosquittoAcl } from '../../../services/alerts/broker-acl';
@@ -7,6 +10,9 @@ import { makeLogins, startEmbeddedBroker } from '../../helpers/broker';
 import type { Login } from '../../helpers/broker';
 import { captureLogger } from '../../helpers/logger';
 import { requireMosquitto, startMosquitto } from '../../helpers/mosquitto';
+import { freePort } from '../../helpers/ports';
+import { tempDir } from '../../helpers/media';
+import { privateCa } from '../../helpers/tls-ca';
 import { waitFor } from '../../helpers/wait';
 
 interface Site {
@@ -145,6 +151,51 @@ describe('the embedded broker only', () => {
       c.end(true);
     } finally {
       await site.stop();
+    }
+  });
+
+  test('with a certificate: MQTT over TLS on the configured host, plain MQTT on loopback only, no clear-text warning', async () => {
+    const dir = tempDir('vigil-broker-tls-');
+    privateCa(dir);
+    const { log, lines } = captureLogger('debug');
+    const tls = {
+      port: await freePort(),
+      cert: readFileSync(path.join(dir, 'server.pem')),
+      key: readFileSync(path.join(dir, 'server.key')),
+    };
+    const b = await startEmbeddedBroker(log, 'vigil', '0.0.0.0', tls);
+    const clients: MqttClient[] = [];
+    try {
+      const listening = lines().find((l) => String(l.msg).startsWith('embedded MQTT broker'))!;
+      expect(listening).toMatchObject({ host: '127.0.0.1', tlsHost: '0.0.0.0', tlsPort: tls.port });
+      expect(lines().filter((l) => /without TLS/.test(String(l.msg)))).toEqual([]);
+      const tlsUrl = `mqtts://localhost:${tls.port}`;
+      const ca = readFileSync(path.join(dir, 'ca.pem'));
+      // Untrusted certificate, plain MQTT on the TLS port, anonymous over TLS: all refused.
+      await expect(connect(tlsUrl, { ...b.clerk })).rejects.toThrow(/self[- ]signed|certificate/i);
+      await expect(connect(`mqtt://127.0.0.1:${tls.port}`, { ...b.clerk })).rejects.toThrow();
+      await expect(connect(tlsUrl, { ca })).rejects.toThrow(/Not authorized|refused|Bad user/i);
+      // A clerk over TLS reads what Vigil publishes on the loopback listener.
+      const clerk = await connect(tlsUrl, { ...b.clerk, ca });
+      clients.push(clerk);
+      const got = received(clerk);
+      await clerk.subscribeAsync('vigil/#');
+      const vigil = await connect(b.url, { ...b.vigil });
+      clients.push(vigil);
+      await vigil.publishAsync('vigil/cam/alerts', '{"over":"tls"}', { qos: 1 });
+      await waitFor('the alert over TLS', () => got.length === 1, 5000);
+      expect(got[0]).toEqual({ topic: 'vigil/cam/alerts', payload: '{"over":"tls"}' });
+      // The plain listener answers on loopback only: not on this machine's other addresses.
+      const external = Object.values(networkInterfaces())
+        .flat()
+        .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+      if (external)
+        await expect(connect(`mqtt://${external}:${new URL(b.url).port}`, b.vigil)).rejects.toThrow(
+          /ECONNREFUSED/,
+        );
+    } finally {
+      for (const c of clients) c.end(true);
+      await b.broker.stop();
     }
   });
 });

@@ -202,6 +202,32 @@ describe('configs that validate but cannot work are refused', () => {
     writeFileSync(path.join(dir, 'there.avi'), '');
     expect(refuse(withSource({ url: 'there.avi' }), dir)).toEqual([]);
   });
+  test("the embedded broker's TLS: certificate and key together, files present, a port of its own", () => {
+    expect(
+      refuse(
+        { ...withSource({ url: 'rtsp://10.0.0.9/s' }), mqtt: { embeddedCertFile: 'broker.pem' } },
+        dir,
+      ),
+    ).toEqual([
+      '/mqtt/embeddedKeyFile: embeddedCertFile and embeddedKeyFile go together',
+      `/mqtt/embeddedCertFile: no file ${path.join(dir, 'broker.pem')}`,
+    ]);
+    writeFileSync(path.join(dir, 'broker.pem'), '');
+    writeFileSync(path.join(dir, 'broker.key'), '');
+    const tls = { embeddedCertFile: 'broker.pem', embeddedKeyFile: 'broker.key' };
+    expect(
+      refuse(
+        { ...withSource({ url: 'rtsp://10.0.0.9/s' }), mqtt: { ...tls, embeddedTlsPort: 1883 } },
+        dir,
+      ),
+    ).toEqual([
+      '/mqtt/embeddedTlsPort: the TLS listener needs a port of its own (embeddedPort is the same)',
+    ]);
+    expect(
+      parseConfig({ ...withSource({ url: 'rtsp://10.0.0.9/s' }), mqtt: tls }, { baseDir: dir }).mqtt
+        .embeddedKeyFile,
+    ).toBe(path.join(dir, 'broker.key'));
+  });
 });
 
 describe('camera passwords from the environment', () => {
