@@ -5,15 +5,23 @@ import { mosquittoPasswordLine } from '../services/alerts/mosquitto-files';
 import { loadConfigFile } from '../services/config/load';
 import { errorMessage } from '../services/core/errors';
 
-const USAGE = `usage: npm run token -- <viewer|admin> <name>          an API bearer token
+const USAGE = `usage: npm run token -- <viewer|clerk|admin> <name> [console URL]
+                                                   an API bearer token (and the console's pairing link)
        npm run token -- mqtt-<clerk|viewer> <name>       an MQTT login (embedded broker, mosquitto)
        npm run token -- mosquitto-acl <config.yaml>      the ACL file for an external mosquitto`;
 
-function apiToken(role: string, name: string): void {
+function apiToken(role: string, name: string, consoleUrl = 'http://127.0.0.1:8080/'): void {
+  if (!/^[A-Za-z0-9_.@-]+$/.test(name)) throw new Error(`${name}: letters, digits, _ . @ - only`);
   const token = randomBytes(24).toString('base64url');
   process.stdout.write(`token (give it to ${name}; it is not stored anywhere): ${token}\n`);
   process.stdout.write(
     `add under api.tokens in the config:\n  - { name: ${name}, role: ${role}, sha256: ${sha256Hex(token)} }\n`,
+  );
+  // The fragment (#...) never leaves the browser: not in server logs, not in Referer headers.
+  const link = new URL(consoleUrl);
+  link.hash = `token=${token}`;
+  process.stdout.write(
+    `pairing link: open it once on ${name}'s phone or tablet, which then remembers the login:\n  ${link.href}\n`,
   );
 }
 
@@ -41,8 +49,8 @@ function acl(file: string): void {
 }
 
 function main(): number {
-  const [what, arg] = process.argv.slice(2);
-  if ((what === 'viewer' || what === 'admin') && arg) apiToken(what, arg);
+  const [what, arg, url] = process.argv.slice(2);
+  if ((what === 'viewer' || what === 'clerk' || what === 'admin') && arg) apiToken(what, arg, url);
   else if ((what === 'mqtt-clerk' || what === 'mqtt-viewer') && arg) mqttLogin(what.slice(5), arg);
   else if (what === 'mosquitto-acl' && arg) acl(arg);
   else {

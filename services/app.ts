@@ -61,6 +61,7 @@ export class VigilApp {
     alertsByRule: () => this.alerts?.dispatcher.byRule ?? new Map(),
     outboxDepth: () => this.alerts?.outbox.depth ?? 0,
     outboxDropped: () => this.alerts?.outbox.dropped ?? 0,
+    feedback: () => this.alerts?.feedback.rows() ?? [],
   });
 
   constructor(
@@ -222,10 +223,10 @@ export class VigilApp {
   }
 
   /** The newest analysed frame of a camera with its tracks and zones drawn. */
-  private async latestFrame(id: string): Promise<Buffer | undefined> {
+  private async latestFrame(id: string, withZones = true): Promise<Buffer | undefined> {
     const p = this.cameras.find((c) => c.config.id === id);
     const latest = p?.latest;
-    return latest ? renderScene(latest.frame, latest.tracks, p.zones) : undefined;
+    return latest ? renderScene(latest.frame, latest.tracks, withZones ? p.zones : []) : undefined;
   }
 
   private async startApi(): Promise<string | null> {
@@ -246,8 +247,9 @@ export class VigilApp {
         applyConfig: (v, change) => this.applyConfig(v, change),
         history: this.alerts?.history,
         snoozes: this.alerts,
+        clerk: this.alerts,
         dataDir: this.config.dataDir,
-        latestFrame: (id) => this.latestFrame(id),
+        latestFrame: (id, withZones) => this.latestFrame(id, withZones),
         metrics: this.metrics,
       },
       this.log.child({ module: 'api' }),

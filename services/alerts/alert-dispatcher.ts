@@ -7,6 +7,7 @@ import type { RuleEvent } from '../behaviour/rule-event';
 import type { PixelZone } from '../behaviour/zones';
 import { buildAlert, summarise } from './alert';
 import type { Ack } from './alert-state-store';
+import type { Feedback } from './payload-schemas';
 import type { AlertPayload, CameraRef } from './alert';
 import type { Incident, IncidentManager } from './incidents';
 import { OpenIncidents, restartEnd } from './open-incidents';
@@ -151,21 +152,29 @@ export class AlertDispatcher {
     return this.lastOpen.leftover.length;
   }
 
-  /** Publishes an `update` of an open incident carrying the clerk's acknowledgement. */
-  async echoAck(incident: Incident, ack: Ack, nowMs: number): Promise<void> {
+  /** Publishes an `update` of an open incident carrying a clerk's acknowledgement or verdict. */
+  async echo(
+    incident: Incident,
+    change: { ack?: Ack | null; feedback?: Feedback },
+    nowMs: number,
+  ): Promise<void> {
     const last = this.lastOpen.get(incident.id);
     if (!last) return;
     incident.seq++;
     const base = {
       ...last,
+      ...change,
+      ack: change.ack ?? last.ack,
       type: 'update' as const,
       seq: incident.seq,
       at: new Date(nowMs).toISOString(),
-      ack,
       snapshot: null,
       snapshotTopic: null,
     };
-    await this.emit({ ...base, summary: `${summarise(base)}; acknowledged by ${ack.by}` });
+    const said = change.feedback
+      ? `judged ${change.feedback.verdict === 'confirmed' ? 'confirmed' : 'a false alarm'} by ${change.feedback.by}`
+      : `acknowledged by ${change.ack?.by ?? '?'}`;
+    await this.emit({ ...base, summary: `${summarise(base)}; ${said}` });
   }
 
   /** Waits for full-resolution stills still being grabbed (shutdown, tests). */

@@ -100,4 +100,24 @@ export class AlertHistory {
   start(id: string): AlertPayload | undefined {
     return this.items.find((a) => a.id === id && a.type === 'start');
   }
+
+  /**
+   * The latest message of each incident that is open or had a message at or after `sinceMs`
+   * (newest first, at most `limit`): what a console shows when it opens.
+   */
+  incidents(sinceMs: number, limit = 200): AlertPayload[] {
+    const latest = new Map<string, AlertPayload>();
+    for (let i = this.items.length - 1; i >= 0; i--) {
+      const a = this.items[i]!;
+      if (latest.has(a.id)) continue;
+      if (a.type === 'end' && Date.parse(a.at) < sinceMs) {
+        latest.set(a.id, a); // seen, but closed long ago: dropped below
+        continue;
+      }
+      latest.set(a.id, a);
+    }
+    return [...latest.values()]
+      .filter((a) => a.type !== 'end' || Date.parse(a.at) >= sinceMs)
+      .slice(0, limit);
+  }
 }

@@ -17,7 +17,18 @@ import { Outbox } from './outbox';
 import type { CameraHealthPayload, CameraStatusPayload } from './payload-schemas';
 import type { CameraHealthEvent } from '../core/camera-status';
 import { pruneSnapshots } from './snapshot-retention';
-import { COMMAND_FILTERS, healthTopic, snoozesTopic, statusTopic } from './topics';
+import {
+  COMMAND_FILTERS,
+  commandTopic,
+  healthTopic,
+  parseCommandTopic,
+  snoozesTopic,
+  statusTopic,
+} from './topics';
+import type { ClerkCommand } from './topics';
+import type { CommandResult } from './clerk-commands';
+import { FeedbackCounts } from './feedback-counts';
+import { LiveEvents } from './live-events';
 import { AuditLog } from './audit-log';
 
 const HOUR_MS = 3_600_000;
@@ -32,6 +43,10 @@ export class AlertService {
   readonly outbox: Outbox;
   readonly dispatcher: AlertDispatcher;
   readonly history: AlertHistory;
+  /** Alerts and verdicts per camera/zone/rule (the API and vigil_alert_feedback_total). */
+  readonly feedback: FeedbackCounts;
+  /** Alert messages and clerk answers, for the open consoles. */
+  readonly live = new LiveEvents();
   commandsApplied = 0;
   commandsRejected = 0;
   private retentionTimer: NodeJS.Timeout | undefined;
@@ -62,10 +77,11 @@ export class AlertService {
       log.child({ module: 'outbox' }),
     );
     this.history = new AlertHistory(config.dataDir, 5000, log);
+    this.feedback = new FeedbackCounts(config.dataDir, log);
     this.audit = new AuditLog(config.dataDir, log);
     this.outages = new PersistedMap(path.join(config.dataDir, 'open-outages.json'), log, 'outages');
     this.dispatcher = new AlertDispatcher(
-      [new MqttAlertOutput(this.outbox), new HistoryOutput(this.history)],
+      [new MqttAlertOutput(this.outbox), new HistoryOutput(this.history), this.feedback, this.live],
       this.incidents,
       {
         dataDir: config.dataDir,
@@ -256,30 +272,73 @@ export class AlertService {
     );
   }
 
-  private async onCommand(topic: string, payload: Buffer): Promise<void> {
+  /**
+   * A clerk's answer from the API (`by` is the token's name): the same checks, effects, audit and
+   * echo as the MQTT command on the incident's topic.
+   */
+  async answer(
+    alertId: string,
+    command: ClerkCommand,
+    body: Record<string, unknown>,
+    by: string,
+  ): Promise<CommandResult> {
+    const camera = this.incidents.find(alertId)?.camera ?? this.history.start(alertId)?.camera;
+    if (!camera) return { ok: false, reason: `no open or recent alert ${alertId}` };
+    const payload = Buffer.from(JSON.stringify({ ...body, by }));
+    return this.onCommand(commandTopic(camera, alertId, command), payload, 'api');
+  }
+
+  private async onCommand(
+    topic: string,
+    payload: Buffer,
+    via: 'mqtt' | 'api' = 'mqtt',
+  ): Promise<CommandResult> {
     const now = this.clock.now();
     const r = applyCommand(topic, payload, now, this.incidents, this.store, this.log, (id, since) =>
       this.history.endedSince(id, since),
     );
     if (!r.ok) {
       this.commandsRejected++;
-      return;
+      return r;
     }
     this.commandsApplied++;
-    const ack = this.store.ackOf(r.alertId);
+    const at = new Date(now).toISOString();
     this.audit.record({
-      at: new Date(now).toISOString(),
+      at,
       by: r.by,
-      via: 'mqtt',
+      via,
       action: r.command,
-      target: r.command === 'ack' ? r.alertId : (r.incident?.zoneKey ?? r.alertId),
+      target: r.command === 'snooze' ? (r.incident?.zoneKey ?? r.alertId) : r.alertId,
       ...(r.untilMs !== undefined ? { detail: { until: new Date(r.untilMs).toISOString() } } : {}),
+      ...(r.feedback ? { detail: { verdict: r.feedback.verdict } } : {}),
+    });
+    const start = this.history.start(r.alertId);
+    if (r.feedback && start) this.feedback.verdict(start, r.feedback, r.replaced ?? null);
+    this.live.publish({
+      type: 'answer',
+      alertId: r.alertId,
+      camera: parseCommandTopic(topic)?.camera ?? '',
+      command: r.command,
+      by: r.by,
+      at,
+      ...(r.feedback ? { verdict: r.feedback.verdict } : {}),
+      ...(r.untilMs !== undefined ? { until: new Date(r.untilMs).toISOString() } : {}),
     });
     if (r.command === 'snooze' && r.incident) this.publishSnoozes(r.incident.camera);
-    if (r.command === 'ack' && r.incident && ack) {
-      await this.dispatcher
-        .echoAck(r.incident, ack, now)
-        .catch((err: unknown) => this.log.error({ err: errorMessage(err) }, 'ack echo failed'));
+    if (r.incident) {
+      const change =
+        r.command === 'ack'
+          ? { ack: this.store.ackOf(r.alertId) }
+          : r.command === 'feedback'
+            ? { feedback: r.feedback }
+            : undefined;
+      if (change && (change.ack || change.feedback))
+        await this.dispatcher
+          .echo(r.incident, change, now)
+          .catch((err: unknown) =>
+            this.log.error({ err: errorMessage(err) }, 'answer echo failed'),
+          );
     }
+    return r;
   }
 }

@@ -10,6 +10,7 @@ import {
 import path from 'node:path';
 import type { Logger } from '../core/logger';
 import { errorMessage } from '../core/errors';
+import type { Feedback } from './payload-schemas';
 
 export interface Ack {
   by: string;
@@ -26,13 +27,21 @@ export interface Snooze {
 interface StateFile {
   acks: Record<string, Ack>;
   snoozes: Record<string, Snooze>;
+  /** Absent in files written before verdicts existed. */
+  feedback?: Record<string, Feedback>;
 }
 
 const MAX_ACKS = 10_000;
 
+/** Keeps the newest MAX_ACKS entries (insertion order). */
+function trim(map: Record<string, unknown>): void {
+  const ids = Object.keys(map);
+  for (const old of ids.slice(0, Math.max(0, ids.length - MAX_ACKS))) delete map[old];
+}
+
 /**
- * Clerk decisions that must survive a restart: acknowledgements per incident id and snoozes per
- * camera/zone/rule. Written atomically (temp file, fsync, rename) on every change.
+ * Clerk decisions that must survive a restart: acknowledgements and verdicts per incident id and
+ * snoozes per camera/zone/rule. Written atomically (temp file, fsync, rename) on every change.
  */
 export class AlertStateStore {
   private state: StateFile = { acks: {}, snoozes: {} };
@@ -61,9 +70,23 @@ export class AlertStateStore {
 
   ack(id: string, ack: Ack): void {
     this.state.acks[id] = ack;
-    const ids = Object.keys(this.state.acks);
-    for (const old of ids.slice(0, Math.max(0, ids.length - MAX_ACKS))) delete this.state.acks[old];
+    trim(this.state.acks);
     this.save();
+  }
+
+  feedbackOf(id: string): Feedback | null {
+    return this.state.feedback?.[id] ?? null;
+  }
+
+  /** Records a verdict (a later one replaces it); answers the one it replaced. */
+  setFeedback(id: string, f: Feedback): Feedback | null {
+    const before = this.feedbackOf(id);
+    const all = (this.state.feedback ??= {});
+    delete all[id]; // re-inserted last: the newest survive the trim
+    all[id] = f;
+    trim(all);
+    this.save();
+    return before;
   }
 
   /** Snoozes still in force at `nowMs`, by camera/zone/rule key. */

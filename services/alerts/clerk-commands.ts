@@ -3,20 +3,24 @@ import type { TSchema } from '@sinclair/typebox';
 import type { Logger } from '../core/logger';
 import type { AlertStateStore } from './alert-state-store';
 import type { Incident, IncidentManager } from './incidents';
-import { AckCommandSchema, SnoozeCommandSchema } from './payload-schemas';
-import type { AckCommand, SnoozeCommand } from './payload-schemas';
+import { AckCommandSchema, FeedbackCommandSchema, SnoozeCommandSchema } from './payload-schemas';
+import type { AckCommand, Feedback, FeedbackCommand, SnoozeCommand } from './payload-schemas';
 import { parseCommandTopic } from './topics';
+import type { ClerkCommand } from './topics';
 
 export type CommandResult =
   | {
       ok: true;
-      command: 'ack' | 'snooze';
+      command: ClerkCommand;
       incident: Incident | undefined;
       alertId: string;
       /** Who sent it, as the command names them. */
       by: string;
       /** Snooze: until when (ms). */
       untilMs?: number;
+      /** Feedback: the verdict recorded, and the one it replaced. */
+      feedback?: Feedback;
+      replaced?: Feedback | null;
     }
   | { ok: false; reason: string };
 
@@ -40,8 +44,9 @@ export const ACK_AFTER_END_MS = 60 * 60_000;
 export type RecentlyEnded = (alertId: string, sinceMs: number) => string | undefined;
 
 /**
- * Applies a clerk's ack or snooze from MQTT: validated, persisted, never throws. An ack names an
- * open incident of that camera, or one that ended within the last hour; a snooze applies to the
+ * Applies a clerk's ack, snooze or verdict (from MQTT or the API): validated, persisted, never
+ * throws. An ack or a verdict names an open incident of that camera, or one that ended within
+ * the last hour; a snooze applies to the
  * camera, zone and rule of the incident named in the topic, which must be open. Anything else
  * (unknown ids, another camera's incident, old ones) is refused and writes nothing.
  */
@@ -64,14 +69,41 @@ export function applyCommand(
   const incident = incidents.find(t.alertId);
   if (incident && incident.camera !== t.camera)
     return fail(`alert ${t.alertId} is not on camera ${t.camera}`);
+  const openOrRecent = (): string | undefined => {
+    if (incident) return undefined;
+    const camera = recentlyEnded(t.alertId, nowMs - ACK_AFTER_END_MS);
+    if (camera === undefined) return `no open or recent alert ${t.alertId}`;
+    if (camera !== t.camera) return `alert ${t.alertId} is not on camera ${t.camera}`;
+    return undefined;
+  };
+  if (t.command === 'feedback') {
+    const cmd = parse<FeedbackCommand>(FeedbackCommandSchema, payload);
+    if (typeof cmd === 'string') return fail(cmd);
+    const refused = openOrRecent();
+    if (refused) return fail(refused);
+    const feedback: Feedback = {
+      verdict: cmd.verdict,
+      by: cmd.by,
+      at: new Date(nowMs).toISOString(),
+      ...(cmd.note ? { note: cmd.note } : {}),
+    };
+    const replaced = store.setFeedback(t.alertId, feedback);
+    log.info({ alertId: t.alertId, by: cmd.by, verdict: cmd.verdict }, 'alert judged');
+    return {
+      ok: true,
+      command: 'feedback',
+      incident,
+      alertId: t.alertId,
+      by: cmd.by,
+      feedback,
+      replaced,
+    };
+  }
   if (t.command === 'ack') {
     const cmd = parse<AckCommand>(AckCommandSchema, payload);
     if (typeof cmd === 'string') return fail(cmd);
-    if (!incident) {
-      const camera = recentlyEnded(t.alertId, nowMs - ACK_AFTER_END_MS);
-      if (camera === undefined) return fail(`no open or recent alert ${t.alertId}`);
-      if (camera !== t.camera) return fail(`alert ${t.alertId} is not on camera ${t.camera}`);
-    }
+    const refused = openOrRecent();
+    if (refused) return fail(refused);
     store.ack(t.alertId, {
       by: cmd.by,
       at: new Date(nowMs).toISOString(),

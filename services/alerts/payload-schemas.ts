@@ -35,6 +35,17 @@ export const AckSchema = Type.Object(
   { additionalProperties: false, description: 'Who acknowledged the incident.' },
 );
 
+export const VERDICTS = ['confirmed', 'false_alarm'] as const;
+const VerdictSchema = Type.Union(
+  VERDICTS.map((v) => Type.Literal(v)),
+  { description: "A clerk's judgement: the alert was right (confirmed) or a false alarm." },
+);
+
+export const FeedbackSchema = Type.Object(
+  { verdict: VerdictSchema, by: Type.String(), at: Iso, note: Type.Optional(Type.String()) },
+  { additionalProperties: false, description: "A clerk's verdict on the incident." },
+);
+
 export const EvidenceSchema = Type.Object(
   {
     hand: Type.Optional(Type.Union([Type.Literal('left'), Type.Literal('right')])),
@@ -104,6 +115,11 @@ export const AlertPayloadSchema = Type.Object(
       }),
     ),
     ack: Type.Union([AckSchema, Type.Null()]),
+    feedback: Type.Optional(
+      Type.Union([FeedbackSchema, Type.Null()], {
+        description: "The clerk's verdict: on the update that echoes a feedback command.",
+      }),
+    ),
     evidence: Type.Union([EvidenceSchema, Type.Null()], {
       description: 'Concealment: the steps seen and keypoints involved; null for loitering.',
     }),
@@ -195,12 +211,24 @@ export const SnoozeCommandSchema = Type.Object(
   { additionalProperties: false, $id: 'vigil/snooze-command' },
 );
 
+export const FeedbackCommandSchema = Type.Object(
+  {
+    by: ClerkName('Who judges.'),
+    verdict: VerdictSchema,
+    note: Note,
+  },
+  { additionalProperties: false, $id: 'vigil/feedback-command' },
+);
+
 export type Severity = Static<typeof SeveritySchema>;
 export type AlertPayload = Static<typeof AlertPayloadSchema>;
 export type CameraStatusPayload = Static<typeof CameraStatusSchema>;
 export type CameraHealthPayload = Static<typeof CameraHealthSchema>;
 export type AckCommand = Static<typeof AckCommandSchema>;
 export type SnoozeCommand = Static<typeof SnoozeCommandSchema>;
+export type FeedbackCommand = Static<typeof FeedbackCommandSchema>;
+export type Feedback = Static<typeof FeedbackSchema>;
+export type Verdict = (typeof VERDICTS)[number];
 
 export const MQTT_SCHEMAS = {
   alert: AlertPayloadSchema,
@@ -208,4 +236,5 @@ export const MQTT_SCHEMAS = {
   cameraHealth: CameraHealthSchema,
   ackCommand: AckCommandSchema,
   snoozeCommand: SnoozeCommandSchema,
+  feedbackCommand: FeedbackCommandSchema,
 } as const;

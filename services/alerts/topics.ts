@@ -30,14 +30,24 @@ export function healthTopic(camera: string): string {
   return `vigil/${camera}/health`;
 }
 
-/** Clerk commands: vigil/<camera>/alerts/<id>/ack and .../snooze. */
-export const COMMAND_FILTERS = ['vigil/+/alerts/+/ack', 'vigil/+/alerts/+/snooze'] as const;
+/** Clerk commands: vigil/<camera>/alerts/<id>/ack, .../snooze and .../feedback. */
+export const COMMAND_FILTERS = [
+  'vigil/+/alerts/+/ack',
+  'vigil/+/alerts/+/snooze',
+  'vigil/+/alerts/+/feedback',
+] as const;
+
+export type ClerkCommand = 'ack' | 'snooze' | 'feedback';
+
+export function commandTopic(camera: string, alertId: string, command: ClerkCommand): string {
+  return `vigil/${camera}/alerts/${alertId}/${command}`;
+}
 
 export function parseCommandTopic(
   topic: string,
-): { camera: string; alertId: string; command: 'ack' | 'snooze' } | undefined {
-  const m = /^vigil\/([^/]+)\/alerts\/([^/]+)\/(ack|snooze)$/.exec(topic);
-  return m ? { camera: m[1]!, alertId: m[2]!, command: m[3] as 'ack' | 'snooze' } : undefined;
+): { camera: string; alertId: string; command: ClerkCommand } | undefined {
+  const m = /^vigil\/([^/]+)\/alerts\/([^/]+)\/(ack|snooze|feedback)$/.exec(topic);
+  return m ? { camera: m[1]!, alertId: m[2]!, command: m[3] as ClerkCommand } : undefined;
 }
 
 /** MQTT topic filter match with + and # wildcards. */

@@ -2,7 +2,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { VigilError } from '../core/errors';
 
-export type Role = 'viewer' | 'admin';
+/** viewer reads; clerk also answers alerts (ack, snooze, verdict); admin also changes config. */
+export type Role = 'viewer' | 'clerk' | 'admin';
+const RANK: Record<Role, number> = { viewer: 0, clerk: 1, admin: 2 };
 
 export interface ApiToken {
   name: string;
@@ -12,8 +14,10 @@ export interface ApiToken {
 
 export const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
 
-/** Routes anyone may call (container health checks). */
-const PUBLIC = new Set(['/healthz']);
+/** Routes anyone may call (container health checks; the console's page, which holds no data). */
+const PUBLIC = new Set(['/healthz', '/']);
+/** The console's static files (services/api/routes/console.ts). */
+const PUBLIC_CONSOLE = '/console/';
 /** The API documentation UI and the spec it loads (the API's shape is not a secret). */
 const PUBLIC_PREFIX = '/docs';
 
@@ -38,20 +42,26 @@ export function authenticate(
   return tokens.find((t) => timingSafeEqual(Buffer.from(t.sha256, 'hex'), digest));
 }
 
-/** onRequest hook: every route but /healthz needs a bearer token; writes need `admin`. */
+/** onRequest hook: every route but the public ones needs a bearer token of the route's role. */
 export function authHook(tokens: () => readonly ApiToken[]) {
   return async (req: FastifyRequest, _reply: FastifyReply): Promise<void> => {
     const url = req.url.split('?')[0]!;
-    if (PUBLIC.has(url) || url === PUBLIC_PREFIX || url.startsWith(`${PUBLIC_PREFIX}/`)) return;
+    if (
+      PUBLIC.has(url) ||
+      url === PUBLIC_PREFIX ||
+      url.startsWith(`${PUBLIC_PREFIX}/`) ||
+      url.startsWith(PUBLIC_CONSOLE)
+    )
+      return;
     const token = authenticate(req.headers.authorization, tokens());
     if (!token)
       throw new VigilError('VIGIL_ERR_UNAUTHORIZED', 'send Authorization: Bearer <token>');
     req.principal = { name: token.name, role: token.role };
     const need = req.routeOptions.config?.role ?? 'viewer';
-    if (need === 'admin' && token.role !== 'admin')
+    if (RANK[token.role] < RANK[need])
       throw new VigilError(
         'VIGIL_ERR_FORBIDDEN',
-        `token "${token.name}" is a viewer; this needs admin`,
+        `token "${token.name}" is a ${token.role}; this needs ${need}`,
       );
   };
 }

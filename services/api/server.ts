@@ -29,6 +29,9 @@ import { registerCameraRoutes } from './routes/cameras';
 import { registerConfigRoutes } from './routes/config';
 import { registerAlertRoutes } from './routes/alerts';
 import { registerDiscoveryRoutes } from './routes/discovery';
+import { registerClerkRoutes } from './routes/clerk';
+import { registerEventRoutes } from './routes/events';
+import { registerConsoleRoutes } from './routes/console';
 
 /** What the API reads from and asks of the running daemon. */
 export interface ApiContext {
@@ -45,9 +48,11 @@ export interface ApiContext {
   history?: AlertHistory;
   /** The snoozes in force, and their cancellation (audited, published on vigil/<camera>/snoozes). */
   snoozes?: Pick<AlertService, 'snoozes' | 'cancelSnooze'>;
+  /** Clerk answers (ack, snooze, verdict), the live channel and the verdict counts. */
+  clerk?: Pick<AlertService, 'answer' | 'live' | 'feedback' | 'store'>;
   dataDir?: string;
   /** The latest analysed frame of a camera with tracks and zones drawn, as JPEG. */
-  latestFrame?(camera: string): Promise<Buffer | undefined>;
+  latestFrame?(camera: string, withZones?: boolean): Promise<Buffer | undefined>;
   metrics?: Metrics;
 }
 
@@ -173,11 +178,14 @@ export function buildApi(ctx: ApiContext, log: Logger, tls?: ApiTls): ApiServer 
   });
   void app.register(async (scope) => {
     const s = scope as unknown as ApiServer;
+    registerConsoleRoutes(s);
     registerHealthRoutes(s, ctx);
     registerCameraRoutes(s, ctx);
     registerConfigRoutes(s, ctx);
     registerAlertRoutes(s, ctx);
     registerDiscoveryRoutes(s, ctx);
+    registerClerkRoutes(s, ctx);
+    registerEventRoutes(s, ctx);
     s.get('/api/openapi.json', { schema: { hide: true } }, async () => s.swagger());
   });
   return app;

@@ -460,7 +460,11 @@ export const ApiSchema = obj(
             maxLength: 64,
             description: 'Who holds the token (for logs).',
           }),
-          role: oneOf(['viewer', 'admin'], 'viewer', 'viewer reads; admin also changes config.'),
+          role: oneOf(
+            ['viewer', 'clerk', 'admin'],
+            'viewer',
+            'viewer reads; clerk also answers alerts (acknowledge, snooze, verdict); admin also changes config.',
+          ),
           sha256: Type.String({
             pattern: '^[0-9a-f]{64}$',
             description: 'sha256 (hex) of the bearer token; the token itself is never stored.',

@@ -1,11 +1,13 @@
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CameraStatus } from '../core/camera-status';
+import type { FeedbackRow } from '../alerts/feedback-counts';
 
 export interface MetricsSource {
   cameras(): CameraStatus[];
   alertsByRule(): Map<string, number>;
   outboxDepth(): number;
   outboxDropped(): number;
+  feedback(): FeedbackRow[];
 }
 
 /** Prometheus metrics of one daemon (its own registry: no global state). */
@@ -91,6 +93,21 @@ export class Metrics {
       collect() {
         this.reset();
         for (const [rule, n] of src.alertsByRule()) this.set({ rule }, n);
+      },
+    });
+    new Gauge({
+      name: 'vigil_alert_feedback_total',
+      help: 'Alerts by camera, zone and rule and how clerks judged them: confirmed, false_alarm, or unanswered (no verdict yet; a later verdict moves an alert between them).',
+      labelNames: ['camera', 'zone', 'rule', 'verdict'],
+      registers: [r],
+      collect() {
+        this.reset();
+        for (const f of src.feedback()) {
+          const labels = { camera: f.camera, zone: f.zone, rule: f.rule };
+          this.set({ ...labels, verdict: 'confirmed' }, f.confirmed);
+          this.set({ ...labels, verdict: 'false_alarm' }, f.falseAlarm);
+          this.set({ ...labels, verdict: 'unanswered' }, f.unanswered);
+        }
       },
     });
     new Gauge({

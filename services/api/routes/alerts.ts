@@ -35,7 +35,7 @@ const SnoozeParams = Type.Object(
   },
   { additionalProperties: false },
 );
-const AlertParams = Type.Object(
+export const AlertParams = Type.Object(
   {
     id: Type.String({ pattern: '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' }),
   },
@@ -47,13 +47,15 @@ export function registerAlertRoutes(app: ApiServer, ctx: ApiContext): void {
     if (!ctx.history)
       throw new VigilError('VIGIL_ERR_NOT_FOUND', 'no alert history in this daemon');
     const q = req.query;
-    return ctx.history.list({
+    const page = ctx.history.list({
       camera: q.camera,
       rule: q.rule,
       type: q.type,
       before: q.before,
       limit: q.limit ? Number(q.limit) : 50,
     });
+    // Precision as the store sees it, per camera, zone and rule (the same numbers as /metrics).
+    return { ...page, feedback: ctx.clerk?.feedback.rows() ?? [] };
   });
 
   app.get('/api/snoozes', { schema: { summary: 'The snoozes in force' } }, async () => {

@@ -19,9 +19,18 @@ export function registerCameraRoutes(app: ApiServer, ctx: ApiContext): void {
 
   app.get(
     '/api/cameras/:id/frame.jpg',
-    { schema: { params: CameraParams } },
+    {
+      schema: {
+        summary: 'The latest analysed frame with tracks and zones drawn (zones=false: without zones)',
+        params: CameraParams,
+        querystring: Type.Object(
+          { zones: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])) },
+          { additionalProperties: false },
+        ),
+      },
+    },
     async (req, reply) => {
-      const jpeg = await ctx.latestFrame?.(req.params.id);
+      const jpeg = await ctx.latestFrame?.(req.params.id, req.query.zones !== 'false');
       if (!jpeg)
         throw new VigilError(
           'VIGIL_ERR_NOT_FOUND',
