@@ -39,6 +39,8 @@ RUN if [ "$VARIANT" = "gpu" ]; then export ONNXRUNTIME_NODE_INSTALL=cuda12; fi \
 COPY tsconfig.json tsconfig.build.json ./
 COPY services ./services
 COPY scripts ./scripts
+# The console (browser TypeScript): built to dist/console by npm run build.
+COPY console ./console
 # The same `npm run build` that CI's tests run against produces dist/.
 RUN npm run build && npm prune --omit=dev \
     && if [ "$VARIANT" != "tfjs-gpu" ]; then rm -rf node_modules/@tensorflow/tfjs-node-gpu; fi
@@ -56,6 +58,8 @@ COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY models ./models
 COPY config ./config
+# The console's page, styles and icon (its scripts are in dist/console).
+COPY console/static ./console/static
 # glibc's per-thread malloc arenas cost ~60 MB with inference worker threads and libvips; a fixed
 # mmap threshold returns each freed 1.3 MB frame buffer to the OS (~45 MB less at 4 cameras).
 ENV NODE_ENV=production VIGIL_CONFIG=/config/site.yaml VIGIL_DATA_DIR=/data VIGIL_API_HOST=0.0.0.0 \

@@ -15,6 +15,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['console/src/**/*.ts'],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },

@@ -41,7 +41,12 @@ describe.each(['Dockerfile', 'docker/Dockerfile.jetson'])(
       expect(runs.some((r) => r.includes('npm ci'))).toBe(true);
       expect(runs.some((r) => r.includes('npm run build'))).toBe(true);
       const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
-      expect(pkg.scripts.build).toBe('tsc -p tsconfig.build.json');
+      expect(pkg.scripts.build).toBe('tsc -p tsconfig.build.json && tsc -p console/tsconfig.json');
+      // The console's sources reach the build, its static files the image that serves them.
+      const copied = ins.filter((i) => i.op === 'COPY').map((i) => i.args);
+      expect(copied).toEqual(
+        expect.arrayContaining(['console ./console', 'console/static ./console/static']),
+      );
       const cmd = JSON.parse(ins.find((i) => i.op === 'CMD')!.args) as string[];
       expect(cmd).toEqual(['node', 'dist/services/main.js']);
       // tsc maps services/main.ts to dist/services/main.js (rootDir '.', outDir 'dist').

@@ -1,0 +1,229 @@
+import { ApiError, api, imageUrl } from './api.js';
+import { fill, h } from './dom.js';
+import type { Alert, Answer } from './types.js';
+import { ago, ruleTitle, verdictWords, whatHappened } from './words.js';
+
+interface Card {
+  alert: Alert;
+  el: HTMLElement;
+  answers: Answer[];
+}
+
+const SNOOZE_MINUTES = [15, 30, 60, 120];
+
+/**
+ * The clerk's screen: one card per open incident, newest first, with its snapshot, what happened
+ * in words, severity and age, and the four answers. Every answer from any console (or MQTT) shows
+ * on every card; a card closes when its incident ends.
+ */
+export class ClerkView {
+  readonly el = h('section', {
+    class: 'cards',
+    'aria-live': 'polite',
+    'aria-label': 'Open alerts',
+  });
+  private readonly cards = new Map<string, Card>();
+  private readonly empty = h(
+    'p',
+    { class: 'empty' },
+    'No open alerts. New ones appear here at once.',
+  );
+  private readonly ticker = setInterval(() => this.refreshAges(), 10_000);
+
+  constructor(
+    private readonly canAnswer: boolean,
+    private readonly notify: (a: Alert) => void,
+    private readonly toast: (text: string, error?: boolean) => void,
+  ) {
+    this.el.append(this.empty);
+  }
+
+  dispose(): void {
+    clearInterval(this.ticker);
+  }
+
+  /** The incidents open (or just ended) when the console opened. */
+  async load(): Promise<void> {
+    const { body } = await api<{ incidents: Alert[] }>('/api/incidents');
+    for (const a of body.incidents.slice().reverse()) if (a.type !== 'end') this.onAlert(a, false);
+  }
+
+  onAlert(a: Alert, live = true): void {
+    const card = this.cards.get(a.id);
+    if (a.type === 'end') {
+      if (card) {
+        card.el.classList.add('closing');
+        setTimeout(() => card.el.remove(), 300);
+        this.cards.delete(a.id);
+        this.updateEmpty();
+      }
+      return;
+    }
+    if (card) {
+      card.alert = { ...a, snapshot: a.snapshot ?? card.alert.snapshot };
+      this.render(card);
+      return;
+    }
+    const c: Card = {
+      alert: a,
+      el: h('article', { class: `card sev-${a.severity}`, 'data-id': a.id }),
+      answers: [],
+    };
+    if (a.ack)
+      c.answers.push({
+        alertId: a.id,
+        camera: a.camera,
+        command: 'ack',
+        by: a.ack.by,
+        at: a.ack.at,
+      });
+    if (a.feedback)
+      c.answers.push({
+        alertId: a.id,
+        camera: a.camera,
+        command: 'feedback',
+        by: a.feedback.by,
+        at: a.feedback.at,
+        verdict: a.feedback.verdict,
+      });
+    this.cards.set(a.id, c);
+    this.render(c);
+    this.el.prepend(c.el);
+    this.updateEmpty();
+    if (live && a.type === 'start') this.notify(a);
+  }
+
+  onAnswer(ans: Answer): void {
+    const card = this.cards.get(ans.alertId);
+    if (!card) return;
+    card.answers = card.answers.filter((x) => x.command !== ans.command);
+    card.answers.push(ans);
+    this.render(card);
+  }
+
+  private updateEmpty(): void {
+    this.empty.hidden = this.cards.size > 0;
+  }
+
+  private refreshAges(): void {
+    for (const c of this.cards.values()) {
+      const t = c.el.querySelector('.age');
+      if (t) t.textContent = ago(c.alert.startedAt);
+    }
+  }
+
+  private render(c: Card): void {
+    const a = c.alert;
+    const img = h('img', {
+      class: 'snapshot',
+      alt: `Snapshot: ${ruleTitle(a.rule)} at ${a.zoneName || a.zone}, ${a.cameraName}`,
+      width: 640,
+      height: 480,
+    });
+    if (a.snapshot)
+      imageUrl(`/api/alerts/${a.id}/snapshot`)
+        .then((url) => (img.src = url))
+        .catch(() => img.replaceWith(h('p', { class: 'no-snapshot' }, 'Snapshot not available')));
+    const answered = c.answers.map((x) =>
+      h(
+        'li',
+        { class: `answer answer-${x.command}` },
+        x.command === 'ack'
+          ? `Acknowledged by ${x.by}`
+          : x.command === 'snooze'
+            ? `Snoozed by ${x.by} until ${new Date(x.until ?? x.at).toLocaleTimeString()}`
+            : `Judged ${verdictWords(x.verdict ?? '')} by ${x.by}`,
+        ' · ',
+        h('time', { datetime: x.at }, ago(x.at)),
+      ),
+    );
+    c.el.className = `card sev-${a.severity}`;
+    fill(
+      c.el,
+      h(
+        'header',
+        {},
+        h('span', { class: `badge sev-${a.severity}` }, a.severity),
+        h('h2', {}, ruleTitle(a.rule)),
+        h('time', { class: 'age', datetime: a.startedAt }, ago(a.startedAt)),
+      ),
+      img,
+      h('p', { class: 'what' }, `Person #${a.trackId} ${whatHappened(a)}`),
+      h('p', { class: 'where' }, `${a.cameraName} · ${a.zoneName || a.zone}`),
+      answered.length ? h('ul', { class: 'answers' }, ...answered) : null,
+      this.canAnswer ? this.buttons(c) : null,
+    );
+  }
+
+  private buttons(c: Card): HTMLElement {
+    const id = c.alert.id;
+    const acked = c.answers.some((x) => x.command === 'ack');
+    const send = (command: string, json: unknown, done: string) => async (ev: Event) => {
+      const b = ev.currentTarget as HTMLButtonElement;
+      b.disabled = true;
+      try {
+        await api(`/api/alerts/${id}/${command}`, { method: 'POST', json });
+        this.toast(done);
+      } catch (err) {
+        this.toast(err instanceof ApiError ? err.message : 'Not sent: no connection', true);
+      } finally {
+        b.disabled = false;
+      }
+    };
+    const snooze = h(
+      'select',
+      { 'aria-label': 'Snooze for', class: 'snooze-minutes' },
+      ...SNOOZE_MINUTES.map((m) => h('option', { value: m }, `${m} min`)),
+    );
+    return h(
+      'div',
+      { class: 'actions' },
+      h(
+        'button',
+        {
+          class: 'primary',
+          type: 'button',
+          onclick: send('ack', {}, 'Acknowledged'),
+          'aria-pressed': acked ? 'true' : 'false',
+        },
+        'Acknowledge',
+      ),
+      h(
+        'div',
+        { class: 'snooze' },
+        snooze,
+        h(
+          'button',
+          {
+            type: 'button',
+            onclick: (ev: Event) =>
+              void send(
+                'snooze',
+                { minutes: Number(snooze.value) },
+                `Snoozed ${snooze.value} min`,
+              )(ev),
+          },
+          'Snooze',
+        ),
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'false',
+          onclick: send('feedback', { verdict: 'false_alarm' }, 'Marked a false alarm'),
+        },
+        'False alarm',
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'confirm',
+          onclick: send('feedback', { verdict: 'confirmed' }, 'Confirmed'),
+        },
+        'Confirmed',
+      ),
+    );
+  }
+}

@@ -1,0 +1,51 @@
+/** The parts of the daemon's payloads the console reads (docs/mqtt-schemas.json has them all). */
+export interface Alert {
+  id: string;
+  type: 'start' | 'update' | 'end';
+  camera: string;
+  cameraName: string;
+  rule: string;
+  zone: string;
+  zoneName: string;
+  trackId: number;
+  severity: 'low' | 'medium' | 'high';
+  startedAt: string;
+  at: string;
+  durationSeconds: number;
+  snapshot: string | null;
+  ack: { by: string; at: string; note?: string } | null;
+  feedback?: { verdict: 'confirmed' | 'false_alarm'; by: string; at: string } | null;
+  evidence: { steps: { step: string; at: string; region: string | null }[] } | null;
+  endReason?: string;
+  summary: string;
+}
+
+export interface Answer {
+  alertId: string;
+  camera: string;
+  command: 'ack' | 'snooze' | 'feedback';
+  by: string;
+  at: string;
+  verdict?: string;
+  until?: string;
+}
+
+export interface CameraState {
+  id: string;
+  name?: string;
+  state: string;
+  analysedFps: number;
+  modelFps: number;
+  degraded: boolean;
+  tracks?: number;
+  lastError: { code: string; message: string; at: string } | null;
+}
+
+export interface Zone {
+  id: string;
+  name: string;
+  kind: string;
+  polygon: [number, number][];
+  loitering?: { enabled?: boolean; dwellSeconds?: number; graceSeconds?: number };
+  [key: string]: unknown;
+}
