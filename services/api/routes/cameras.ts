@@ -21,7 +21,8 @@ export function registerCameraRoutes(app: ApiServer, ctx: ApiContext): void {
     '/api/cameras/:id/frame.jpg',
     {
       schema: {
-        summary: 'The latest analysed frame with tracks and zones drawn (zones=false: without zones)',
+        summary:
+          'The latest analysed frame with tracks and zones drawn (zones=false: without zones)',
         params: CameraParams,
         querystring: Type.Object(
           { zones: Type.Optional(Type.Union([Type.Literal('true'), Type.Literal('false')])) },
