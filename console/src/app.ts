@@ -101,18 +101,22 @@ function renderNav(): void {
   fill(
     nav,
     ...links.map(([href, text]) => h('a', { href, class: 'tab' }, text)),
-    h('span', { class: 'who' }, `${session?.name} (${session?.role})`),
     h(
-      'button',
-      {
-        type: 'button',
-        class: 'link',
-        onclick: () => {
-          token.clear();
-          showLogin();
+      'span',
+      { class: 'account' },
+      h('span', { class: 'who' }, `${session?.name} (${session?.role})`),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'link',
+          onclick: () => {
+            token.clear();
+            showLogin();
+          },
         },
-      },
-      'Log out',
+        'Log out',
+      ),
     ),
   );
   nav.hidden = false;

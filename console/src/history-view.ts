@@ -78,7 +78,8 @@ export class HistoryView {
         ? h('p', {}, 'No alerts yet.')
         : h(
             'table',
-            {},
+            // Scrolls sideways on a phone: focusable, so a keyboard can scroll it too.
+            { tabindex: 0, 'aria-label': 'Alerts and verdicts per camera, zone and rule' },
             h(
               'thead',
               {},
