@@ -4,7 +4,13 @@ import { isVigilError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { error, ok, timed } from './check';
 import type { CheckResult } from './check';
-import { checkBroker, checkCamera, checkInference, checkModelFiles } from './service-checks';
+import {
+  checkApi,
+  checkBroker,
+  checkCamera,
+  checkInference,
+  checkModelFiles,
+} from './service-checks';
 import { checkDisk, checkFfmpeg, checkGpu, checkNode } from './system-checks';
 
 /**
@@ -43,6 +49,7 @@ export async function runDoctor(configPath: string, log: Logger): Promise<CheckR
       ),
     );
   }
+  results.push(await timed('api', () => checkApi(cfg), 'check api.host and api.port'));
   results.push(await timed('mqtt broker', () => checkBroker(cfg), 'check mqtt.url'));
   for (const cam of cfg.cameras.filter((c) => c.enabled)) {
     results.push(

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statfsSync } from 'node:fs';
 import { resolveFfmpeg } from '../camera/ffmpeg-binary';
+import type { FfmpegBinary } from '../camera/ffmpeg-binary';
 import { error, ok, warning } from './check';
 import type { CheckResult } from './check';
 
@@ -14,12 +15,23 @@ export function checkNode(version = process.versions.node): CheckResult {
     : error('node', `v${version} is too old`, `install Node ${MIN_NODE.join('.')} or newer`);
 }
 
-export function checkFfmpeg(): CheckResult {
-  const bin = resolveFfmpeg();
+/** ffmpeg runs here (its `-hwaccels` list answers); which hardware decoders it offers. */
+export function checkFfmpeg(
+  bin: Pick<FfmpegBinary, 'path' | 'version' | 'origin'> = resolveFfmpeg(),
+): CheckResult {
   const r = spawnSync(bin.path, ['-hide_banner', '-hwaccels'], {
     encoding: 'utf8',
     timeout: 10_000,
   });
+  if (r.error || r.status !== 0) {
+    const why =
+      r.error?.message ?? (r.stderr || '').trim().split('\n').at(-1) ?? `exit ${r.status}`;
+    return error(
+      'ffmpeg',
+      `${bin.path} does not run: ${why || `exit ${r.status}`}`,
+      'apt-get install ffmpeg, or set VIGIL_FFMPEG to a working ffmpeg',
+    );
+  }
   const accels = (r.stdout ?? '')
     .split('\n')
     .slice(1)

@@ -30,6 +30,7 @@ describe('npm run doctor', () => {
       'config',
       'model files',
       'inference',
+      'api',
       'mqtt broker',
       'camera square',
       'disk',
