@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeFile } from '../services/analysis/offline-analyzer';
 import type { AnalyzeProgress } from '../services/analysis/offline-analyzer';
+import { probeMedia, progressText } from '../services/analysis/probe-media';
 import { resolveFfmpeg } from '../services/camera/ffmpeg-binary';
 import { loadConfigFile, parseConfig } from '../services/config/load';
 import type { Config } from '../services/config/schema';
@@ -59,16 +60,30 @@ function configFor(input: string, file: string | undefined): Config {
 }
 
 /** A line rewritten in place on a terminal; a plain line every 10 s in logs and CI. */
-function progressPrinter(): (p: AnalyzeProgress) => void {
+function progressPrinter(total: number | undefined): (p: AnalyzeProgress) => void {
   let lastLine = 0;
   return (p) => {
-    const text = `analyze: ${p.frames} frames, ${(p.frames / (p.elapsedMs / 1000)).toFixed(2)} frames/s`;
+    const text = `analyze: ${progressText(p.frames, p.elapsedMs, total)}`;
     if (process.stderr.isTTY) process.stderr.write(`\r${text}   `);
     else if (p.elapsedMs - lastLine >= 10_000) {
       lastLine = p.elapsedMs;
       process.stderr.write(`${text}\n`);
     }
   };
+}
+
+/** Frames the run will analyse (the clip's length at the analysis rate, capped by --max-frames). */
+function expectedFrames(
+  args: { input: string; 'every-frame'?: boolean; 'max-frames'?: string },
+  analysisFps: number | undefined,
+  ffmpegPath: string,
+): number | undefined {
+  const media = probeMedia(args.input, ffmpegPath);
+  if (!media) return undefined;
+  const fps = args['every-frame'] || !analysisFps ? media.fps : Math.min(analysisFps, media.fps);
+  const n = Math.round(media.durationS * fps);
+  const max = args['max-frames'] === undefined ? Infinity : Number(args['max-frames']);
+  return Math.min(n, max);
 }
 
 async function main(): Promise<void> {
@@ -104,7 +119,7 @@ async function main(): Promise<void> {
         args['max-frames'] === undefined
           ? undefined
           : positiveInt(args['max-frames'], '--max-frames'),
-      onProgress: progressPrinter(),
+      onProgress: progressPrinter(expectedFrames(args, camera.analysis.fps, ffmpeg.path)),
     },
   );
   if (process.stderr.isTTY) process.stderr.write('\n');

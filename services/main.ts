@@ -44,6 +44,10 @@ async function main(): Promise<number> {
       { config: configPath, api: addr.api, mqtt: addr.mqttUrl, cameras: app.cameras.length },
       'vigil running',
     );
+    // For the person at the terminal (the log above is JSON on stdout).
+    process.stderr.write(
+      `[vigil] running: ${app.cameras.length} camera(s)${addr.api ? `, console and API at ${addr.api}/` : ''}, MQTT at ${addr.mqttUrl}\n`,
+    );
   } catch (err) {
     const code = isVigilError(err) ? err.code : 'VIGIL_ERR_INVARIANT';
     log.fatal({ code, err: errorMessage(err) }, 'startup failed');

@@ -153,6 +153,13 @@ describe('vigil daemon end to end', () => {
 
     daemon.proc.kill('SIGTERM');
     expect(await daemon.exited).toBe(0);
+    // A clean stop is not an outage: no warning or error in the log while stopping.
+    const stopping = daemon.stdout().slice(daemon.stdout().indexOf('"msg":"stopping"'));
+    const loud = stopping
+      .split('\n')
+      .filter((l) => /"level":(40|50|60)/.test(l))
+      .map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(loud).toEqual([]);
     await waitFor('offline after a clean stop', () =>
       rec.messages.some((m) => m.topic === 'vigil/available' && m.payload.toString() === 'offline'),
     );
