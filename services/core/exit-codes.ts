@@ -12,13 +12,20 @@ const USAGE_CODES: readonly ErrorCode[] = [
   'VIGIL_ERR_INPUT_MISSING',
 ];
 
+/** node:util parseArgs refusing the command line (unknown option, stray argument, ...). */
+function isParseArgsError(err: unknown): boolean {
+  return /^ERR_PARSE_ARGS_/.test(String((err as { code?: unknown } | null)?.code ?? ''));
+}
+
 /** 2 for bad usage, config or input files; 1 for anything else (a failure at run time). */
 export function exitCodeOf(err: unknown): number {
+  if (isParseArgsError(err)) return EXIT.usage;
   return isVigilError(err) && USAGE_CODES.includes(err.code) ? EXIT.usage : EXIT.failure;
 }
 
 /** What a command prints on stderr for an error: its code, message and problems. */
 export function errorReport(err: unknown): string {
+  if (isParseArgsError(err)) return `VIGIL_ERR_USAGE: ${errorMessage(err)} (--help for usage)`;
   return isVigilError(err) ? err.report() : `VIGIL_ERR_INVARIANT: ${errorMessage(err)}`;
 }
 

@@ -1,3 +1,4 @@
+import { parseArgs } from 'node:util';
 import { VigilError } from '../../../services/core/errors';
 import { EXIT, errorReport, exitCodeOf } from '../../../services/core/exit-codes';
 
@@ -16,4 +17,15 @@ test.each([
 test('an error without a Vigil code is a failure, reported as VIGIL_ERR_INVARIANT', () => {
   expect(exitCodeOf(new Error('boom'))).toBe(EXIT.failure);
   expect(errorReport(new Error('boom'))).toBe('VIGIL_ERR_INVARIANT: boom');
+});
+
+test('a command line parseArgs refuses is a usage error (exit 2), not an invariant', () => {
+  let err: unknown;
+  try {
+    parseArgs({ args: ['stray.avi'], options: { input: { type: 'string' } }, strict: true });
+  } catch (e) {
+    err = e;
+  }
+  expect(exitCodeOf(err)).toBe(EXIT.usage);
+  expect(errorReport(err)).toMatch(/^VIGIL_ERR_USAGE: .*stray\.avi.*--help/);
 });
