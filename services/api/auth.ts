@@ -14,8 +14,8 @@ export interface ApiToken {
 
 export const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
 
-/** Routes anyone may call (container health checks; the console's page, which holds no data). */
-const PUBLIC = new Set(['/healthz', '/']);
+/** Routes anyone may call (health checks; the console's page and the OpenAPI document hold no data). */
+const PUBLIC = new Set(['/healthz', '/', '/api/openapi.json']);
 /** The console's static files (services/api/routes/console.ts). */
 const PUBLIC_CONSOLE = '/console/';
 /** The API documentation UI and the spec it loads (the API's shape is not a secret). */

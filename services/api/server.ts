@@ -24,6 +24,7 @@ import { authHook } from './auth';
 import { parseJsonBody } from './json-body';
 import type { ApiToken } from './auth';
 import { errorHandler } from './errors';
+import { documentRoute } from './openapi';
 import { registerHealthRoutes } from './routes/health';
 import { registerCameraRoutes } from './routes/cameras';
 import { registerConfigRoutes } from './routes/config';
@@ -176,6 +177,7 @@ export function buildApi(ctx: ApiContext, log: Logger, tls?: ApiTls): ApiServer 
     app.addHook('onRequest', app.rateLimit());
     app.addHook('onRequest', authHook(ctx.tokens));
   });
+  app.addHook('onRoute', documentRoute);
   void app.register(async (scope) => {
     const s = scope as unknown as ApiServer;
     registerConsoleRoutes(s);
@@ -186,6 +188,7 @@ export function buildApi(ctx: ApiContext, log: Logger, tls?: ApiTls): ApiServer 
     registerDiscoveryRoutes(s, ctx);
     registerClerkRoutes(s, ctx);
     registerEventRoutes(s, ctx);
+    // Public like /docs/json: the API's shape is not a secret.
     s.get('/api/openapi.json', { schema: { hide: true } }, async () => s.swagger());
   });
   return app;

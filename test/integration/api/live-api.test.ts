@@ -277,11 +277,34 @@ describe('integrator API on a running daemon', () => {
     const docs = await fetch(`${base}/docs/`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger');
-    const spec = await call('GET', '/api/openapi.json', { token: VIEWER });
+    // The OpenAPI document is public, like the docs UI that loads it, and the same document.
+    const spec = await call('GET', '/api/openapi.json');
+    expect(spec.status).toBe(200);
     expect(spec.json).toMatchObject({
       openapi: expect.stringMatching(/^3\./),
       paths: expect.objectContaining({ '/api/cameras/{id}/zones': expect.any(Object) }),
     });
+    expect((await call('GET', '/docs/json')).json).toEqual(spec.json);
+    // Every operation has a summary, its 200 answer and the error answers; config writes name If-Match.
+    type Op = { summary?: string; description?: string; responses: Record<string, unknown> };
+    const ops = Object.entries(spec.json.paths as Record<string, Record<string, Op>>).flatMap(
+      ([p, methods]) =>
+        Object.entries(methods).map(([m, op]) => ({ at: `${m.toUpperCase()} ${p}`, op })),
+    );
+    expect(ops.length).toBeGreaterThanOrEqual(20);
+    for (const { at, op } of ops) {
+      expect({ at, summary: !!op.summary }).toEqual({ at, summary: true });
+      expect({ at, codes: Object.keys(op.responses) }).toEqual({
+        at,
+        codes: expect.arrayContaining([expect.stringMatching(/^2/), '4XX', '5XX']),
+      });
+    }
+    for (const at of [
+      'PUT /api/config',
+      'PUT /api/cameras/{id}/zones',
+      'POST /api/config/rollback',
+    ])
+      expect(ops.find((o) => o.at === at)?.op.description).toContain('If-Match');
     const cfg = await call('GET', '/api/config', { token: ADMIN });
     expect(cfg.text).toContain('[redacted]');
     expect(cfg.text).toContain('***:***@');
