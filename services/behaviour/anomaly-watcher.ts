@@ -15,10 +15,12 @@ export interface AnomalyWatchOptions {
 interface Watch {
   score: number;
   frames: number;
-  alerted: boolean;
   lastHighMs: number;
   person: TrackedPerson;
+  /** The shelf the person is at now (for a new incident). */
   shelf?: PixelZone;
+  /** The open incident: its zone and start are fixed, so its `end` matches its `start`. */
+  open?: { zoneId: string; zoneName: string; startedAtMs: number };
 }
 
 const END_AFTER_MS = 3000;
@@ -74,7 +76,7 @@ export class AnomalyWatcher {
       if (!w)
         this.watches.set(
           p.trackId,
-          (w = { score: 0, frames: 0, alerted: false, lastHighMs: 0, person: p }),
+          (w = { score: 0, frames: 0, lastHighMs: 0, person: p }),
         );
       w.person = p;
       // A predicted box adds no pose to the history: nothing new to score.
@@ -88,21 +90,21 @@ export class AnomalyWatcher {
       w.shelf = this.shelfNear(p);
       if (w.score >= this.opts.threshold && w.shelf) {
         w.lastHighMs = nowMs;
-        if (!w.alerted) {
-          w.alerted = true;
+        if (!w.open) {
+          w.open = { zoneId: w.shelf.id, zoneName: w.shelf.name, startedAtMs: nowMs };
           events.push(this.event('start', p, w, nowMs));
         }
       }
     }
     for (const [id, w] of this.watches) {
       const gone = !people.some((p) => p.trackId === id);
-      if (w.alerted && nowMs - w.lastHighMs > END_AFTER_MS) {
+      if (w.open && nowMs - w.lastHighMs > END_AFTER_MS) {
         events.push(this.event('end', w.person, w, nowMs));
-        w.alerted = false;
+        w.open = undefined;
       }
       if (
         gone &&
-        !w.alerted &&
+        !w.open &&
         nowMs - w.person.history[w.person.history.length - 1]!.timestampMs > END_AFTER_MS
       )
         this.watches.delete(id);
@@ -117,17 +119,19 @@ export class AnomalyWatcher {
     return this.shelves.find((z) => pts.some((k) => pointInPolygon(k!, z.polygon)));
   }
 
+  /** An event of the open incident (`w.open`): the zone and start it opened with. */
   private event(type: 'start' | 'end', p: TrackedPerson, w: Watch, nowMs: number): RuleEvent {
-    const zone = w.shelf ?? this.shelves[0]!;
+    const open = w.open!;
     return {
       type,
       rule: 'concealment',
-      zoneId: zone.id,
-      zoneName: zone.name,
+      zoneId: open.zoneId,
+      zoneName: open.zoneName,
       trackId: p.trackId,
-      startedAtMs: w.lastHighMs || nowMs,
+      startedAtMs: open.startedAtMs,
       atMs: nowMs,
-      dwellMs: 0,
+      // How long the person has been scored unusual at the shelf.
+      dwellMs: nowMs - open.startedAtMs,
       thresholdMs: 1,
       person: p,
       path: [],

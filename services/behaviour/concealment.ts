@@ -191,14 +191,18 @@ export class ConcealmentRule {
         )
       : undefined;
     if (shelf) {
+      // A new reach ends the incident this hand fired (the hand left the body): one incident at
+      // a time per hand, each closed before the next can open.
+      const end = s.phase === 'fired' ? this.event(p, h, s, nowMs, 'end') : undefined;
       if (s.phase !== 'reaching')
         Object.assign(s, {
           phase: 'reaching',
           shelf,
           steps: [{ step: 'reach', atMs: nowMs, wrist }],
+          fired: undefined,
         });
       s.lastShelfMs = nowMs;
-      return undefined;
+      return end;
     }
     const region = bodyRegion(p.keypoints, wrist, this.opts.minKeypointScore);
     if (s.phase === 'reaching') {

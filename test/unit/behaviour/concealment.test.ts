@@ -84,6 +84,20 @@ describe('concealment rule', () => {
     expect(Object.keys(e.evidence!.keypoints)).toContain('right_wrist');
   });
 
+  test('a new reach after a fired one ends the first incident before the second starts (one open per hand)', () => {
+    // The wrist jumps from the pocket straight back into the shelf (a low model rate).
+    const ev = play([
+      [1, IN_SHELF],
+      [2, POCKET],
+      [1, IN_SHELF],
+      [2, POCKET],
+      [1, undefined],
+    ]);
+    expect(ev.map((e) => e.type)).toEqual(['start', 'end', 'start', 'end']);
+    expect(ev[1]!.startedAtMs).toBe(ev[0]!.startedAtMs);
+    expect(ev[2]!.startedAtMs).toBeGreaterThan(ev[1]!.atMs - 1);
+  });
+
   test('into the jacket (torso) also fires', () => {
     expect(
       play([
