@@ -2,14 +2,59 @@ import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createRootLogger } from '../services/core/logger';
 import { VigilError } from '../services/core/errors';
-import { AnomalyModel } from '../services/behaviour/anomaly-model';
+import { loadPoseScorer } from '../services/behaviour/pose-scorer';
 import { readPoseTrackDir } from '../services/behaviour/pose-tracks';
-import { TRAIN_DEFAULTS, progressBar } from '../services/behaviour/train-defaults';
-import { selectTfjsBackend } from '../services/pose/engines/tfjs-backends';
+import { PoseZModel, cameraOf } from '../services/behaviour/pose-zscore';
+import { TRAIN_DEFAULTS, Z_DEFAULTS, progressBar } from '../services/behaviour/train-defaults';
 import { exitOnError } from '../services/core/exit-codes';
 
-const USAGE = `usage: npm run behaviour -- train --data <dir of pose-tracks/v1 json> --out <model dir> [--epochs N] [--seed N]
-       npm run behaviour -- score --model <model dir> --data <dir> --out <scores.json>`;
+const USAGE = `usage: npm run behaviour -- train --data <dir of pose-tracks/v1 json> --out <model dir>
+                                [--method pose-z|autoencoder] [--epochs N] [--seed N]
+       npm run behaviour -- score --model <model dir> --data <dir> --out <scores.json>
+
+pose-z (the default): per camera (a clip's "camera" field, else its name: poselift-02_0216 is
+camera 02), the spread of its normal poses; a camera never seen in training is scored against
+the whole site. autoencoder: one site-wide network (tfjs). Output of score: {clip: [score per
+frame]}, higher is more suspicious.`;
+
+const bar = (done: number, total: number, extra: string) =>
+  process.stderr.write(
+    `${process.stderr.isTTY ? '\r' : ''}train ${progressBar(done, total, extra)}${process.stderr.isTTY ? '' : '\n'}`,
+  );
+
+async function train(data: string, out: string, method: string, epochs?: string, seed?: string) {
+  const docs = readPoseTrackDir(data);
+  const t0 = Date.now();
+  if (method === 'pose-z') {
+    const model = PoseZModel.train(docs, {
+      ...Z_DEFAULTS,
+      onCamera: (cam, done, of) => bar(done, of, `camera ${cam}`),
+    });
+    model.save(out);
+    const cams = Object.entries(model.meta.cameras)
+      .map(([c, s]) => `${c} (${s.clips} clips, ${s.windows} windows)`)
+      .join(', ');
+    process.stdout.write(
+      `\ntrained pose-z on ${docs.length} clips in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${cams || 'no camera with enough footage'}; site-wide fallback ${model.meta.site.windows} windows; model in ${out}\n`,
+    );
+    return;
+  }
+  if (method !== 'autoencoder')
+    throw new VigilError('VIGIL_ERR_USAGE', `--method ${method}: pose-z or autoencoder\n${USAGE}`);
+  const { AnomalyModel } = await import('../services/behaviour/anomaly-model.js');
+  const { selectTfjsBackend } = await import('../services/pose/engines/tfjs-backends.js');
+  await selectTfjsBackend('auto', createRootLogger('warn', process.stderr as never));
+  const model = await AnomalyModel.train(docs, {
+    ...TRAIN_DEFAULTS,
+    epochs: epochs ? Number(epochs) : TRAIN_DEFAULTS.epochs,
+    seed: seed ? Number(seed) : TRAIN_DEFAULTS.seed,
+    onEpoch: (e, n, loss) => bar(e, n, `loss ${loss.toFixed(4)}`),
+  });
+  await model.save(out);
+  process.stdout.write(
+    `\ntrained the autoencoder on ${docs.length} clips, ${model.meta.trained.windows} windows in ${((Date.now() - t0) / 1000).toFixed(1)} s; model in ${out}\n`,
+  );
+}
 
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
@@ -19,37 +64,34 @@ async function main(): Promise<void> {
       data: { type: 'string' },
       out: { type: 'string' },
       model: { type: 'string' },
+      method: { type: 'string', default: 'pose-z' },
       epochs: { type: 'string' },
       seed: { type: 'string' },
     },
     strict: true,
   });
-  await selectTfjsBackend('auto', createRootLogger('warn', process.stderr as never));
-  if (command === 'train' && values.data && values.out) {
-    const docs = readPoseTrackDir(values.data);
-    const t0 = Date.now();
-    const model = await AnomalyModel.train(docs, {
-      ...TRAIN_DEFAULTS,
-      epochs: values.epochs ? Number(values.epochs) : TRAIN_DEFAULTS.epochs,
-      seed: values.seed ? Number(values.seed) : TRAIN_DEFAULTS.seed,
-      onEpoch: (e, n, loss) =>
-        process.stderr.write(
-          `${process.stderr.isTTY ? '\r' : ''}train ${progressBar(e, n, `loss ${loss.toFixed(4)}`)}${process.stderr.isTTY ? '' : '\n'}`,
-        ),
-    });
-    await model.save(values.out);
-    process.stdout.write(
-      `\ntrained on ${docs.length} clips, ${model.meta.trained.windows} windows in ${((Date.now() - t0) / 1000).toFixed(1)} s; model in ${values.out}\n`,
-    );
-    return;
-  }
+  if (command === 'train' && values.data && values.out)
+    return train(values.data, values.out, values.method!, values.epochs, values.seed);
   if (command === 'score' && values.model && values.data && values.out) {
-    const model = await AnomalyModel.load(values.model);
+    const model = await loadPoseScorer(values.model);
+    if (model.kind === 'autoencoder') {
+      const { selectTfjsBackend } = await import('../services/pose/engines/tfjs-backends.js');
+      await selectTfjsBackend('auto', createRootLogger('warn', process.stderr as never));
+    }
+    const docs = readPoseTrackDir(values.data);
     const out: Record<string, number[]> = {};
-    for (const doc of readPoseTrackDir(values.data))
-      out[doc.clip] = Array.from(model.scoreClip(doc), (v) => Math.round(v * 1e4) / 1e4);
+    docs.forEach((doc, i) => {
+      out[doc.clip] = Array.from(
+        model.scoreClip(doc, cameraOf(doc)),
+        (v) => Math.round(v * 1e4) / 1e4,
+      );
+      if (process.stderr.isTTY) process.stderr.write(`\rscore ${progressBar(i + 1, docs.length)}`);
+    });
     writeFileSync(values.out, `${JSON.stringify(out)}\n`);
-    process.stdout.write(`scored ${Object.keys(out).length} clips into ${values.out}\n`);
+    process.stdout.write(
+      `${process.stderr.isTTY ? '\n' : ''}scored ${docs.length} clips (${model.kind}) into ${values.out}\n`,
+    );
+    model.dispose();
     return;
   }
   throw new VigilError('VIGIL_ERR_USAGE', USAGE);

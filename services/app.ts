@@ -16,7 +16,7 @@ import { CameraPipeline } from './pipeline/camera-pipeline';
 import { grabStill } from './camera/still-grabber';
 import { FrameProcessor } from './pipeline/frame-processor';
 import { AlertService } from './alerts/alert-service';
-import type { AnomalyModel } from './behaviour/anomaly-model';
+import type { PoseScorer } from './behaviour/pose-scorer';
 import { createBehaviour } from './behaviour/create-behaviour';
 import { EmbeddedBroker } from './alerts/embedded-broker';
 import { MqttPublisher } from './alerts/mqtt-publisher';
@@ -48,7 +48,7 @@ export class VigilApp {
   private broker: EmbeddedBroker | undefined;
   private mqtt: MqttPublisher | undefined;
   private alerts: AlertService | undefined;
-  private anomalyModel: AnomalyModel | undefined;
+  private anomalyModel: PoseScorer | undefined;
   private estimator: PoseEstimator | undefined;
   private pool: WorkerPoolEstimator | undefined;
   private backend: BackendChoice = { name: 'cpu', skipped: [] };
@@ -90,12 +90,16 @@ export class VigilApp {
     this.backend = loaded.backend;
     this.pool = loaded.pool;
     if (this.config.behaviour.anomalyModelDir) {
-      // tfjs stays out of the main thread unless a model runs here (workers hold the pose model).
-      const { AnomalyModel } = await import('./behaviour/anomaly-model.js');
-      const model = await AnomalyModel.load(this.config.behaviour.anomalyModelDir);
+      // tfjs stays out of the main thread unless an autoencoder runs here (workers hold the pose model).
+      const { loadPoseScorer } = await import('./behaviour/pose-scorer.js');
+      const model = await loadPoseScorer(this.config.behaviour.anomalyModelDir);
       this.anomalyModel = model;
       this.log.info(
-        { dir: this.config.behaviour.anomalyModelDir, windows: model.meta.trained.windows },
+        {
+          dir: this.config.behaviour.anomalyModelDir,
+          kind: model.kind,
+          windows: model.trainedWindows,
+        },
         'pose anomaly model loaded',
       );
     }

@@ -14,7 +14,7 @@ import { AlertStateStore } from '../alerts/alert-state-store';
 import { IncidentManager, policyFromConfig } from '../alerts/incidents';
 import type { PoseEstimator } from '../pose/pose-estimator';
 import { createTracker } from '../tracking/create-tracker';
-import { AnomalyModel } from '../behaviour/anomaly-model';
+import { loadPoseScorer } from '../behaviour/pose-scorer';
 import { createBehaviour } from '../behaviour/create-behaviour';
 import { motLine, scaleBox, sourceFrameNumber } from './mot-format';
 
@@ -88,7 +88,7 @@ export async function analyzeFile(
     log,
   );
   const model = config.behaviour.anomalyModelDir
-    ? await AnomalyModel.load(config.behaviour.anomalyModelDir)
+    ? await loadPoseScorer(config.behaviour.anomalyModelDir)
     : undefined;
   const processor = new FrameProcessor(
     camera,

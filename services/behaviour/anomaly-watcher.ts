@@ -1,5 +1,5 @@
 import type { PoseSample, TrackedPerson } from '../core/types';
-import type { AnomalyModel } from './anomaly-model';
+import type { PoseScorer } from './pose-scorer';
 import { pointInPolygon } from './geometry';
 import type { RuleEvent } from './rule-event';
 import type { PixelZone } from './zones';
@@ -10,6 +10,8 @@ export interface AnomalyWatchOptions {
   /** Frames between two scorings of the same person. */
   everyFrames: number;
   fps: number;
+  /** The camera: a per-camera model scores it against that camera's own normal. */
+  camera: string;
 }
 
 interface Watch {
@@ -56,7 +58,7 @@ export class AnomalyWatcher {
   private readonly watches = new Map<number, Watch>();
 
   constructor(
-    private readonly model: AnomalyModel,
+    private readonly model: PoseScorer,
     private shelves: readonly PixelZone[],
     private readonly opts: AnomalyWatchOptions,
   ) {}
@@ -73,18 +75,15 @@ export class AnomalyWatcher {
     const events: RuleEvent[] = [];
     for (const p of people) {
       let w = this.watches.get(p.trackId);
-      if (!w)
-        this.watches.set(
-          p.trackId,
-          (w = { score: 0, frames: 0, lastHighMs: 0, person: p }),
-        );
+      if (!w) this.watches.set(p.trackId, (w = { score: 0, frames: 0, lastHighMs: 0, person: p }));
       w.person = p;
       // A predicted box adds no pose to the history: nothing new to score.
       if (p.coasting) continue;
-      if (++w.frames % this.opts.everyFrames !== 0 || p.history.length < this.model.meta.window)
-        continue;
+      const window = this.model.windowFrames(this.opts.fps);
+      if (++w.frames % this.opts.everyFrames !== 0 || p.history.length < window) continue;
       const scores = this.model.scoreClip(
-        clipOf(p.history.slice(-this.model.meta.window * 2), this.opts.fps),
+        clipOf(p.history.slice(-window * 2), this.opts.fps),
+        this.opts.camera,
       );
       w.score = scores.reduce((m, v) => Math.max(m, v), 0);
       w.shelf = this.shelfNear(p);

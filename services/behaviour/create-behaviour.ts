@@ -1,7 +1,7 @@
 import path from 'node:path';
 import type { CameraConfig, Config } from '../config/schema';
 import type { BehaviourParts } from '../pipeline/frame-processor';
-import type { AnomalyModel } from './anomaly-model';
+import type { PoseScorer } from './pose-scorer';
 import { AnomalyWatcher } from './anomaly-watcher';
 import { ConcealmentRule } from './concealment';
 import { PoseRecorder } from './pose-recorder';
@@ -10,7 +10,7 @@ import { PoseRecorder } from './pose-recorder';
 export function createBehaviour(
   config: Config,
   camera: CameraConfig,
-  model: AnomalyModel | undefined,
+  model: PoseScorer | undefined,
   record: boolean,
 ): BehaviourParts {
   const b = config.behaviour;
@@ -22,6 +22,7 @@ export function createBehaviour(
           threshold: b.anomalyThreshold,
           everyFrames: 5,
           fps: camera.analysis.fps,
+          camera: camera.id,
         })
       : undefined,
     recorder:

@@ -57,6 +57,7 @@ export class PoseRecorder {
     const doc: PoseTracks = {
       format: 'pose-tracks/v1',
       clip: `${this.camera}-${stamp}`,
+      camera: this.camera,
       fps: this.fps,
       frameCount: this.frames,
       keypoints: 'coco17',

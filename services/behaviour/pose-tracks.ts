@@ -11,6 +11,8 @@ const Kp = Type.Tuple([Type.Number(), Type.Number(), Type.Number()]);
 export const PoseTracksSchema = Type.Object({
   format: Type.Literal('pose-tracks/v1'),
   clip: Type.String(),
+  /** The camera it was recorded on (else read from the clip name, e.g. poselift-02_0216: 02). */
+  camera: Type.Optional(Type.String()),
   fps: Type.Number({ exclusiveMinimum: 0 }),
   frameCount: Type.Integer({ minimum: 0 }),
   keypoints: Type.Literal('coco17'),

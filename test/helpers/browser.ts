@@ -43,9 +43,7 @@ export async function axeViolations(
     const axe = (
       globalThis as unknown as {
         axe: {
-          run(
-            o: unknown,
-          ): Promise<{
+          run(o: unknown): Promise<{
             violations: {
               id: string;
               impact: string;

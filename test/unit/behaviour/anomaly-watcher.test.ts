@@ -1,4 +1,4 @@
-import type { AnomalyModel } from '../../../services/behaviour/anomaly-model';
+import type { PoseScorer } from '../../../services/behaviour/pose-scorer';
 import { AnomalyWatcher } from '../../../services/behaviour/anomaly-watcher';
 import type { RuleEvent } from '../../../services/behaviour/rule-event';
 import type { PoseSample, TrackedPerson } from '../../../services/core/types';
@@ -17,11 +17,18 @@ const IN_B: [number, number] = [220, 260];
  */
 function watcher(shelves = [SHELF_A, SHELF_B]) {
   let score = 0;
-  const model = { meta: { window: 4 }, scoreClip: () => new Float32Array([score]) };
-  const w = new AnomalyWatcher(model as unknown as AnomalyModel, shelves, {
+  const model: PoseScorer = {
+    kind: 'pose-z',
+    windowFrames: () => 4,
+    scoreClip: () => new Float32Array([score]),
+    trainedWindows: 0,
+    dispose: () => undefined,
+  };
+  const w = new AnomalyWatcher(model, shelves, {
     threshold: 1,
     everyFrames: 1,
     fps: 5,
+    camera: 'aisle-3',
   });
   const history: PoseSample[] = [];
   let t = 1_000_000;
