@@ -1,7 +1,6 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { stringify } from 'yaml';
 import { VigilApp } from '../../services/app';
 import type { AlertPayload } from '../../services/alerts/payload-schemas';
 import { sha256Hex } from '../../services/api/auth';
@@ -9,7 +8,8 @@ import { loadConfigFile } from '../../services/config/load';
 import { axeViolations, launchChromium, requireChromium, screenshot } from '../helpers/browser';
 import { TEST_CLERK, TEST_CLERK_USER } from '../helpers/broker';
 import { captureLogger } from '../helpers/logger';
-import { tempDir, vtestClip } from '../helpers/media';
+import { tempDir } from '../helpers/media';
+import { siteConfig } from '../helpers/site';
 import { recordMqtt } from '../helpers/mqtt-recorder';
 import type { Received } from '../helpers/mqtt-recorder';
 import { freePort } from '../helpers/ports';
@@ -39,45 +39,20 @@ const PHONE = { width: 360, height: 780 };
 
   beforeAll(async () => {
     const mqttPort = await freePort();
-    writeFileSync(
-      file,
-      stringify({
-        logLevel: 'info',
-        dataDir: path.join(dir, 'data'),
-        api: {
-          host: '127.0.0.1',
-          // A fixed port: the restart test brings the daemon back where the console looks.
-          port: await freePort(),
-          tokens: [
-            { name: 'ops', role: 'admin', sha256: sha256Hex(ADMIN) },
-            { name: 'ann', role: 'clerk', sha256: sha256Hex(ANN) },
-            { name: 'bob', role: 'clerk', sha256: sha256Hex(BOB) },
-          ],
-        },
-        mqtt: { url: 'embedded', embeddedPort: mqttPort, users: [TEST_CLERK_USER] },
-        // As config/demo.yaml: vtest.avi in real time, two people meet in the zone from ~3 s.
-        cameras: [
-          {
-            id: 'square',
-            name: 'Campus square',
-            source: { url: vtestClip(0, 300, dir), loop: true, realtime: true },
-            analysis: { fps: 5, width: 768, height: 576 },
-            zones: [
-              {
-                id: 'meeting-point',
-                name: 'Meeting point',
-                polygon: [
-                  [0.45, 0.4],
-                  [0.63, 0.4],
-                  [0.63, 0.53],
-                  [0.45, 0.53],
-                ],
-                loitering: { dwellSeconds: 6, graceSeconds: 2 },
-              },
-            ],
-          },
+    // As config/demo.yaml: vtest.avi in real time, two people meet in the zone from ~3 s.
+    siteConfig(
+      dir,
+      { url: 'embedded', embeddedPort: mqttPort, users: [TEST_CLERK_USER] },
+      {
+        // A fixed port: the restart test brings the daemon back where the console looks.
+        port: await freePort(),
+        tokens: [
+          { name: 'ops', role: 'admin', sha256: sha256Hex(ADMIN) },
+          { name: 'ann', role: 'clerk', sha256: sha256Hex(ANN) },
+          { name: 'bob', role: 'clerk', sha256: sha256Hex(BOB) },
         ],
-      }),
+      },
+      6,
     );
     app = new VigilApp(loadConfigFile(file), log, { configFile: file });
     base = (await app.start()).api!;

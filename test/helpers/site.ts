@@ -7,13 +7,14 @@ import { vtestClip } from './media';
 export function siteConfig(
   dir: string,
   mqtt: object,
-  apiPort: number,
+  api: number | Record<string, unknown>,
+  dwellSeconds = 4,
 ): { file: string; dataDir: string } {
   const dataDir = path.join(dir, 'data');
   const config = {
     logLevel: 'info',
     dataDir,
-    api: { host: '127.0.0.1', port: apiPort },
+    api: typeof api === 'number' ? { host: '127.0.0.1', port: api } : { host: '127.0.0.1', ...api },
     mqtt,
     cameras: [
       {
@@ -31,7 +32,7 @@ export function siteConfig(
               [0.63, 0.53],
               [0.45, 0.53],
             ],
-            loitering: { dwellSeconds: 4, graceSeconds: 2 },
+            loitering: { dwellSeconds, graceSeconds: 2 },
           },
         ],
       },

@@ -1,31 +1,17 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { AlertService } from '../../../services/alerts/alert-service';
-import { MqttPublisher } from '../../../services/alerts/mqtt-publisher';
 import type { AlertPayload } from '../../../services/alerts/payload-schemas';
-import { parseConfig } from '../../../services/config/load';
-import { systemClock } from '../../../services/core/clock';
 import { ruleEvent } from '../../helpers/events';
-import { startEmbeddedBroker } from '../../helpers/broker';
+import { startAlertSite } from '../../helpers/alert-site';
 import { captureLogger } from '../../helpers/logger';
-import { tempDir } from '../../helpers/media';
 import { recordMqtt } from '../../helpers/mqtt-recorder';
 import { blackFrame, SMALL_CAM } from '../../helpers/scene';
 import { waitFor } from '../../helpers/wait';
 
 test('a clerk acknowledges an open incident over MQTT: persisted and echoed; a snooze holds the next one back', async () => {
   const { log } = captureLogger('debug');
-  const { broker, url, vigil, clerk } = await startEmbeddedBroker(log, 'vigil-clerk');
-  const dataDir = tempDir('vigil-clerk-');
-  const config = parseConfig({
-    dataDir,
-    alerts: { zoneCooldownSeconds: 0 },
-    cameras: [{ id: 'cam', source: { url: 'rtsp://127.0.0.1/none' } }],
-  });
-  const pub = new MqttPublisher({ url, ...vigil }, log);
-  await pub.start();
-  const alerts = new AlertService(config, pub, systemClock, log);
-  await alerts.start();
+  const site = await startAlertSite(log, 'vigil-clerk', 'vigil-clerk-');
+  const { url, clerk, dataDir, alerts } = site;
   const rec = await recordMqtt(url, 'vigil/cam/alerts', undefined, clerk);
   const cam = SMALL_CAM;
   const frame = blackFrame();
@@ -68,8 +54,6 @@ test('a clerk acknowledges an open incident over MQTT: persisted and echoed; a s
     await waitFor('the malformed one rejected', () => alerts.commandsRejected === 1);
   } finally {
     await rec.client.endAsync();
-    await alerts.stop();
-    await pub.stop();
-    await broker.stop();
+    await site.stop();
   }
 });

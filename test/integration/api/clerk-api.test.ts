@@ -1,15 +1,12 @@
 import { AlertService } from '../../../services/alerts/alert-service';
-import { MqttPublisher } from '../../../services/alerts/mqtt-publisher';
 import type { AlertPayload } from '../../../services/alerts/payload-schemas';
 import { sha256Hex } from '../../../services/api/auth';
 import { buildApi } from '../../../services/api/server';
-import { parseConfig } from '../../../services/config/load';
 import { systemClock } from '../../../services/core/clock';
 import { Metrics } from '../../../services/metrics/metrics';
-import { startEmbeddedBroker } from '../../helpers/broker';
+import { startAlertSite } from '../../helpers/alert-site';
 import { ruleEvent } from '../../helpers/events';
 import { captureLogger } from '../../helpers/logger';
-import { tempDir } from '../../helpers/media';
 import { recordMqtt } from '../../helpers/mqtt-recorder';
 import { blackFrame, SMALL_CAM } from '../../helpers/scene';
 import { waitFor } from '../../helpers/wait';
@@ -48,17 +45,8 @@ function readEvents(base: string, token: string) {
 
 test('the console API: clerk answers (ack, snooze, verdict) as the MQTT commands, live events, verdict counts in the API and /metrics', async () => {
   const { log } = captureLogger('debug');
-  const { broker, url, vigil, clerk } = await startEmbeddedBroker(log, 'vigil-console');
-  const dataDir = tempDir('vigil-console-api-');
-  const config = parseConfig({
-    dataDir,
-    alerts: { zoneCooldownSeconds: 0 },
-    cameras: [{ id: 'cam', source: { url: 'rtsp://127.0.0.1/none' } }],
-  });
-  const pub = new MqttPublisher({ url, ...vigil }, log);
-  await pub.start();
-  const alerts = new AlertService(config, pub, systemClock, log);
-  await alerts.start();
+  const site = await startAlertSite(log, 'vigil-console', 'vigil-console-api-');
+  const { url, clerk, dataDir, config, pub, alerts } = site;
   const metrics = new Metrics({
     cameras: () => [],
     alertsByRule: () => new Map(),
@@ -202,9 +190,7 @@ test('the console API: clerk answers (ack, snooze, verdict) as the MQTT commands
     await app.close();
     await live.stop();
     await rec.client.endAsync();
-    await alerts.stop();
-    await pub.stop();
-    await broker.stop();
+    await site.stop();
   }
   // The counts survive a restart.
   const again = new AlertService(config, pub, systemClock, log);
