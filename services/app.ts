@@ -19,6 +19,7 @@ import { AlertService } from './alerts/alert-service';
 import type { PoseScorer } from './behaviour/pose-scorer';
 import { createBehaviour } from './behaviour/create-behaviour';
 import { EmbeddedBroker } from './alerts/embedded-broker';
+import { availabilityTopic } from './alerts/topics';
 import { MqttPublisher } from './alerts/mqtt-publisher';
 import { buildApi } from './api/server';
 import type { ApiServer } from './api/server';
@@ -154,7 +155,9 @@ export class VigilApp {
     this.mqtt = new MqttPublisher(
       {
         url,
-        clientId: m.clientId,
+        // Several daemons on one broker: each its own client id and availability (mqtt.nodeId).
+        clientId: m.nodeId && m.clientId === 'vigil' ? `vigil-${m.nodeId}` : m.clientId,
+        availabilityTopic: availabilityTopic(m.nodeId),
         ...login,
         tls: { ca: pem(m.caFile), cert: pem(m.certFile), key: pem(m.keyFile) },
       },
@@ -220,6 +223,7 @@ export class VigilApp {
     }
     if (this.pool && v.config.inference.workers === 'auto')
       await this.pool.grow(autoWorkers(v.config.inference, this.cameras.length));
+    if (change.cameras.some((c) => c.change !== 'zones')) this.alerts?.haDiscovery.sync(v.config);
     this.log.info(
       { cameras: change.cameras, restartRequired: change.restartRequired },
       'config applied',

@@ -29,6 +29,9 @@ import type { ClerkCommand } from './topics';
 import type { CommandResult } from './clerk-commands';
 import { FeedbackCounts } from './feedback-counts';
 import { LiveEvents } from './live-events';
+import { HaDiscovery, haDiscoveryEnabled } from './ha-discovery';
+import { HomeAssistantOutput } from './home-assistant';
+import { packageVersion } from '../core/package-info';
 import { AuditLog } from './audit-log';
 
 const HOUR_MS = 3_600_000;
@@ -80,8 +83,23 @@ export class AlertService {
     this.feedback = new FeedbackCounts(config.dataDir, log);
     this.audit = new AuditLog(config.dataDir, log);
     this.outages = new PersistedMap(path.join(config.dataDir, 'open-outages.json'), log, 'outages');
+    this.haDiscovery = new HaDiscovery(this.outbox, config.dataDir, packageVersion(), log);
     this.dispatcher = new AlertDispatcher(
-      [new MqttAlertOutput(this.outbox), new HistoryOutput(this.history), this.feedback, this.live],
+      [
+        new MqttAlertOutput(this.outbox),
+        new HistoryOutput(this.history),
+        this.feedback,
+        this.live,
+        // Home Assistant's rule states, latest snapshot and events: with its discovery only.
+        ...(haDiscoveryEnabled(config)
+          ? [
+              new HomeAssistantOutput(
+                this.outbox,
+                config.cameras.map((c) => c.id),
+              ),
+            ]
+          : []),
+      ],
       this.incidents,
       {
         dataDir: config.dataDir,
@@ -95,8 +113,12 @@ export class AlertService {
     );
   }
 
+  /** Home Assistant's discovery configs, kept equal to the cameras of `config` (start, live edits). */
+  readonly haDiscovery: HaDiscovery;
+
   async start(): Promise<void> {
     this.outbox.start();
+    this.haDiscovery.sync(this.config);
     const ended = await this.dispatcher.endLeftovers(this.clock.now());
     if (ended > 0)
       this.log.warn(
@@ -141,6 +163,7 @@ export class AlertService {
       degraded: s.degraded,
       droppedFrames: s.droppedFrames,
       restarts: s.restarts,
+      people: s.tracks,
       lastError: s.lastError
         ? { code: s.lastError.code, message: s.lastError.message, at: s.lastError.at }
         : null,

@@ -12,6 +12,8 @@ export interface MqttPublisherOptions {
   password?: string;
   /** mqtts:// with a private CA (PEM), and a client certificate and key where the broker asks. */
   tls?: { ca?: Buffer; cert?: Buffer; key?: Buffer };
+  /** Retained online/offline (last will): vigil/available unless the site runs several daemons. */
+  availabilityTopic?: string;
 }
 
 /** A repeated connection error is logged again at warn level at most this often. */
@@ -34,6 +36,11 @@ export class MqttPublisher {
     private readonly log: Logger,
   ) {}
 
+  /** The retained availability topic of this daemon. */
+  get available(): string {
+    return this.opts.availabilityTopic ?? TOPIC_AVAILABLE;
+  }
+
   async start(): Promise<void> {
     const client = mqtt.connect(this.opts.url, {
       clientId: this.opts.clientId,
@@ -43,13 +50,13 @@ export class MqttPublisher {
       connectTimeout: 10_000,
       clean: true,
       ...this.opts.tls,
-      will: { topic: TOPIC_AVAILABLE, payload: Buffer.from('offline'), qos: 1, retain: true },
+      will: { topic: this.available, payload: Buffer.from('offline'), qos: 1, retain: true },
     });
     this.client = client;
     client.on('connect', () => {
       this.connected = true;
       this.log.info({ url: redactUrl(this.opts.url) }, 'MQTT connected');
-      client.publish(TOPIC_AVAILABLE, 'online', { qos: 1, retain: true });
+      client.publish(this.available, 'online', { qos: 1, retain: true });
       for (const fn of this.connectListeners) fn();
     });
     client.on('close', () => {
@@ -130,7 +137,7 @@ export class MqttPublisher {
     const client = this.client;
     if (!client) return;
     if (client.connected)
-      await client.publishAsync(TOPIC_AVAILABLE, 'offline', { qos: 1, retain: true });
+      await client.publishAsync(this.available, 'offline', { qos: 1, retain: true });
     await client.endAsync();
   }
 }

@@ -179,6 +179,7 @@ export const CameraStatusSchema = Type.Object(
     }),
     droppedFrames: Type.Integer({ minimum: 0 }),
     restarts: Type.Integer({ minimum: 0 }),
+    people: Type.Integer({ minimum: 0, description: 'People tracked in the last analysed frame.' }),
     lastError: LastErrorSchema,
   },
   { additionalProperties: false, $id: 'vigil/camera-status' },
@@ -220,6 +221,24 @@ export const FeedbackCommandSchema = Type.Object(
   { additionalProperties: false, $id: 'vigil/feedback-command' },
 );
 
+export const AlertEventSchema = Type.Object(
+  {
+    event_type: Type.Union([Type.Literal('loitering'), Type.Literal('concealment')]),
+    id: Type.String({ format: 'uuid' }),
+    camera: Type.String(),
+    zone: Type.String(),
+    severity: SeveritySchema,
+    summary: Type.String(),
+    at: Iso,
+  },
+  {
+    additionalProperties: false,
+    $id: 'vigil/alert-event',
+    description:
+      "vigil/<camera>/events: one per alert start, for Home Assistant's event entity (with its discovery on).",
+  },
+);
+
 export type Severity = Static<typeof SeveritySchema>;
 export type AlertPayload = Static<typeof AlertPayloadSchema>;
 export type CameraStatusPayload = Static<typeof CameraStatusSchema>;
@@ -237,4 +256,5 @@ export const MQTT_SCHEMAS = {
   ackCommand: AckCommandSchema,
   snoozeCommand: SnoozeCommandSchema,
   feedbackCommand: FeedbackCommandSchema,
+  alertEvent: AlertEventSchema,
 } as const;

@@ -1,6 +1,29 @@
 /** Every MQTT topic Vigil uses. Camera ids are validated to [a-z0-9_-], so they are topic-safe. */
 export const TOPIC_AVAILABLE = 'vigil/available';
 
+/**
+ * The daemon's retained availability: vigil/available for a site with one daemon, and
+ * vigil/available/<nodeId> for each daemon of a site that has several (mqtt.nodeId).
+ */
+export function availabilityTopic(nodeId: string): string {
+  return nodeId ? `${TOPIC_AVAILABLE}/${nodeId}` : TOPIC_AVAILABLE;
+}
+
+/** Retained ON/OFF: an incident of this rule is open on the camera now (Home Assistant). */
+export function ruleStateTopic(camera: string, rule: string): string {
+  return `vigil/${camera}/rules/${rule}`;
+}
+
+/** Retained: the snapshot JPEG of the camera's latest alert (Home Assistant's image entity). */
+export function latestSnapshotTopic(camera: string): string {
+  return `vigil/${camera}/snapshot/latest`;
+}
+
+/** One message per alert start, `{event_type: <rule>, ...}` (Home Assistant's event entity). */
+export function eventsTopic(camera: string): string {
+  return `vigil/${camera}/events`;
+}
+
 export function alertsTopic(camera: string): string {
   return `vigil/${camera}/alerts`;
 }

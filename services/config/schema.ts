@@ -396,7 +396,35 @@ export const MqttSchema = obj(
     }),
     username: Type.String({ default: '', description: 'Broker user name.' }),
     password: Type.String({ default: '', description: 'Broker password (never logged).' }),
-    clientId: Type.String({ default: 'vigil', minLength: 1, description: 'MQTT client id.' }),
+    clientId: Type.String({
+      default: 'vigil',
+      minLength: 1,
+      maxLength: 64,
+      description:
+        "MQTT client id; with nodeId set and this left at 'vigil', it is vigil-<nodeId>.",
+    }),
+    nodeId: Type.String({
+      default: '',
+      maxLength: 32,
+      pattern: '^([a-z0-9][a-z0-9_-]{0,31})?$',
+      description:
+        'Set on each daemon when a site runs several on one broker: its client id becomes vigil-<nodeId> and its availability vigil/available/<nodeId> (camera ids must differ between them). Empty: one daemon, vigil/available.',
+    }),
+    homeAssistant: obj(
+      {
+        discovery: Type.Union([Type.Literal('auto'), Type.Boolean()], {
+          default: 'auto',
+          description:
+            "Publish Home Assistant MQTT discovery configs (retained) per camera. 'auto': on when the broker is not the embedded one.",
+        }),
+        prefix: Type.String({
+          default: 'homeassistant',
+          pattern: '^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$',
+          description: "Home Assistant's discovery prefix.",
+        }),
+      },
+      'Home Assistant MQTT discovery: one device per camera.',
+    ),
     caFile: Type.String({
       default: '',
       description:

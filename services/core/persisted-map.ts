@@ -34,6 +34,10 @@ export class PersistedMap<T> {
     return [...this.map.values()];
   }
 
+  keys(): string[] {
+    return [...this.map.keys()];
+  }
+
   set(key: string, value: T): void {
     this.map.set(key, value);
     this.save();

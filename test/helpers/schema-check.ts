@@ -1,5 +1,6 @@
 import { Value } from '@sinclair/typebox/value';
 import {
+  AlertEventSchema,
   AlertPayloadSchema,
   CameraHealthSchema,
   CameraStatusSchema,
@@ -15,15 +16,18 @@ export function contractViolation(m: Received): string | undefined {
       ? undefined
       : `${m.topic}: ${[...Value.Errors(schema, v)].map((e) => `${e.path} ${e.message}`).join('; ')}`;
   };
-  if (m.topic === 'vigil/available')
-    return ['online', 'offline'].includes(m.payload.toString())
-      ? undefined
-      : `vigil/available: ${m.payload.toString()}`;
+  const oneOf = (values: string[]) =>
+    values.includes(m.payload.toString()) ? undefined : `${m.topic}: ${m.payload.toString()}`;
+  if (/^vigil\/available(\/[a-z0-9_-]+)?$/.test(m.topic)) return oneOf(['online', 'offline']);
+  if (/^vigil\/[^/]+\/rules\/(loitering|concealment)$/.test(m.topic)) return oneOf(['ON', 'OFF']);
+  if (/^vigil\/[^/]+\/events$/.test(m.topic)) return check(AlertEventSchema);
+  if (/^vigil\/[^/]+\/snapshot\/latest$/.test(m.topic))
+    return m.payload[0] === 0xff && m.payload[1] === 0xd8 ? undefined : `${m.topic}: not a JPEG`;
   if (/^vigil\/[^/]+\/alerts$/.test(m.topic)) return check(AlertPayloadSchema);
   if (/^vigil\/[^/]+\/status$/.test(m.topic)) return check(CameraStatusSchema);
   if (/^vigil\/[^/]+\/health$/.test(m.topic)) return check(CameraHealthSchema);
   if (/^vigil\/[^/]+\/alerts\/[^/]+\/snapshot$/.test(m.topic))
     return m.payload[0] === 0xff && m.payload[1] === 0xd8 ? undefined : `${m.topic}: not a JPEG`;
-  if (/\/(ack|snooze)$/.test(m.topic)) return undefined; // commands sent by clients (the test's own)
+  if (/\/(ack|snooze|feedback)$/.test(m.topic)) return undefined; // commands sent by clients (the test's own)
   return `unexpected topic ${m.topic}`;
 }

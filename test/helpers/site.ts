@@ -9,6 +9,7 @@ export function siteConfig(
   mqtt: object,
   api: number | Record<string, unknown>,
   dwellSeconds = 4,
+  camera = 'square',
 ): { file: string; dataDir: string } {
   const dataDir = path.join(dir, 'data');
   const config = {
@@ -18,8 +19,8 @@ export function siteConfig(
     mqtt,
     cameras: [
       {
-        id: 'square',
-        name: 'Campus square',
+        id: camera,
+        name: camera === 'square' ? 'Campus square' : `Campus square (${camera})`,
         source: { url: vtestClip(0, 200, dir), loop: true, realtime: true },
         analysis: { fps: 5, width: 768, height: 576 },
         zones: [
