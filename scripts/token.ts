@@ -2,13 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { sha256Hex } from '../services/api/auth';
 import { mosquittoAcl } from '../services/alerts/broker-acl';
 import { mosquittoPasswordLine } from '../services/alerts/mosquitto-files';
+import { centralAclForSite, mosquittoBridgeConf } from '../services/alerts/mosquitto-bridge';
 import { loadConfigFile } from '../services/config/load';
 import { errorMessage } from '../services/core/errors';
 
 const USAGE = `usage: npm run token -- <viewer|clerk|admin> <name> [console URL]
                                                    an API bearer token (and the console's pairing link)
        npm run token -- mqtt-<clerk|viewer> <name>       an MQTT login (embedded broker, mosquitto)
-       npm run token -- mosquitto-acl <config.yaml>      the ACL file for an external mosquitto`;
+       npm run token -- mosquitto-acl <config.yaml>      the ACL file for an external mosquitto
+       npm run token -- mosquitto-bridge <site> <central host:port> <central CA file>
+                                                   a store's bridge to a central broker, its login there`;
 
 function apiToken(role: string, name: string, consoleUrl = 'http://127.0.0.1:8080/'): void {
   if (!/^[A-Za-z0-9_.@-]+$/.test(name)) throw new Error(`${name}: letters, digits, _ . @ - only`);
@@ -48,8 +51,24 @@ function acl(file: string): void {
   process.stdout.write(mosquittoAcl([{ name: vigil, role: 'vigil' }, ...config.mqtt.users]));
 }
 
+/** A store's bridge: its mosquitto.conf section, and its login and ACL lines for the centre. */
+function bridge(site: string, central: string, cafile: string): void {
+  const password = randomBytes(18).toString('base64url');
+  const username = `site-${site}`;
+  process.stdout.write(
+    `# 1. Add to the store's mosquitto.conf (it holds the centre password: chmod 600):\n${mosquittoBridgeConf({ site, central, username, password, cafile })}\n`,
+  );
+  process.stdout.write(
+    `# 2. On the central broker, add to its password_file:\n${mosquittoPasswordLine(username, password)}\n\n# 3. and to its acl_file:\n${centralAclForSite(site, username)}`,
+  );
+}
+
 function main(): number {
-  const [what, arg, url] = process.argv.slice(2);
+  const [what, arg, url, extra] = process.argv.slice(2);
+  if (what === 'mosquitto-bridge' && arg && url && extra) {
+    bridge(arg, url, extra);
+    return 0;
+  }
   if ((what === 'viewer' || what === 'clerk' || what === 'admin') && arg) apiToken(what, arg, url);
   else if ((what === 'mqtt-clerk' || what === 'mqtt-viewer') && arg) mqttLogin(what.slice(5), arg);
   else if (what === 'mosquitto-acl' && arg) acl(arg);
