@@ -19,6 +19,7 @@ import { AlertService } from './alerts/alert-service';
 import type { PoseScorer } from './behaviour/pose-scorer';
 import { createBehaviour } from './behaviour/create-behaviour';
 import { EmbeddedBroker } from './alerts/embedded-broker';
+import { blurHeads } from './alerts/head-blur';
 import { availabilityTopic } from './alerts/topics';
 import { MqttPublisher } from './alerts/mqtt-publisher';
 import { buildApi } from './api/server';
@@ -234,7 +235,12 @@ export class VigilApp {
   private async latestFrame(id: string, withZones = true): Promise<Buffer | undefined> {
     const p = this.cameras.find((c) => c.config.id === id);
     const latest = p?.latest;
-    return latest ? renderScene(latest.frame, latest.tracks, withZones ? p.zones : []) : undefined;
+    if (!latest) return undefined;
+    // The live frame leaves the box too: heads pixelated unless privacy.blurHeads is off.
+    const frame = p.config.privacy.blurHeads
+      ? blurHeads(latest.frame, latest.tracks)
+      : latest.frame;
+    return renderScene(frame, latest.tracks, withZones ? p.zones : []);
   }
 
   private async startApi(): Promise<string | null> {

@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from '../core/logger';
 import { errorMessage } from '../core/errors';
-import type { Frame } from '../core/types';
+import type { Detection, Frame } from '../core/types';
+import { blurHeads, headRect } from './head-blur';
+import type { Rect } from './head-blur';
 import type { RuleEvent } from '../behaviour/rule-event';
 import type { PixelZone } from '../behaviour/zones';
 import { buildAlert, summarise } from './alert';
@@ -64,8 +66,12 @@ export class AlertDispatcher {
     frame: Frame,
     zones: readonly PixelZone[],
     events: readonly RuleEvent[],
+    /** Everyone in the frame, whose heads a snapshot blurs (besides each event's person). */
+    people: readonly Pick<Detection, 'box' | 'keypoints'>[] = [],
   ): Promise<AlertPayload[]> {
     const alerts: AlertPayload[] = [];
+    const shown = cam.blurHeads === false ? frame : undefined;
+    const blurred = () => shown ?? blurHeads(frame, [...people, ...events.map((e) => e.person)]);
     for (const e of events) {
       const d = this.incidents.handle(cam.id, e);
       if (!d) continue;
@@ -78,7 +84,7 @@ export class AlertDispatcher {
         continue;
       }
       const snapshot =
-        d.publish === 'start' ? await this.snapshot(d.incident.id, cam, frame, zones, e) : null;
+        d.publish === 'start' ? await this.snapshot(d.incident.id, cam, blurred(), zones, e) : null;
       // One grab per camera at a time: a burst of starts must not start a burst of ffmpegs.
       const full =
         d.publish === 'start' &&
@@ -101,7 +107,11 @@ export class AlertDispatcher {
       );
       await this.emit(alert, snapshot);
       alerts.push(alert);
-      if (full) this.track(cam.id, this.fullSnapshot(d.incident.id, cam, frame, zones, e));
+      if (full) {
+        const heads =
+          cam.blurHeads === false ? [] : [...people, ...events.map((x) => x.person)].map(headRect);
+        this.track(cam.id, this.fullSnapshot(d.incident.id, cam, frame, zones, e, heads));
+      }
     }
     return alerts;
   }
@@ -207,6 +217,7 @@ export class AlertDispatcher {
     frame: Frame,
     zones: readonly PixelZone[],
     e: RuleEvent,
+    heads: readonly Rect[],
   ): Promise<void> {
     try {
       const still = await this.opts.grabStill!(cam.snapshotUrl!);
@@ -221,6 +232,7 @@ export class AlertDispatcher {
         still,
         path.join(this.opts.dataDir, rel),
         this.opts.snapshotQuality,
+        heads,
       );
       for (const out of this.outputs) await out.sendFullSnapshot?.(cam.id, id, jpeg);
       this.log.info({ alertId: id, snapshot: rel }, 'full-resolution snapshot sent');

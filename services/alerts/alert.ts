@@ -19,6 +19,8 @@ export interface CameraRef {
   height: number;
   /** Full-resolution stills for evidence (source.snapshotUrl); empty: none. */
   snapshotUrl?: string;
+  /** Pixelate heads in what leaves the box (privacy.blurHeads; default true). */
+  blurHeads?: boolean;
 }
 
 const round = (v: number) => Math.round(v * 10000) / 10000;

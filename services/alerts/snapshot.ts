@@ -4,6 +4,7 @@ import sharp from 'sharp';
 import type { Frame, Detection } from '../core/types';
 import type { Point } from '../behaviour/geometry';
 import { VigilError } from '../core/errors';
+import type { Rect } from './head-blur';
 
 export interface SnapshotScene {
   frame: Frame;
@@ -59,6 +60,8 @@ export async function writeFullSnapshot(
   still: Buffer,
   file: string,
   quality: number,
+  /** Head regions in analysis-frame pixels, blurred on the still (privacy.blurHeads). */
+  heads: readonly Rect[] = [],
 ): Promise<Buffer> {
   try {
     await mkdir(path.dirname(file), { recursive: true });
@@ -66,14 +69,24 @@ export async function writeFullSnapshot(
     const width = meta.width ?? 0;
     const height = meta.height ?? 0;
     if (!width || !height) throw new Error('the still has no size');
-    const svg = overlaySvg(scene, {
-      width,
-      height,
-      sx: width / scene.frame.width,
-      sy: height / scene.frame.height,
-    });
+    const sx = width / scene.frame.width;
+    const sy = height / scene.frame.height;
+    const svg = overlaySvg(scene, { width, height, sx, sy });
+    const blurs = [];
+    for (const r of heads) {
+      const left = Math.max(0, Math.floor(r.x * sx));
+      const top = Math.max(0, Math.floor(r.y * sy));
+      const w = Math.min(width - left, Math.ceil(r.w * sx));
+      const h = Math.min(height - top, Math.ceil(r.h * sy));
+      if (w < 2 || h < 2) continue;
+      const input = await sharp(still)
+        .extract({ left, top, width: w, height: h })
+        .blur(Math.max(8, Math.min(w, h) / 4))
+        .toBuffer();
+      blurs.push({ input, left, top });
+    }
     const jpeg = await sharp(still)
-      .composite([{ input: Buffer.from(svg), top: 0, left: 0 }])
+      .composite([...blurs, { input: Buffer.from(svg), top: 0, left: 0 }])
       .jpeg({ quality })
       .toBuffer();
     await writeFile(file, jpeg);

@@ -202,6 +202,16 @@ export const CameraSchema = Type.Object(
     analysis: AnalysisSchema,
     motion: MotionSchema,
     quietHours: QuietHoursSchema,
+    privacy: obj(
+      {
+        blurHeads: Type.Boolean({
+          default: true,
+          description:
+            'Pixelate every person’s head (from the pose: nose, eyes, ears; else the top of the box) in snapshots and live frames that leave the box (MQTT, API).',
+        }),
+      },
+      'What leaves the box: nobody is identified by default.',
+    ),
     watchdogSeconds: Type.Number({
       minimum: 2,
       maximum: 600,

@@ -82,6 +82,7 @@ export class CameraPipeline {
       width: config.analysis.width,
       height: config.analysis.height,
       snapshotUrl: config.source.snapshotUrl,
+      blurHeads: config.privacy.blurHeads,
     };
     this.supervisor = new StreamSupervisor(
       config,
@@ -243,6 +244,12 @@ export class CameraPipeline {
 
   private async publish(p: ProcessedFrame): Promise<void> {
     if (p.events.length === 0) return;
-    await this.deps.dispatcher.dispatch(this.ref, p.frame, this.deps.processor.zones, p.events);
+    await this.deps.dispatcher.dispatch(
+      this.ref,
+      p.frame,
+      this.deps.processor.zones,
+      p.events,
+      p.tracks,
+    );
   }
 }
