@@ -30,6 +30,8 @@ export class HistoryView {
     h('option', { value: '' }, 'All rules'),
     h('option', { value: 'loitering' }, 'Loitering'),
     h('option', { value: 'concealment' }, 'Concealment'),
+    h('option', { value: 'intrusion' }, 'Intrusion'),
+    h('option', { value: 'walkout' }, 'Walkout'),
   );
   private next: string | null = null;
 

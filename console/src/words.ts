@@ -20,13 +20,23 @@ export function whatHappened(a: Alert): string {
     const hold = steps.some((s) => s.step === 'hold');
     return `reached the ${zone}, then hand to ${to ? (REGION[to] ?? to) : 'the body'}${hold ? ' and kept it there' : ''}`;
   }
+  if (a.rule === 'intrusion')
+    return a.type === 'end' ? `left the restricted ${zone}` : `entered the restricted ${zone}`;
+  if (a.rule === 'walkout') return `concealed goods and reached the ${zone} without paying`;
   if (a.rule === 'anomaly' || a.evidence?.steps.some((s) => s.step === 'unusual-pose-sequence'))
     return `moved unusually near the ${zone}`;
   return a.summary;
 }
 
+const TITLES: Record<string, string> = {
+  loitering: 'Loitering',
+  concealment: 'Concealment',
+  intrusion: 'Intrusion',
+  walkout: 'Walkout',
+};
+
 export function ruleTitle(rule: string): string {
-  return rule === 'loitering' ? 'Loitering' : rule === 'concealment' ? 'Concealment' : rule;
+  return TITLES[rule] ?? rule;
 }
 
 export function ago(iso: string, now = Date.now()): string {

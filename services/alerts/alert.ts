@@ -45,6 +45,14 @@ type SummaryFields = Pick<
 export function summarise(a: SummaryFields): string {
   const secs = Math.round(a.durationSeconds);
   const rule = a.rule.toUpperCase();
+  if (a.rule === 'intrusion')
+    return a.type === 'end'
+      ? `${rule} ended: person #${a.trackId} left "${a.zoneName}" on ${a.cameraName} after ${secs}s`
+      : `${rule} (${a.severity}): person #${a.trackId} entered the restricted "${a.zoneName}" on ${a.cameraName}`;
+  if (a.rule === 'walkout')
+    return a.type === 'end'
+      ? `${rule} ended: person #${a.trackId} out of sight at "${a.zoneName}" on ${a.cameraName}`
+      : `${rule} (${a.severity}): person #${a.trackId} concealed goods and reached "${a.zoneName}" without passing a checkout, on ${a.cameraName}`;
   if (a.rule === 'concealment') {
     const what = a.type === 'end' ? 'ended' : `(${a.severity})`;
     return `${rule} ${what}: person #${a.trackId} moved a hand from "${a.zoneName}" to their body and kept it there, on ${a.cameraName}`;

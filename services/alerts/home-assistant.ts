@@ -1,10 +1,11 @@
+import { RULE_NAMES } from '../behaviour/rule-event';
 import type { AlertOutput } from './alert-dispatcher';
 import type { AlertPayload } from './alert';
 import type { Outbox } from './outbox';
 import { eventsTopic, latestSnapshotTopic, ruleStateTopic, statusTopic } from './topics';
 
 /** The rules a camera can raise (one "active now" entity each). */
-export const HA_RULES = ['loitering', 'concealment'] as const;
+export const HA_RULES = RULE_NAMES;
 
 export interface HaCamera {
   id: string;
@@ -15,6 +16,13 @@ export interface HaMessage {
   topic: string;
   payload: string;
 }
+
+const ICONS: Record<(typeof RULE_NAMES)[number], string> = {
+  loitering: 'mdi:account-clock',
+  concealment: 'mdi:hand-back-right',
+  intrusion: 'mdi:door-closed-lock',
+  walkout: 'mdi:exit-run',
+};
 
 /** Vigil's device and entities as Home Assistant sees them (stable ids per camera). */
 const deviceId = (camera: string) => `vigil_${camera}`;
@@ -87,7 +95,7 @@ export function discoveryConfigs(
         state_topic: ruleStateTopic(cam.id, rule),
         payload_on: 'ON',
         payload_off: 'OFF',
-        icon: rule === 'loitering' ? 'mdi:account-clock' : 'mdi:hand-back-right',
+        icon: ICONS[rule],
       }),
     ),
     entity('sensor', 'people', {

@@ -1,3 +1,4 @@
+import { RULE_NAMES } from '../behaviour/rule-event';
 import { FormatRegistry, Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import { STREAM_STATES } from '../core/stream-state';
@@ -85,7 +86,7 @@ export const AlertPayloadSchema = Type.Object(
     }),
     camera: Type.String(),
     cameraName: Type.String(),
-    rule: Type.Union([Type.Literal('loitering'), Type.Literal('concealment')]),
+    rule: Type.Union(RULE_NAMES.map((r) => Type.Literal(r))),
     zone: Type.String(),
     zoneName: Type.String(),
     trackId: Type.Integer(),
@@ -223,7 +224,7 @@ export const FeedbackCommandSchema = Type.Object(
 
 export const AlertEventSchema = Type.Object(
   {
-    event_type: Type.Union([Type.Literal('loitering'), Type.Literal('concealment')]),
+    event_type: Type.Union(RULE_NAMES.map((r) => Type.Literal(r))),
     id: Type.String({ format: 'uuid' }),
     camera: Type.String(),
     zone: Type.String(),

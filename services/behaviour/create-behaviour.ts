@@ -4,6 +4,7 @@ import type { BehaviourParts } from '../pipeline/frame-processor';
 import type { PoseScorer } from './pose-scorer';
 import { AnomalyWatcher } from './anomaly-watcher';
 import { ConcealmentRule } from './concealment';
+import { JourneyRule } from './journeys';
 import { PoseRecorder } from './pose-recorder';
 
 /** The behaviour rules of one camera from config (the daemon and offline analysis share it). */
@@ -17,6 +18,8 @@ export function createBehaviour(
   const shelves: never[] = []; // zones are set by the FrameProcessor, in pixels
   return {
     concealment: b.concealment.enabled ? new ConcealmentRule(shelves, b.concealment) : undefined,
+    // Exit, checkout and restricted zones: intrusion and walkout (no zones of those kinds: idle).
+    journeys: new JourneyRule(shelves),
     anomaly: model
       ? new AnomalyWatcher(model, shelves, {
           threshold: b.anomalyThreshold,

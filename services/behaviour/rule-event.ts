@@ -1,7 +1,9 @@
 import type { Point } from './geometry';
 import type { Detection } from '../core/types';
 
-export type RuleName = 'loitering' | 'concealment';
+/** Every rule that raises alerts (alert payloads, topics, the API and Home Assistant use this list). */
+export const RULE_NAMES = ['loitering', 'concealment', 'intrusion', 'walkout'] as const;
+export type RuleName = (typeof RULE_NAMES)[number];
 
 /** Why a behaviour rule fired: the steps seen and the keypoints involved (JSON-ready). */
 export interface RuleEvidence {

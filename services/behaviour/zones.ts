@@ -13,6 +13,8 @@ export interface PixelZone {
   /** 0: off; else only time within this distance of where the person settled counts, pixels. */
   maxRadiusPx: number;
   loitering: ZoneConfig['loitering'];
+  /** restricted: when entering is an intrusion (empty: always). */
+  hours: ZoneConfig['hours'];
 }
 
 export function toPixelZone(zone: ZoneConfig, width: number, height: number): PixelZone {
@@ -24,6 +26,7 @@ export function toPixelZone(zone: ZoneConfig, width: number, height: number): Pi
     hysteresisPx: zone.hysteresis * width,
     maxRadiusPx: zone.loitering.maxRadius * width,
     loitering: zone.loitering,
+    hours: zone.hours,
   };
 }
 

@@ -85,6 +85,12 @@ export const ZoneSchema = Type.Object(
     }),
     loitering: LoiteringSchema,
     quietHours: QuietHoursSchema,
+    hours: Type.Array(Type.Object({ from: HHMM, to: HHMM }, { additionalProperties: false }), {
+      default: [],
+      maxItems: 16,
+      description:
+        'restricted zones: the daily windows (local time) when entering raises an intrusion; empty: always.',
+    }),
     hysteresis: Type.Number({
       minimum: 0,
       maximum: 0.2,

@@ -8,6 +8,7 @@ import type { PoseEstimator, Region } from '../pose/pose-estimator';
 import type { Tracker } from '../tracking/tracker';
 import type { AnomalyWatcher } from '../behaviour/anomaly-watcher';
 import type { ConcealmentRule } from '../behaviour/concealment';
+import type { JourneyRule } from '../behaviour/journeys';
 import type { PoseRecorder } from '../behaviour/pose-recorder';
 import { appearanceOf } from '../tracking/appearance';
 
@@ -40,6 +41,7 @@ export interface ProcessedFrame {
  */
 export interface BehaviourParts {
   concealment?: ConcealmentRule;
+  journeys?: JourneyRule;
   anomaly?: AnomalyWatcher;
   recorder?: PoseRecorder;
 }
@@ -60,6 +62,7 @@ export class FrameProcessor {
     this.loitering = new LoiteringRule(this.zones);
     behaviour.concealment?.setZones(this.zones);
     behaviour.anomaly?.setZones(this.zones);
+    behaviour.journeys?.setZones(this.zones);
   }
 
   /** New zones (and their thresholds) from a config change: effective from the next frame. */
@@ -70,6 +73,7 @@ export class FrameProcessor {
     this.loitering.setZones(this.zones);
     this.behaviour.concealment?.setZones(this.zones);
     this.behaviour.anomaly?.setZones(this.zones);
+    this.behaviour.journeys?.setZones(this.zones);
   }
 
   /** `focus`: where the model should look (motion gating); undefined: everywhere. */
@@ -119,7 +123,7 @@ export class FrameProcessor {
 
   private evaluate(tracks: TrackedPerson[], timestampMs: number): RuleEvent[] {
     const events = this.loitering.evaluate(tracks, timestampMs);
-    const { concealment, anomaly } = this.behaviour;
+    const { concealment, anomaly, journeys } = this.behaviour;
     const unusual = anomaly?.evaluate(tracks, timestampMs) ?? [];
     for (const e of concealment?.evaluate(tracks, timestampMs) ?? []) {
       const score = anomaly?.scoreOf(e.trackId);
@@ -127,9 +131,11 @@ export class FrameProcessor {
       if (score !== undefined && e.evidence)
         e.evidence.anomalyScore = Math.round(score * 100) / 100;
       if (score !== undefined && score >= 1 && e.type === 'start') e.severity = 'high';
+      journeys?.noteConcealment(e);
       events.push(e);
     }
     events.push(...unusual);
+    events.push(...(journeys?.evaluate(tracks, timestampMs) ?? []));
     return events;
   }
 }

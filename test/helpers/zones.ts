@@ -15,6 +15,7 @@ export function pixelZone(
   kind: PixelZone['kind'],
   polygon: Point[],
   loitering: Partial<PixelZone['loitering']> = {},
+  hours: PixelZone['hours'] = [],
 ): PixelZone {
   return {
     id,
@@ -24,5 +25,6 @@ export function pixelZone(
     hysteresisPx: 0,
     maxRadiusPx: 0,
     loitering: { enabled: false, dwellSeconds: 30, graceSeconds: 2, maxRadius: 0, ...loitering },
+    hours,
   };
 }

@@ -1,3 +1,4 @@
+import { RULE_NAMES } from '../../behaviour/rule-event';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Type } from '@sinclair/typebox';
@@ -7,7 +8,7 @@ import type { ApiContext, ApiServer } from '../server';
 const Query = Type.Object(
   {
     camera: Type.Optional(Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' })),
-    rule: Type.Optional(Type.Union([Type.Literal('loitering'), Type.Literal('concealment')])),
+    rule: Type.Optional(Type.Union(RULE_NAMES.map((r) => Type.Literal(r)))),
     type: Type.Optional(
       Type.Union([Type.Literal('start'), Type.Literal('update'), Type.Literal('end')]),
     ),
@@ -31,7 +32,7 @@ const SnoozeParams = Type.Object(
   {
     camera: Id,
     zone: Id,
-    rule: Type.Union([Type.Literal('loitering'), Type.Literal('concealment')]),
+    rule: Type.Union(RULE_NAMES.map((r) => Type.Literal(r))),
   },
   { additionalProperties: false },
 );
