@@ -6,6 +6,7 @@ import {
   CameraStatusSchema,
 } from '../../services/alerts/payload-schemas';
 import type { Received } from './mqtt-recorder';
+import { RULE_NAMES } from '../../services/behaviour/rule-event';
 
 /** Why a message on a vigil/ topic breaks the documented contract, or undefined when it does not. */
 export function contractViolation(m: Received): string | undefined {
@@ -19,7 +20,11 @@ export function contractViolation(m: Received): string | undefined {
   const oneOf = (values: string[]) =>
     values.includes(m.payload.toString()) ? undefined : `${m.topic}: ${m.payload.toString()}`;
   if (/^vigil\/available(\/[a-z0-9_-]+)?$/.test(m.topic)) return oneOf(['online', 'offline']);
-  if (/^vigil\/[^/]+\/rules\/(loitering|concealment)$/.test(m.topic)) return oneOf(['ON', 'OFF']);
+  const rule = /^vigil\/[^/]+\/rules\/([a-z]+)$/.exec(m.topic)?.[1];
+  if (rule)
+    return (RULE_NAMES as readonly string[]).includes(rule)
+      ? oneOf(['ON', 'OFF'])
+      : `${m.topic}: no such rule`;
   if (/^vigil\/[^/]+\/events$/.test(m.topic)) return check(AlertEventSchema);
   if (/^vigil\/[^/]+\/snapshot\/latest$/.test(m.topic))
     return m.payload[0] === 0xff && m.payload[1] === 0xd8 ? undefined : `${m.topic}: not a JPEG`;
