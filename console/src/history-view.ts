@@ -1,17 +1,8 @@
 import { api } from './api.js';
 import { fill, h } from './dom.js';
+import type { FeedbackRow } from './contract.js';
 import type { Alert } from './types.js';
 import { ruleTitle, whatHappened } from './words.js';
-
-interface FeedbackRow {
-  camera: string;
-  zone: string;
-  rule: string;
-  alerts: number;
-  confirmed: number;
-  falseAlarm: number;
-  unanswered: number;
-}
 
 /** Past alerts with filters (camera, rule), paged; and how the store judged them. */
 export class HistoryView {

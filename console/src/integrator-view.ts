@@ -1,15 +1,8 @@
 import { ApiError, api, imageUrl } from './api.js';
 import { append, fill, h } from './dom.js';
+import type { SnoozeView } from './contract.js';
 import type { CameraState } from './types.js';
 
-interface Snooze {
-  key: string;
-  camera: string;
-  zone: string;
-  rule: string;
-  by: string;
-  until: string;
-}
 interface Device {
   xaddrs: string[];
   address: string;
@@ -114,7 +107,7 @@ export class IntegratorView {
   }
 
   private async loadSnoozes(): Promise<void> {
-    const { body } = await api<{ snoozes: Snooze[] }>('/api/snoozes');
+    const { body } = await api<{ snoozes: SnoozeView[] }>('/api/snoozes');
     fill(
       this.snoozes,
       body.snoozes.length === 0

@@ -20,15 +20,7 @@ export interface Alert {
   summary: string;
 }
 
-export interface Answer {
-  alertId: string;
-  camera: string;
-  command: 'ack' | 'snooze' | 'feedback';
-  by: string;
-  at: string;
-  verdict?: string;
-  until?: string;
-}
+export type { LiveAnswer as Answer } from './contract.js';
 
 export interface CameraState {
   id: string;

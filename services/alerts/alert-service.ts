@@ -29,6 +29,7 @@ import type { ClerkCommand } from './topics';
 import type { CommandResult } from './clerk-commands';
 import { FeedbackCounts } from './feedback-counts';
 import { LiveEvents } from './live-events';
+import type { SnoozeView } from '../../console/src/contract';
 import { HaDiscovery, haDiscoveryEnabled } from './ha-discovery';
 import { HomeAssistantOutput } from './home-assistant';
 import { packageVersion } from '../core/package-info';
@@ -175,15 +176,7 @@ export class AlertService {
   }
 
   /** The snoozes in force, for the API (camera/zone/rule key, who, until when). */
-  snoozes(): {
-    key: string;
-    camera: string;
-    zone: string;
-    rule: string;
-    by: string;
-    until: string;
-    note?: string;
-  }[] {
+  snoozes(): SnoozeView[] {
     return this.store.snoozes(this.clock.now()).map(({ key, snooze }) => {
       const [camera = '', zone = '', rule = ''] = key.split('/');
       return {

@@ -3,6 +3,7 @@ import type { Logger } from '../core/logger';
 import { PersistedMap } from '../core/persisted-map';
 import type { AlertOutput } from './alert-dispatcher';
 import type { AlertPayload, Feedback, Verdict } from './payload-schemas';
+import type { FeedbackRow } from '../../console/src/contract';
 
 interface Totals {
   camera: string;
@@ -13,17 +14,7 @@ interface Totals {
   false_alarm: number;
 }
 
-/** Per camera, zone and rule: alerts raised, and how the store judged them. */
-export interface FeedbackRow {
-  camera: string;
-  zone: string;
-  rule: string;
-  alerts: number;
-  confirmed: number;
-  falseAlarm: number;
-  /** Alerts with no verdict (yet). */
-  unanswered: number;
-}
+export type { FeedbackRow };
 
 /**
  * Precision as the store sees it: every alert start counts once under its camera/zone/rule, and

@@ -1,20 +1,12 @@
 import { EventEmitter } from 'node:events';
 import type { AlertOutput } from './alert-dispatcher';
 import type { AlertPayload } from './payload-schemas';
+import type { LiveAnswer } from '../../console/src/contract';
 
 /** What the console's live channel (GET /api/events) carries. */
 export type LiveEvent =
   | { type: 'alert'; alert: AlertPayload }
-  | {
-      type: 'answer';
-      alertId: string;
-      camera: string;
-      command: 'ack' | 'snooze' | 'feedback';
-      by: string;
-      at: string;
-      verdict?: string;
-      until?: string;
-    }
+  | ({ type: 'answer' } & LiveAnswer)
   | { type: 'snoozes'; camera: string };
 
 /**

@@ -1,0 +1,38 @@
+/**
+ * Shapes the daemon sends the console, in one place: the server's code imports these types (they
+ * vanish at build), the console's code uses them. Types only: no imports, nothing at run time.
+ */
+
+/** Per camera, zone and rule: alerts raised and how clerks judged them (GET /api/alerts). */
+export interface FeedbackRow {
+  camera: string;
+  zone: string;
+  rule: string;
+  alerts: number;
+  confirmed: number;
+  falseAlarm: number;
+  /** Alerts with no verdict (yet). */
+  unanswered: number;
+}
+
+/** A clerk's answer, however it came (MQTT or the API): the `answer` live event. */
+export interface LiveAnswer {
+  alertId: string;
+  camera: string;
+  command: 'ack' | 'snooze' | 'feedback';
+  by: string;
+  at: string;
+  verdict?: string;
+  until?: string;
+}
+
+/** A snooze in force (GET /api/snoozes). */
+export interface SnoozeView {
+  key: string;
+  camera: string;
+  zone: string;
+  rule: string;
+  by: string;
+  until: string;
+  note?: string;
+}
