@@ -1,7 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
+import type { MqttClient } from 'mqtt';
 import { AlertService } from '../../../services/alerts/alert-service';
+import { HA_RULES } from '../../../services/alerts/home-assistant';
 import { MqttPublisher } from '../../../services/alerts/mqtt-publisher';
 import { parseConfig } from '../../../services/config/load';
 import { systemClock } from '../../../services/core/clock';
@@ -160,6 +162,9 @@ const latest = (msgs: Received[], topic: string) => msgs.filter((m) => m.topic =
     );
     await pub.start();
     let alerts = new AlertService(config, pub, systemClock, log);
+    // Per camera: online, one per rule, people, fps, the snapshot image and the alert event.
+    const perCamera = HA_RULES.length + 5;
+    const clients: MqttClient[] = [];
     try {
       await alerts.start();
       alerts.publishStatus(status('cam', 3));
@@ -174,9 +179,12 @@ const latest = (msgs: Received[], topic: string) => msgs.filter((m) => m.topic =
       // Everything delivered, then a new subscriber: it sees what Home Assistant would on start.
       await waitFor('the outbox delivered', () => alerts.outbox.depth === 0);
       const live = await recordMqtt(broker.url, '#');
+      clients.push(live.client);
       await waitFor(
         'the retained configs and states',
-        () => live.messages.filter((m) => m.topic.startsWith('homeassistant/')).length === 14,
+        () =>
+          live.messages.filter((m) => m.topic.startsWith('homeassistant/')).length ===
+          2 * perCamera,
       );
       const configs = live.messages.filter((m) => m.topic.startsWith('homeassistant/'));
       expect(configs.every((m) => m.retain)).toBe(true);
@@ -211,6 +219,8 @@ const latest = (msgs: Received[], topic: string) => msgs.filter((m) => m.topic =
             fps: '4.8',
             loitering: cam === 'cam' ? 'ON' : 'OFF',
             concealment: 'OFF',
+            intrusion: 'OFF',
+            walkout: 'OFF',
           };
           expect({ topic: m.topic, value }).toEqual({ topic: m.topic, value: expected[object!] });
         }
@@ -225,6 +235,7 @@ const latest = (msgs: Received[], topic: string) => msgs.filter((m) => m.topic =
         latest(live.messages, 'homeassistant/event/vigil_cam/alert/config')!.payload.toString(),
       ) as { state_topic: string; event_types: string[] };
       const sub = await recordMqtt(broker.url, eventCfg.state_topic);
+      clients.push(sub.client);
       const [second] = await alerts.dispatcher.dispatch(
         SMALL_CAM,
         blackFrame(),
@@ -236,6 +247,7 @@ const latest = (msgs: Received[], topic: string) => msgs.filter((m) => m.topic =
       expect(eventCfg.event_types).toContain(ev.event_type);
       expect(ev).toMatchObject({ id: second!.id, camera: 'cam', event_type: 'loitering' });
       await sub.client.endAsync();
+      clients.splice(clients.indexOf(sub.client), 1);
       // Both incidents end: loitering is OFF again.
       await alerts.dispatcher.dispatch(
         SMALL_CAM,
@@ -257,6 +269,7 @@ const latest = (msgs: Received[], topic: string) => msgs.filter((m) => m.topic =
         .map(contractViolation);
       expect(broken.filter(Boolean)).toEqual([]);
       await live.client.endAsync();
+      clients.splice(clients.indexOf(live.client), 1);
       await alerts.stop();
 
       // The next start without "door": its device is cleared (empty retained configs).
@@ -269,12 +282,14 @@ const latest = (msgs: Received[], topic: string) => msgs.filter((m) => m.topic =
           await new Promise((res) => setTimeout(res, 300));
           await r.client.endAsync();
           const topics = r.messages.filter((m) => m.payload.length > 0).map((m) => m.topic);
-          return topics.length === 7 && topics.every((t) => t.includes('/vigil_cam/'));
+          return topics.length === perCamera && topics.every((t) => t.includes('/vigil_cam/'));
         },
         10_000,
         500,
       );
     } finally {
+      // A client left connected would reconnect after the test environment is gone.
+      for (const c of clients) await c.endAsync(true);
       await alerts.stop();
       await pub.stop();
       await broker.stop();
