@@ -22,7 +22,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     let broker = await startMosquitto(undefined, undefined, persist);
     const config = parseConfig({
       dataDir: tempDir('vigil-outage-'),
-      mqtt: { url: broker.url },
+      // Only the alert path is counted here (Home Assistant's extra topics: home-assistant.test.ts).
+      mqtt: { url: broker.url, homeAssistant: { discovery: false } },
       alerts: { zoneCooldownSeconds: 0 },
       cameras: [{ id: 'cam', source: { url: 'rtsp://127.0.0.1/none' } }],
     });
