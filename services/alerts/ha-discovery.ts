@@ -36,7 +36,7 @@ export class HaDiscovery {
     const cams = on ? config.cameras.filter((c) => c.enabled) : [];
     const send = (topic: string, payload: string) =>
       this.outbox.enqueue({ topic, payload: Buffer.from(payload), retain: true });
-    for (const id of this.publishedIds())
+    for (const id of this.published.keys())
       if (!cams.some((c) => c.id === id) || this.published.get(id)!.prefix !== prefix) {
         for (const m of discoveryRemovals(this.published.get(id)!.prefix, id))
           send(m.topic, m.payload);
@@ -51,9 +51,5 @@ export class HaDiscovery {
     }
     if (cams.length)
       this.log.info({ cameras: cams.length, prefix }, 'Home Assistant discovery published');
-  }
-
-  private publishedIds(): string[] {
-    return this.published.keys();
   }
 }

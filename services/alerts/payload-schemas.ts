@@ -37,7 +37,7 @@ export const AckSchema = Type.Object(
 );
 
 export const VERDICTS = ['confirmed', 'false_alarm'] as const;
-const VerdictSchema = Type.Union(
+export const VerdictSchema = Type.Union(
   VERDICTS.map((v) => Type.Literal(v)),
   { description: "A clerk's judgement: the alert was right (confirmed) or a false alarm." },
 );
@@ -190,7 +190,8 @@ export const CameraStatusSchema = Type.Object(
 const PRINTABLE = '^[^\\u0000-\\u001f\\u007f\\u202a-\\u202e\\u2066-\\u2069]*$';
 const ClerkName = (description: string) =>
   Type.String({ minLength: 1, maxLength: 120, pattern: PRINTABLE, description });
-const Note = Type.Optional(Type.String({ maxLength: 500, pattern: PRINTABLE }));
+/** A clerk's optional note: printable, at most 500 characters (MQTT commands and the API). */
+export const Note = Type.Optional(Type.String({ maxLength: 500, pattern: PRINTABLE }));
 
 export const AckCommandSchema = Type.Object(
   {

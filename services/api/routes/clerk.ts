@@ -1,11 +1,9 @@
 import { Type } from '@sinclair/typebox';
-import { VERDICTS } from '../../alerts/payload-schemas';
+import { Note, VerdictSchema } from '../../alerts/payload-schemas';
 import { VigilError } from '../../core/errors';
 import type { ApiContext, ApiServer } from '../server';
 import { AlertParams } from './alerts';
 
-const PRINTABLE = '^[^\\u0000-\\u001f\\u007f\\u202a-\\u202e\\u2066-\\u2069]*$';
-const Note = Type.Optional(Type.String({ maxLength: 500, pattern: PRINTABLE }));
 const Bodies = {
   ack: Type.Object({ note: Note }, { additionalProperties: false }),
   snooze: Type.Object(
@@ -15,10 +13,7 @@ const Bodies = {
     },
     { additionalProperties: false },
   ),
-  feedback: Type.Object(
-    { verdict: Type.Union(VERDICTS.map((v) => Type.Literal(v))), note: Note },
-    { additionalProperties: false },
-  ),
+  feedback: Type.Object({ verdict: VerdictSchema, note: Note }, { additionalProperties: false }),
 } as const;
 const SUMMARY = {
   ack: 'Acknowledge an open (or up to an hour old) alert, as its MQTT ack command',
