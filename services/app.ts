@@ -30,6 +30,7 @@ import type { WorkerPoolEstimator } from './pose/worker-pool-estimator';
 import type { PoseEstimator } from './pose/pose-estimator';
 import type { BackendChoice } from './pose/engines/pose-engine';
 import { createTracker } from './tracking/create-tracker';
+import { ClipService } from './clips/clip-service';
 
 export interface AppOptions {
   clock?: Clock;
@@ -58,6 +59,7 @@ export class VigilApp {
   private readonly clock: Clock;
   private readonly startedAt = new Date().toISOString();
   private ffmpeg: FfmpegBinary | undefined;
+  private readonly clips: ClipService;
   private readonly metrics: Metrics = new Metrics({
     cameras: () => this.cameras.map((c) => c.status()),
     alertsByRule: () => this.alerts?.dispatcher.byRule ?? new Map(),
@@ -72,10 +74,17 @@ export class VigilApp {
     private readonly opts: AppOptions = {},
   ) {
     this.clock = opts.clock ?? systemClock;
+    this.clips = new ClipService(
+      config,
+      () => this.ffmpeg,
+      this.clock,
+      log.child({ module: 'clips' }),
+    );
   }
 
   async start(): Promise<AppAddresses> {
     const ffmpeg = resolveFfmpeg();
+    this.ffmpeg = ffmpeg;
     this.log.info(
       { ffmpeg: ffmpeg.path, version: ffmpeg.version, origin: ffmpeg.origin },
       'ffmpeg found',
@@ -112,6 +121,7 @@ export class VigilApp {
       this.log.child({ module: 'alerts' }),
       this.opts.announce,
       (url) => grabStill(url, ffmpeg),
+      this.clips,
     );
     await this.alerts.start();
     this.startCameras(ffmpeg);
@@ -188,6 +198,7 @@ export class VigilApp {
           createBehaviour(this.config, cam, this.anomalyModel, true),
         ),
         dispatcher: alerts.dispatcher,
+        clipRing: this.clips.ringFor(cam),
         clock: this.clock,
         log: this.log.child({ camera: cam.id }),
         onStatus: (s) => alerts.publishStatus(s),
@@ -209,6 +220,7 @@ export class VigilApp {
    */
   async applyConfig(v: Version, change: ConfigChange): Promise<void> {
     this.config = v.config;
+    this.clips.setConfig(v.config);
     for (const c of change.cameras) {
       const cam = v.config.cameras.find((x) => x.id === c.id);
       const running = this.cameras.find((p) => p.config.id === c.id);
@@ -264,6 +276,18 @@ export class VigilApp {
         clerk: this.alerts,
         dataDir: this.config.dataDir,
         latestFrame: (id, withZones) => this.latestFrame(id, withZones),
+        clips: {
+          find: (id) => this.clips.find(id),
+          recordDownload: (by, alertId, detail) =>
+            this.alerts?.audit.record({
+              at: new Date(this.clock.now()).toISOString(),
+              by,
+              via: 'api',
+              action: 'clip-download',
+              target: alertId,
+              detail,
+            }),
+        },
         metrics: this.metrics,
       },
       this.log.child({ module: 'api' }),

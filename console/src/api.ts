@@ -71,8 +71,8 @@ export async function api<T>(
 
 const images = new Map<string, string>();
 
-/** An image the API serves behind the token, as an object URL (cached per path unless `fresh`). */
-export async function imageUrl(path: string, fresh = false): Promise<string> {
+/** An image or clip the API serves behind the token, as an object URL (cached per path unless `fresh`). */
+export async function blobUrl(path: string, fresh = false): Promise<string> {
   const known = images.get(path);
   if (known && !fresh) return known;
   const { body } = await api<Blob>(path);

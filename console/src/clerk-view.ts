@@ -1,4 +1,4 @@
-import { ApiError, api, imageUrl } from './api.js';
+import { ApiError, api, blobUrl } from './api.js';
 import { fill, h } from './dom.js';
 import type { Alert, Answer } from './types.js';
 import { ago, ruleTitle, verdictWords, whatHappened } from './words.js';
@@ -121,7 +121,7 @@ export class ClerkView {
       height: 480,
     });
     if (a.snapshot)
-      imageUrl(`/api/alerts/${a.id}/snapshot`)
+      blobUrl(`/api/alerts/${a.id}/snapshot`)
         .then((url) => (img.src = url))
         .catch(() => img.replaceWith(h('p', { class: 'no-snapshot' }, 'Snapshot not available')));
     const answered = c.answers.map((x) =>

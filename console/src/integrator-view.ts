@@ -1,4 +1,4 @@
-import { ApiError, api, imageUrl } from './api.js';
+import { ApiError, api, blobUrl } from './api.js';
 import { append, fill, h } from './dom.js';
 import type { SnoozeView } from './contract.js';
 import type { CameraState } from './types.js';
@@ -99,7 +99,7 @@ export class IntegratorView {
       const id = img.closest<HTMLElement>('[data-camera]')?.dataset.camera;
       if (!id) continue;
       try {
-        img.src = await imageUrl(`/api/cameras/${id}/frame.jpg`, true);
+        img.src = await blobUrl(`/api/cameras/${id}/frame.jpg`, true);
       } catch {
         img.alt = 'No analysed frame yet';
       }

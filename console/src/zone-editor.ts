@@ -1,4 +1,4 @@
-import { ApiError, api, imageUrl } from './api.js';
+import { ApiError, api, blobUrl } from './api.js';
 import { fill, h } from './dom.js';
 import type { Zone } from './types.js';
 
@@ -99,7 +99,7 @@ export class ZoneEditor {
     this.selected = Math.min(this.selected, Math.max(0, this.zones.length - 1));
     this.corner = undefined;
     try {
-      this.image.src = await imageUrl(`/api/cameras/${this.camera}/frame.jpg?zones=false`, true);
+      this.image.src = await blobUrl(`/api/cameras/${this.camera}/frame.jpg?zones=false`, true);
       await this.image.decode();
       this.w = this.image.naturalWidth;
       this.hgt = this.image.naturalHeight;

@@ -9,7 +9,7 @@ import type { RuleEvent } from '../behaviour/rule-event';
 import type { PixelZone } from '../behaviour/zones';
 import { buildAlert, summarise } from './alert';
 import type { Ack } from './alert-state-store';
-import type { Feedback } from './payload-schemas';
+import type { ClipRef, Feedback } from './payload-schemas';
 import type { AlertPayload, CameraRef } from './alert';
 import type { Incident, IncidentManager } from './incidents';
 import { OpenIncidents, restartEnd } from './open-incidents';
@@ -35,6 +35,17 @@ export interface DispatcherOptions {
   grabStill?: (url: string) => Promise<Buffer>;
   /** Where open incidents are kept across a crash; undefined: memory only. */
   openIncidentsFile?: string;
+  /** Event clips: a start holds its camera's recording, an end waits for its clip. */
+  clips?: ClipMaker;
+}
+
+/** What the dispatcher needs of the event clips (ClipService). */
+export interface ClipMaker {
+  onStart(alert: AlertPayload): void;
+  /** True when this end has a recording to wait for. */
+  records(alert: AlertPayload): boolean;
+  /** The clip of an ended incident, or null; never rejects. */
+  finish(end: AlertPayload): Promise<ClipRef | null>;
 }
 
 /**
@@ -105,8 +116,13 @@ export class AlertDispatcher {
         cam,
         e,
       );
-      await this.emit(alert, snapshot);
       alerts.push(alert);
+      if (alert.type === 'start') this.opts.clips?.onStart(alert);
+      if (alert.type === 'end' && this.opts.clips?.records(alert)) {
+        this.track(cam.id, this.endWithClip(alert), false);
+        continue;
+      }
+      await this.emit(alert, snapshot);
       if (full) {
         const heads =
           cam.blurHeads === false ? [] : [...people, ...events.map((x) => x.person)].map(headRect);
@@ -187,18 +203,28 @@ export class AlertDispatcher {
     await this.emit({ ...base, summary: `${summarise(base)}; ${said}` });
   }
 
-  /** Waits for full-resolution stills still being grabbed (shutdown, tests). */
+  /** Waits for full-resolution stills being grabbed and ends waiting for their clip (shutdown, tests). */
   async drain(): Promise<void> {
-    await Promise.all([...this.grabbing]);
+    while (this.grabbing.size > 0) await Promise.all([...this.grabbing]);
   }
 
-  private track(camera: string, p: Promise<void>): void {
+  private track(camera: string, p: Promise<void>, oneAtATime = true): void {
     this.grabbing.add(p);
-    this.grabbingFor.add(camera);
+    if (oneAtATime) this.grabbingFor.add(camera);
     void p.finally(() => {
       this.grabbing.delete(p);
-      this.grabbingFor.delete(camera);
+      if (oneAtATime) this.grabbingFor.delete(camera);
     });
+  }
+
+  /**
+   * An end held back for its clip (the post-roll is still being recorded), sent with it. A clerk's
+   * answer in the meantime took a seq: the end comes after it.
+   */
+  private async endWithClip(end: AlertPayload): Promise<void> {
+    const clip = await this.opts.clips!.finish(end);
+    const seq = Math.max(end.seq, (this.lastOpen.get(end.id)?.seq ?? -1) + 1);
+    await this.emit(clip ? { ...end, seq, clip } : { ...end, seq });
   }
 
   private scene(frame: Frame, zones: readonly PixelZone[], e: RuleEvent) {

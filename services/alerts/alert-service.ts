@@ -16,7 +16,9 @@ import type { MqttPublisher } from './mqtt-publisher';
 import { Outbox } from './outbox';
 import type { CameraHealthPayload, CameraStatusPayload } from './payload-schemas';
 import type { CameraHealthEvent } from '../core/camera-status';
-import { pruneSnapshots } from './snapshot-retention';
+import { pruneFiles } from '../core/retention';
+import type { RetentionRule } from '../core/retention';
+import type { ClipMaker } from './alert-dispatcher';
 import {
   COMMAND_FILTERS,
   commandTopic,
@@ -35,7 +37,41 @@ import { HomeAssistantOutput } from './home-assistant';
 import { packageVersion } from '../core/package-info';
 import { AuditLog } from './audit-log';
 
-const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+/** Retention runs this often: a size cap is kept within minutes, not hours. */
+const RETENTION_EVERY_MS = 5 * 60_000;
+
+/** What is kept on the box, and for how long: snapshots, event clips, pose recordings. */
+export function retentionRules(config: Config): RetentionRule[] {
+  const a = config.alerts;
+  const b = config.behaviour;
+  const at = (sub: string) => path.join(config.dataDir, sub);
+  const MB = 2 ** 20;
+  return [
+    {
+      what: 'snapshots',
+      dir: at('snapshots'),
+      ext: '.jpg',
+      maxAgeMs: a.retentionDays * DAY_MS,
+      maxBytes: a.retentionMaxMB * MB,
+    },
+    {
+      what: 'event clips',
+      dir: at('clips'),
+      ext: '.mp4',
+      maxAgeMs: a.clipRetentionDays * DAY_MS,
+      maxBytes: a.clipRetentionMaxMB * MB,
+      skip: ['ring'],
+    },
+    {
+      what: 'pose recordings',
+      dir: at('pose-tracks'),
+      ext: '.json',
+      maxAgeMs: b.poseRetentionDays * DAY_MS,
+      maxBytes: b.poseRetentionMaxMB * MB,
+    },
+  ];
+}
 
 /**
  * Everything between rule events and the broker: incidents, snapshots and their retention, the
@@ -61,7 +97,8 @@ export class AlertService {
   private readonly outages: PersistedMap<{ id: string; downSinceMs: number }>;
   /** Cameras whose outage this run's own offline watch has seen: it ends them itself. */
   private readonly watchedHere = new Set<string>();
-  private readonly audit: AuditLog;
+  /** Who did what: clerk answers, snooze cancels, clip downloads. */
+  readonly audit: AuditLog;
 
   constructor(
     private readonly config: Config,
@@ -70,6 +107,7 @@ export class AlertService {
     private readonly log: Logger,
     private readonly announce?: (line: string) => void,
     grabStill?: (url: string) => Promise<Buffer>,
+    clips?: ClipMaker,
   ) {
     const a = config.alerts;
     this.store = new AlertStateStore(path.join(config.dataDir, 'alert-state.json'), log);
@@ -109,6 +147,7 @@ export class AlertService {
         announce,
         grabStill,
         openIncidentsFile: path.join(config.dataDir, 'open-incidents.json'),
+        clips,
       },
       log,
     );
@@ -129,19 +168,16 @@ export class AlertService {
     for (const filter of COMMAND_FILTERS)
       await this.mqtt.subscribe(filter, (topic, payload) => void this.onCommand(topic, payload));
     const prune = () => {
-      const a = this.config.alerts;
-      pruneSnapshots(
-        path.join(this.config.dataDir, 'snapshots'),
-        a.retentionDays * 24 * HOUR_MS,
-        a.retentionMaxMB * 2 ** 20,
-        this.clock.now(),
-        this.log,
-      ).catch((err: unknown) =>
-        this.log.error({ err: errorMessage(err) }, 'snapshot retention failed'),
-      );
+      for (const rule of retentionRules(this.config))
+        pruneFiles(rule, this.clock.now(), this.log).catch((err: unknown) =>
+          this.log.error(
+            { err: errorMessage(err), dir: rule.dir },
+            `${rule.what} retention failed`,
+          ),
+        );
     };
     prune();
-    this.retentionTimer = setInterval(prune, HOUR_MS);
+    this.retentionTimer = setInterval(prune, RETENTION_EVERY_MS);
   }
 
   async stop(): Promise<void> {

@@ -9,7 +9,7 @@ export interface AuditEntry {
   by: string;
   /** Through what: the MQTT login or `api`. */
   via: 'mqtt' | 'api';
-  action: 'ack' | 'snooze' | 'snooze-cancel' | 'feedback';
+  action: 'ack' | 'snooze' | 'snooze-cancel' | 'feedback' | 'clip-download';
   /** What it was about: an alert id or a camera/zone/rule key. */
   target: string;
   detail?: Record<string, unknown>;

@@ -72,6 +72,25 @@ export const EvidenceSchema = Type.Object(
   { additionalProperties: false },
 );
 
+export const ClipRefSchema = Type.Object(
+  {
+    path: Type.String({ description: 'MP4 path relative to dataDir (kept on the box only).' }),
+    url: Type.String({
+      description: 'Where the API serves it: GET with a viewer, clerk or admin token.',
+    }),
+    startedAt: Iso,
+    durationSeconds: Type.Number({ minimum: 0 }),
+    bytes: Type.Integer({ minimum: 0 }),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'The event clip: H.264 MP4 (+faststart) from alerts.clipPreRollSeconds before the start to clipPostRollSeconds after the end (at most clipMaxSeconds). Every download is in the audit log.',
+  },
+);
+
+export type ClipRef = Static<typeof ClipRefSchema>;
+
 export const AlertPayloadSchema = Type.Object(
   {
     schemaVersion: Type.Literal(1),
@@ -124,6 +143,7 @@ export const AlertPayloadSchema = Type.Object(
     evidence: Type.Union([EvidenceSchema, Type.Null()], {
       description: 'Concealment: the steps seen and keypoints involved; null for loitering.',
     }),
+    clip: Type.Optional(ClipRefSchema),
     endReason: Type.Optional(
       Type.Literal('restart', {
         description:

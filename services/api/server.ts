@@ -31,6 +31,8 @@ import { registerConfigRoutes } from './routes/config';
 import { registerAlertRoutes } from './routes/alerts';
 import { registerDiscoveryRoutes } from './routes/discovery';
 import { registerClerkRoutes } from './routes/clerk';
+import { registerClipRoutes } from './routes/clips';
+import type { ClipAccess } from './routes/clips';
 import { registerEventRoutes } from './routes/events';
 import { registerConsoleRoutes } from './routes/console';
 
@@ -55,6 +57,8 @@ export interface ApiContext {
   /** The latest analysed frame of a camera with tracks and zones drawn, as JPEG. */
   latestFrame?(camera: string, withZones?: boolean): Promise<Buffer | undefined>;
   metrics?: Metrics;
+  /** Event clips and the audit of their downloads. */
+  clips?: ClipAccess;
 }
 
 export interface ApiTls {
@@ -187,6 +191,7 @@ export function buildApi(ctx: ApiContext, log: Logger, tls?: ApiTls): ApiServer 
     registerAlertRoutes(s, ctx);
     registerDiscoveryRoutes(s, ctx);
     registerClerkRoutes(s, ctx);
+    registerClipRoutes(s, ctx);
     registerEventRoutes(s, ctx);
     // Public like /docs/json: the API's shape is not a secret.
     s.get('/api/openapi.json', { schema: { hide: true } }, async () => s.swagger());

@@ -20,6 +20,15 @@ export interface FfmpegExit {
 
 const STDERR_LINES = 100;
 
+/** A second output of the same ffmpeg (the event-clip ring): its options and its stderr lines. */
+export interface SideOutput {
+  /** Output options; the last one is the output itself. */
+  options(): string[];
+  /** One stderr line; true when it was this output's own (kept out of the error tail). */
+  onStderr(line: string): boolean;
+  onExit(): void;
+}
+
 /**
  * One run of ffmpeg decoding one input into raw rgb24 frames. The adapter around fluent-ffmpeg:
  * nothing else in Vigil touches it. A run is never restarted; the supervisor makes a new one.
@@ -39,23 +48,32 @@ export class FfmpegProcess {
     input: InputSpec,
     private readonly output: OutputSpec,
     private readonly log: Logger,
+    private readonly side?: SideOutput,
   ) {
     const { options, input: source, list } = ffmpegInput(input, binary.major);
     this.list = list;
     this.command = ffmpeg(source, { stdoutLines: 0 })
       .setFfmpegPath(binary.path)
       .inputOptions(options)
+      .output(this.out)
       .outputOptions(outputOptions(output));
+    if (side) {
+      const opts = side.options();
+      this.command.output(opts.at(-1)!).outputOptions(opts.slice(0, -1));
+    }
     this.exited = new Promise<FfmpegExit>((resolve) => {
       this.command.on('start', (cmd: string) => this.onStart(cmd));
       this.command.on('stderr', (line: string) => this.onStderr(line));
       this.command.on('end', () => resolve(this.exitInfo(undefined)));
       this.command.on('error', (err: Error) => resolve(this.exitInfo(err)));
-    }).finally(() => this.list?.remove());
+    }).finally(() => {
+      this.list?.remove();
+      this.side?.onExit();
+    });
   }
 
   start(): void {
-    this.command.pipe(this.out, { end: true });
+    this.command.run();
   }
 
   private onStart(cmd: string): void {
@@ -101,6 +119,7 @@ export class FfmpegProcess {
   private onStderr(line: string): void {
     // ffmpeg reads its input list before it writes anything: the login is no longer needed on disk.
     this.list?.remove();
+    if (this.side?.onStderr(line)) return;
     const clean = redactUrl(line);
     this.stderr.push(clean);
     if (this.stderr.length > STDERR_LINES) this.stderr.shift();

@@ -6,7 +6,8 @@ import { errorMessage } from '../core/errors';
 import type { ErrorCode } from '../core/errors';
 import type { FfmpegBinary } from './ffmpeg-binary';
 import { FfmpegProcess } from './ffmpeg-process';
-import type { FfmpegExit } from './ffmpeg-process';
+import type { FfmpegExit, SideOutput } from './ffmpeg-process';
+import type { ClipCodec, SegmentRing } from '../clips/segment-ring';
 import type { SourceInfo } from './ffmpeg-args';
 import { classifyFault, rtspEndpoint } from './stream-faults';
 import type { StreamFault } from './stream-faults';
@@ -65,6 +66,8 @@ export class StreamSupervisor {
     private readonly onFrame: (rgb: Buffer, capturedMs: number) => void,
     private readonly clock: Clock,
     private readonly log: Logger,
+    /** The camera's event-clip ring, written by the same ffmpeg; undefined: clips off. */
+    private readonly clips?: { ring: SegmentRing; codec: ClipCodec },
   ) {
     this.stateSinceMs = clock.now();
   }
@@ -103,12 +106,23 @@ export class StreamSupervisor {
       { ...source, ioTimeoutSeconds: this.camera.watchdogSeconds + IO_TIMEOUT_MARGIN_S },
       { width: analysis.width, height: analysis.height, fps: analysis.fps },
       this.log,
+      this.sideOutput(),
     );
     this.proc = proc;
     this.setState('connecting');
     this.armWatchdog(gen);
     proc.start();
     void this.pump(proc, gen);
+  }
+
+  private sideOutput(): SideOutput | undefined {
+    const c = this.clips;
+    if (!c) return undefined;
+    return {
+      options: () => c.ring.outputOptions(c.codec),
+      onStderr: (line) => c.ring.onStderr(line, this.clock.now()),
+      onExit: () => c.ring.onExit(this.clock.now()),
+    };
   }
 
   private async pump(proc: FfmpegProcess, gen: number): Promise<void> {

@@ -218,6 +218,21 @@ export const CameraSchema = Type.Object(
       },
       'What leaves the box: nobody is identified by default.',
     ),
+    clips: obj(
+      {
+        enabled: Type.Boolean({
+          default: true,
+          description:
+            'Keep the last seconds of the stream (a second output of the analysis ffmpeg) and make an MP4 clip of every incident.',
+        }),
+        codec: oneOf(
+          ['copy', 'h264'],
+          'copy',
+          'copy: the camera’s own stream, not re-encoded (H.264 cameras; nearly free). h264: re-encoded with libx264 ultrafast (for cameras or files in codecs a browser cannot play; costs CPU).',
+        ),
+      },
+      'Event clips of this camera.',
+    ),
     watchdogSeconds: Type.Number({
       minimum: 2,
       maximum: 600,
@@ -574,8 +589,23 @@ export const AlertsSchema = obj(
       86400,
       'The same person does not re-alert in the same zone and rule for this long.',
     ),
-    retentionDays: num(14, 0.01, 3650, 'Snapshots older than this are deleted.'),
+    retentionDays: num(7, 0.01, 3650, 'Snapshots older than this are deleted.'),
     retentionMaxMB: num(1024, 1, 1_000_000, 'Oldest snapshots are deleted beyond this total size.'),
+    clipPreRollSeconds: num(5, 0, 30, 'An event clip starts this long before its incident.'),
+    clipPostRollSeconds: num(5, 0, 30, 'And ends this long after it.'),
+    clipMaxSeconds: num(
+      60,
+      10,
+      600,
+      'Longest clip; a longer incident gets the part around the moment its alert fired.',
+    ),
+    clipRetentionDays: num(7, 0.01, 3650, 'Event clips older than this are deleted.'),
+    clipRetentionMaxMB: num(
+      8192,
+      1,
+      10_000_000,
+      'Oldest event clips are deleted beyond this total size.',
+    ),
     outboxMaxMB: num(
       256,
       1,
@@ -630,8 +660,15 @@ export const BehaviourSchema = obj(
     recordPoses: Type.Boolean({
       default: true,
       description:
-        'Record pose tracks (no pixels) under dataDir/pose-tracks/<camera> for on-site training.',
+        'Record pose tracks (no pixels) under dataDir/pose-tracks/<camera> for on-site training and `npm run tune`.',
     }),
+    poseRetentionDays: num(30, 0.01, 3650, 'Pose recordings older than this are deleted.'),
+    poseRetentionMaxMB: num(
+      2048,
+      1,
+      1_000_000,
+      'Oldest pose recordings are deleted beyond this total size.',
+    ),
   },
   'Behaviour rules beyond loitering.',
 );

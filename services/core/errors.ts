@@ -30,6 +30,8 @@ export const ERROR_CODES = {
   VIGIL_ERR_FRAME_CORRUPT: 'A frame of the wrong size reached the pipeline and was dropped.',
   VIGIL_ERR_INFERENCE_FAILED: 'Pose inference failed on one frame; the frame was skipped.',
   VIGIL_ERR_SNAPSHOT_FAILED: 'The alert snapshot could not be rendered or written.',
+  VIGIL_ERR_CLIP_FAILED:
+    'An event clip could not be made (no recording covers the incident, the stream is in a codec MP4 cannot hold, ffmpeg failed); the end is sent without it.',
   VIGIL_ERR_MQTT_PUBLISH: 'An MQTT publish failed.',
   VIGIL_ERR_OUTBOX_FULL:
     'The alert outbox reached its size limit; the oldest undelivered message was dropped.',

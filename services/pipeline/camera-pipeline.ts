@@ -11,6 +11,7 @@ import { blankFrame } from './frame-processor';
 import type { FrameProcessor, ProcessedFrame } from './frame-processor';
 import type { FfmpegBinary } from '../camera/ffmpeg-binary';
 import { StreamSupervisor } from '../camera/stream-supervisor';
+import type { SegmentRing } from '../clips/segment-ring';
 import { OfflineWatch } from '../camera/offline-watch';
 import { MotionGate } from './motion-gate';
 import { ModelRateWatch } from './model-rate-watch';
@@ -28,6 +29,8 @@ export interface CameraPipelineDeps {
   log: Logger;
   /** Receives the camera's status on every state change and once a minute. */
   onStatus?: (status: CameraStatus) => void;
+  /** Where the camera's ffmpeg also writes the last seconds of its stream (event clips). */
+  clipRing?: SegmentRing;
   /** Receives camera_offline / camera_online (config offlineAlertSeconds). */
   onHealth?: (event: CameraHealthEvent, status: CameraStatus) => void;
 }
@@ -90,6 +93,7 @@ export class CameraPipeline {
       (rgb, ts) => this.receive(rgb, ts),
       deps.clock,
       deps.log,
+      deps.clipRing ? { ring: deps.clipRing, codec: config.clips.codec } : undefined,
     );
     this.gate = new MotionGate(config);
     this.offline = new OfflineWatch(config.offlineAlertSeconds * 1000, deps.clock, (e) =>

@@ -15,7 +15,7 @@ const TYPES: Record<string, string> = {
 
 /**
  * The console's own scripts, styles and images, and nothing else: no CDN, no eval, no inline
- * code, images from this origin or the page's own blobs (snapshots fetched with the token).
+ * code, images and clips from this origin or the page's own blobs (fetched with the token).
  */
 const CSP = [
   "default-src 'none'",
@@ -23,7 +23,7 @@ const CSP = [
   "style-src 'self'",
   "img-src 'self' blob: data:",
   "connect-src 'self'",
-  "media-src 'self' data:",
+  "media-src 'self' blob: data:",
   "manifest-src 'self'",
   "base-uri 'none'",
   "form-action 'none'",

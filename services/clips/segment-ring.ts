@@ -1,0 +1,152 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { VigilError } from '../core/errors';
+import { parseSourceInfo } from '../camera/ffmpeg-args';
+
+/** Seconds per ring segment: a clip is cut on these boundaries (and the camera's keyframes). */
+export const SEGMENT_SECONDS = 2;
+
+export type ClipCodec = 'copy' | 'h264';
+
+export interface Segment {
+  file: string;
+  /** Wall-clock time ffmpeg opened it (its first frame), and closed it (undefined: still open). */
+  startMs: number;
+  endMs: number | undefined;
+}
+
+/** Characters the tee muxer reads as syntax in a slave's file name. */
+const TEE_SPECIAL = /[|[\]\\':]/;
+const PLAYABLE = ['h264', 'hevc'];
+const OPENING = /\[segment @ [^\]]+\] Opening '(.+)' for writing/;
+
+/**
+ * The last few seconds of one camera's stream on disk, as short MPEG-TS segments written by the
+ * analysis ffmpeg itself (a second output: the same process and RTSP connection). Segments are
+ * timed by the wall clock when ffmpeg opens them (its stderr), kept for the pre-roll, and kept
+ * longer while an incident holds them (`hold`).
+ */
+export class SegmentRing {
+  private segments: Segment[] = [];
+  private readonly holds = new Map<string, { fromMs: number; toMs: number }>();
+  private run = 0;
+  /** True from the start of an ffmpeg run that writes here until it exits. */
+  running = false;
+  /** The camera's codec, from ffmpeg's banner, and how the ring writes it. */
+  sourceCodec: string | undefined;
+  private codec: ClipCodec = 'copy';
+
+  constructor(
+    readonly dir: string,
+    private readonly keepMs: number,
+  ) {
+    if (TEE_SPECIAL.test(path.resolve(dir)))
+      throw new VigilError(
+        'VIGIL_ERR_CONFIG_INVALID',
+        `clip folder ${dir} has a character ffmpeg's tee muxer cannot take (| [ ] \\ ' :)`,
+      );
+    // What a previous run left is no use to this one (its wall times are lost).
+    rmSync(dir, { recursive: true, force: true });
+    mkdirSync(dir, { recursive: true });
+  }
+
+  /**
+   * ffmpeg output options for one run: the stream copied (or encoded to H.264) into segments,
+   * through a tee whose failing slave is ignored, so a full disk never stops the analysis.
+   */
+  outputOptions(codec: ClipCodec): string[] {
+    this.running = true;
+    this.codec = codec;
+    const pattern = path.join(path.resolve(this.dir), `r${++this.run}-%06d.ts`);
+    const encode =
+      codec === 'copy'
+        ? ['-c:v', 'copy']
+        : [
+            ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency'],
+            // A keyframe every segment, whatever the frame rate: clips cut where they should.
+            ...[
+              '-pix_fmt',
+              'yuv420p',
+              '-force_key_frames',
+              `expr:gte(t,n_forced*${SEGMENT_SECONDS})`,
+            ],
+          ];
+    const segment = `f=segment:segment_time=${SEGMENT_SECONDS}:segment_format=mpegts:onfail=ignore`;
+    return [
+      ...['-map', '0:v:0', '-an', '-sn', '-dn', ...encode, '-f', 'tee'],
+      // The null slave keeps the tee alive when the segment slave cannot even open (disk gone).
+      `[${segment}]${pattern}|[f=null]-`,
+    ];
+  }
+
+  /** Reads one ffmpeg stderr line; true when it was the segment muxer's (kept out of the log tail). */
+  onStderr(line: string, nowMs: number): boolean {
+    const m = OPENING.exec(line);
+    if (!m) {
+      this.sourceCodec = parseSourceInfo(line)?.codec ?? this.sourceCodec;
+      return false;
+    }
+    this.closeOpen(nowMs);
+    this.segments.push({ file: m[1]!, startMs: nowMs, endMs: undefined });
+    this.prune(nowMs);
+    return true;
+  }
+
+  /** ffmpeg has exited: its last segment is complete. */
+  onExit(nowMs: number): void {
+    this.running = false;
+    this.closeOpen(nowMs);
+  }
+
+  /** Keeps the segments of [fromMs, toMs] until `release(id)`. */
+  hold(id: string, fromMs: number, toMs: number): void {
+    this.holds.set(id, { fromMs, toMs });
+  }
+
+  release(id: string, nowMs: number): void {
+    this.holds.delete(id);
+    this.prune(nowMs);
+  }
+
+  /** The complete segments that overlap [fromMs, toMs], oldest first. */
+  closedBetween(fromMs: number, toMs: number): Segment[] {
+    return this.segments.filter(
+      (s) => s.endMs !== undefined && s.endMs > fromMs && s.startMs < toMs,
+    );
+  }
+
+  /** True once nothing after `toMs` can still be added (a segment covering it has closed). */
+  covers(toMs: number): boolean {
+    return this.segments.some((s) => s.endMs !== undefined && s.endMs >= toMs);
+  }
+
+  /** Whether its segments can become an MP4 a browser plays: H.264 (or HEVC) copied, or encoded. */
+  get playable(): boolean {
+    return this.codec === 'h264' || PLAYABLE.includes(this.sourceCodec ?? 'h264');
+  }
+
+  /** Segments on disk now. */
+  get count(): number {
+    return this.segments.length;
+  }
+
+  private closeOpen(nowMs: number): void {
+    const last = this.segments.at(-1);
+    if (last && last.endMs === undefined) last.endMs = nowMs;
+  }
+
+  private needed(s: Segment, nowMs: number): boolean {
+    if (s.endMs === undefined || s.endMs >= nowMs - this.keepMs) return true;
+    for (const h of this.holds.values()) if (s.endMs > h.fromMs && s.startMs < h.toMs) return true;
+    return false;
+  }
+
+  private prune(nowMs: number): void {
+    const keep: Segment[] = [];
+    for (const s of this.segments) {
+      if (this.needed(s, nowMs)) keep.push(s);
+      else rmSync(s.file, { force: true });
+    }
+    this.segments = keep;
+  }
+}

@@ -1,0 +1,153 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse, stringify } from 'yaml';
+import type { Browser } from 'playwright-core';
+import { VigilApp } from '../../services/app';
+import type { AlertPayload } from '../../services/alerts/payload-schemas';
+import { sha256Hex } from '../../services/api/auth';
+import { loadConfigFile } from '../../services/config/load';
+import { launchChromium, requireChromium, screenshot } from '../helpers/browser';
+import { TEST_CLERK, TEST_CLERK_USER } from '../helpers/broker';
+import { captureLogger } from '../helpers/logger';
+import { REPO, requireVtest, tempDir } from '../helpers/media';
+import { recordMqtt } from '../helpers/mqtt-recorder';
+import type { Received } from '../helpers/mqtt-recorder';
+import { freePort } from '../helpers/ports';
+import { contractViolation } from '../helpers/schema-check';
+import { waitFor } from '../helpers/wait';
+
+const VIEWER = 'clip-viewer-vera';
+
+/** ffprobe's codec and duration of a file. */
+function probe(file: string): { codec: string; duration: number } {
+  const text = execFileSync(
+    'ffprobe',
+    [
+      ...['-v', 'error', '-select_streams', 'v:0'],
+      ...['-show_entries', 'stream=codec_name:format=duration', '-of', 'json', file],
+    ],
+    { encoding: 'utf8' },
+  );
+  const j = JSON.parse(text) as { streams: { codec_name: string }[]; format: { duration: string } };
+  return { codec: j.streams[0]!.codec_name, duration: Number(j.format.duration) };
+}
+
+/**
+ * The demo (config/demo.yaml: vtest.avi in real time, its meeting-point zone) makes an incident
+ * whose event clip is announced on its MQTT `end`, served over the API to a viewer token (each
+ * download audited), is H.264 with the pre- and post-roll, and plays in Chromium from the console.
+ */
+(requireChromium('the event clip browser test') ? describe : describe.skip)('event clips', () => {
+  const dir = tempDir('vigil-clip-');
+  const { log } = captureLogger('info');
+  let app: VigilApp | undefined;
+  let browser: Browser | undefined;
+  const recorders: { endAsync(): Promise<unknown> }[] = [];
+
+  afterAll(async () => {
+    await browser?.close();
+    await Promise.all(recorders.map((r) => r.endAsync()));
+    await app?.stop();
+  }, 60_000);
+
+  test('the demo incident: clip on the end message, fetched by a viewer, H.264 with pre + post roll, audited, plays in the console', async () => {
+    const demo = parse(readFileSync(path.join(REPO, 'config/demo.yaml'), 'utf8')) as {
+      [k: string]: unknown;
+      api: { tokens: unknown[] };
+      cameras: { source: { url: string } }[];
+    };
+    const mqttPort = await freePort();
+    const dataDir = path.join(dir, 'data');
+    const config = {
+      ...demo,
+      dataDir,
+      api: {
+        ...demo.api,
+        port: await freePort(),
+        tokens: [...demo.api.tokens, { name: 'vera', role: 'viewer', sha256: sha256Hex(VIEWER) }],
+      },
+      mqtt: { url: 'embedded', embeddedPort: mqttPort, users: [TEST_CLERK_USER] },
+      cameras: demo.cameras.map((c) => ({ ...c, source: { ...c.source, url: requireVtest() } })),
+    };
+    const file = path.join(dir, 'demo.yaml');
+    writeFileSync(file, stringify(config));
+    const loaded = loadConfigFile(file);
+    const { clipPreRollSeconds: pre, clipPostRollSeconds: post } = loaded.alerts;
+    app = new VigilApp(loaded, log, { configFile: file });
+    const base = (await app.start()).api!;
+    const rec = await recordMqtt(`mqtt://127.0.0.1:${mqttPort}`, 'vigil/#', undefined, TEST_CLERK);
+    recorders.push(rec.client);
+    const alerts = () =>
+      rec.messages
+        .filter((m: Received) => m.topic === 'vigil/square/alerts')
+        .map((m) => JSON.parse(m.payload.toString()) as AlertPayload);
+
+    const end = await waitFor(
+      'an end carrying its clip',
+      () => alerts().find((a) => a.type === 'end' && a.clip),
+      120_000,
+      250,
+    );
+    expect(end.clip).toMatchObject({ url: `/api/alerts/${end.id}/clip` });
+    expect(rec.messages.map(contractViolation).filter(Boolean)).toEqual([]);
+
+    // A viewer fetches it; without a token nobody does.
+    expect((await fetch(`${base}${end.clip!.url}`)).status).toBe(401);
+    const res = await fetch(`${base}${end.clip!.url}`, {
+      headers: { authorization: `Bearer ${VIEWER}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('video/mp4');
+    const mp4 = Buffer.from(await res.arrayBuffer());
+    expect(mp4.length).toBe(end.clip!.bytes);
+    const local = path.join(dir, 'fetched.mp4');
+    writeFileSync(local, mp4);
+    const { codec, duration } = probe(local);
+    expect(codec).toBe('h264');
+    expect(duration).toBeGreaterThanOrEqual(pre + post);
+    // +faststart: the index (moov) before the media (mdat), so a phone plays while downloading.
+    expect(mp4.indexOf('moov')).toBeLessThan(mp4.indexOf('mdat'));
+    const part = await fetch(`${base}${end.clip!.url}`, {
+      headers: { authorization: `Bearer ${VIEWER}`, range: 'bytes=0-99' },
+    });
+    expect(part.status).toBe(206);
+    expect((await part.arrayBuffer()).byteLength).toBe(100);
+
+    const audit = readFileSync(path.join(dataDir, 'audit.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { by: string; action: string; target: string });
+    expect(audit.filter((e) => e.action === 'clip-download' && e.target === end.id)).toEqual([
+      expect.objectContaining({ by: 'vera', via: 'api' }),
+      expect.objectContaining({ by: 'vera', detail: expect.objectContaining({ range: '0-99' }) }),
+    ]);
+
+    // A clerk plays it from the console's history, in Chromium.
+    browser = await launchChromium();
+    const page = await (await browser.newContext({ viewport: { width: 360, height: 780 } })).newPage();
+    await page.goto(`${base}/`);
+    await page.getByLabel('Access token').fill('demo-clerk');
+    await page.getByRole('button', { name: 'Log in' }).click();
+    await page.getByRole('link', { name: 'History' }).click();
+    await page.getByRole('button', { name: `Play the clip of alert ${end.id.slice(0, 8)}` }).click();
+    const video = page.locator('video.clip');
+    await video.waitFor();
+    const played = await waitFor(
+      'the clip playing',
+      () =>
+        video.evaluate((v) => {
+          const el = v as unknown as { currentTime: number; duration: number; error: unknown };
+          return el.error ? 'error' : el.currentTime > 0.5 ? el.duration : undefined;
+        }),
+      30_000,
+      250,
+    );
+    expect(played).toBeGreaterThanOrEqual(pre + post);
+    await screenshot(page, 'history-clip-360');
+    const downloads = readFileSync(path.join(dataDir, 'audit.jsonl'), 'utf8').match(
+      /"action":"clip-download","target":"[^"]+"/g,
+    );
+    expect(downloads).toHaveLength(3);
+  }, 240_000);
+});
