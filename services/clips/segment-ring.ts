@@ -62,7 +62,7 @@ export class SegmentRing {
       codec === 'copy'
         ? ['-c:v', 'copy']
         : [
-            ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency'],
+            ...['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-crf', '28'],
             // A keyframe every segment, whatever the frame rate: clips cut where they should.
             ...[
               '-pix_fmt',
