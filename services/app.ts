@@ -203,6 +203,7 @@ export class VigilApp {
         log: this.log.child({ camera: cam.id }),
         onStatus: (s) => alerts.publishStatus(s),
         onHealth: (e, s) => alerts.publishHealth(e, s),
+        onTamper: (n, ref) => alerts.publishTamper(n, ref),
       },
       this.config.inference,
     );

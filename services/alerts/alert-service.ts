@@ -36,6 +36,9 @@ import { HaDiscovery, haDiscoveryEnabled } from './ha-discovery';
 import { HomeAssistantOutput } from './home-assistant';
 import { packageVersion } from '../core/package-info';
 import { AuditLog } from './audit-log';
+import { TamperAlerts } from './tamper-alerts';
+import type { TamperNotice } from '../pipeline/tamper-watch';
+import type { CameraRef } from './alert';
 
 const DAY_MS = 86_400_000;
 /** Retention runs this often: a size cap is kept within minutes, not hours. */
@@ -97,6 +100,7 @@ export class AlertService {
   private readonly outages: PersistedMap<{ id: string; downSinceMs: number }>;
   /** Cameras whose outage this run's own offline watch has seen: it ends them itself. */
   private readonly watchedHere = new Set<string>();
+  private readonly tamper: TamperAlerts;
   /** Who did what: clerk answers, snooze cancels, clip downloads. */
   readonly audit: AuditLog;
 
@@ -121,6 +125,13 @@ export class AlertService {
     this.history = new AlertHistory(config.dataDir, 5000, log);
     this.feedback = new FeedbackCounts(config.dataDir, log);
     this.audit = new AuditLog(config.dataDir, log);
+    this.tamper = new TamperAlerts(
+      this.outbox,
+      config.dataDir,
+      a.snapshotQuality,
+      log.child({ module: 'tamper' }),
+      announce,
+    );
     this.outages = new PersistedMap(path.join(config.dataDir, 'open-outages.json'), log, 'outages');
     this.haDiscovery = new HaDiscovery(this.outbox, config.dataDir, packageVersion(), log);
     this.dispatcher = new AlertDispatcher(
@@ -303,6 +314,15 @@ export class AlertService {
       payload: Buffer.from(JSON.stringify(payload)),
       retain: false,
     });
+  }
+
+  /** tamper / tamper_cleared with the before/after pictures, on vigil/<camera>/health. */
+  publishTamper(notice: TamperNotice, cam: CameraRef): void {
+    this.tamper
+      .publish(notice, cam)
+      .catch((err: unknown) =>
+        this.log.error({ err: errorMessage(err), camera: cam.id }, 'tamper alert failed'),
+      );
   }
 
   /**

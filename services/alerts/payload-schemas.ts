@@ -2,6 +2,7 @@ import { RULE_NAMES } from '../behaviour/rule-event';
 import { FormatRegistry, Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import { STREAM_STATES } from '../core/stream-state';
+import { TAMPER_KINDS } from '../pipeline/tamper-detector';
 
 /**
  * The MQTT contract: one TypeBox schema per payload, exported as JSON Schema in
@@ -165,6 +166,14 @@ const LastErrorSchema = Type.Union([
   Type.Null(),
 ]);
 
+const SnapshotRefSchema = Type.Object(
+  {
+    snapshot: Type.String({ description: 'JPEG path relative to dataDir.' }),
+    topic: Type.String({ description: 'Topic holding its bytes, published before this message.' }),
+  },
+  { additionalProperties: false },
+);
+
 export const CameraHealthSchema = Type.Object(
   {
     schemaVersion: Type.Literal(1),
@@ -183,6 +192,58 @@ export const CameraHealthSchema = Type.Object(
     summary: Type.String(),
   },
   { additionalProperties: false, $id: 'vigil/camera-health' },
+);
+
+export const CameraTamperSchema = Type.Object(
+  {
+    schemaVersion: Type.Literal(1),
+    id: Type.String({
+      format: 'uuid',
+      description: 'One id per tampering: the tamper and its tamper_cleared share it.',
+    }),
+    type: Type.Union([Type.Literal('tamper'), Type.Literal('tamper_cleared')]),
+    kind: Type.Union(
+      TAMPER_KINDS.map((k) => Type.Literal(k)),
+      {
+        description:
+          'covered: black, flat or mostly blocked; blinded: mostly clipped white; moved: the scene no longer matches its reference; defocused: its edges collapsed.',
+      },
+    ),
+    camera: Type.String(),
+    cameraName: Type.String(),
+    at: Iso,
+    since: Type.String({ format: 'date-time', description: 'When the picture first looked so.' }),
+    seconds: Type.Number({ minimum: 0 }),
+    severity: Type.Literal('high'),
+    measures: Type.Object(
+      {
+        brightness: Type.Number({ description: 'Mean luminance, 0-255.' }),
+        contrast: Type.Number({ description: 'Its standard deviation.' }),
+        clipped: Unit,
+        blankCells: Unit,
+        blurredCells: Unit,
+        movedCells: Unit,
+      },
+      {
+        additionalProperties: false,
+        description: 'What the picture measured (shares of its textured grid cells).',
+      },
+    ),
+    before: Type.Union([SnapshotRefSchema, Type.Null()], {
+      description: 'tamper: the last normal picture.',
+    }),
+    after: Type.Union([SnapshotRefSchema, Type.Null()], {
+      description: 'tamper: the picture when it fired.',
+    }),
+    reason: Type.Optional(
+      Type.Union([Type.Literal('restored'), Type.Literal('relearned')], {
+        description:
+          'tamper_cleared: the picture came back, or (moved) the new view became the reference after tamper.relearnMinutes.',
+      }),
+    ),
+    summary: Type.String(),
+  },
+  { additionalProperties: false, $id: 'vigil/camera-tamper' },
 );
 
 export const CameraStatusSchema = Type.Object(
@@ -265,6 +326,7 @@ export type Severity = Static<typeof SeveritySchema>;
 export type AlertPayload = Static<typeof AlertPayloadSchema>;
 export type CameraStatusPayload = Static<typeof CameraStatusSchema>;
 export type CameraHealthPayload = Static<typeof CameraHealthSchema>;
+export type CameraTamperPayload = Static<typeof CameraTamperSchema>;
 export type AckCommand = Static<typeof AckCommandSchema>;
 export type SnoozeCommand = Static<typeof SnoozeCommandSchema>;
 export type FeedbackCommand = Static<typeof FeedbackCommandSchema>;
@@ -275,6 +337,7 @@ export const MQTT_SCHEMAS = {
   alert: AlertPayloadSchema,
   cameraStatus: CameraStatusSchema,
   cameraHealth: CameraHealthSchema,
+  cameraTamper: CameraTamperSchema,
   ackCommand: AckCommandSchema,
   snoozeCommand: SnoozeCommandSchema,
   feedbackCommand: FeedbackCommandSchema,

@@ -48,9 +48,14 @@ export function snoozesTopic(camera: string): string {
   return `vigil/${camera}/snoozes`;
 }
 
-/** camera_offline / camera_online messages (QoS 1, through the outbox; not retained). */
+/** camera_offline / camera_online and tamper / tamper_cleared (QoS 1, through the outbox; not retained). */
 export function healthTopic(camera: string): string {
   return `vigil/${camera}/health`;
+}
+
+/** The JPEG bytes of a tamper alert's before or after picture, published before it. */
+export function tamperSnapshotTopic(camera: string, id: string, which: 'before' | 'after'): string {
+  return `vigil/${camera}/health/${id}/${which}`;
 }
 
 /** Clerk commands: vigil/<camera>/alerts/<id>/ack, .../snooze and .../feedback. */

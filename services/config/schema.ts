@@ -18,6 +18,9 @@ function oneOf<const T extends string>(values: readonly T[], defaultValue: T, de
   return Type.Union(literals, { default: defaultValue, description, enumValues: values });
 }
 
+const num = (def: number, min: number, max: number, description: string) =>
+  Type.Number({ minimum: min, maximum: max, default: def, description });
+
 const Id = (description: string) =>
   Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$', description });
 
@@ -232,6 +235,29 @@ export const CameraSchema = Type.Object(
         ),
       },
       'Event clips of this camera.',
+    ),
+    tamper: obj(
+      {
+        enabled: Type.Boolean({
+          default: true,
+          description:
+            'Raise a tamper alert (vigil/<camera>/health) when the picture is covered or black, blinded, moved or defocused.',
+        }),
+        holdSeconds: num(
+          3,
+          1,
+          60,
+          'The picture must look tampered this long (people passing close do not).',
+        ),
+        clearSeconds: num(5, 1, 600, 'And normal again this long before the alert is cleared.'),
+        relearnMinutes: num(
+          10,
+          1,
+          1440,
+          'A camera still turned after this long: its new view becomes the reference (the alert clears with reason relearned).',
+        ),
+      },
+      'Camera tampering, from the picture alone (no ONVIF event needed).',
     ),
     watchdogSeconds: Type.Number({
       minimum: 2,
@@ -552,9 +578,6 @@ export const ApiSchema = obj(
   },
   'HTTP API.',
 );
-
-const num = (def: number, min: number, max: number, description: string) =>
-  Type.Number({ minimum: min, maximum: max, default: def, description });
 
 export const AlertsSchema = obj(
   {

@@ -57,4 +57,6 @@ export interface CameraStatus {
   secondsInStates: Record<StreamState, number>;
   source: { width: number; height: number; fps: number | null; codec: string } | null;
   lastError: StreamError | null;
+  /** The tampering in force on the picture (covered, blinded, moved, defocused), or null. */
+  tamper: string | null;
 }

@@ -14,6 +14,8 @@ import { StreamSupervisor } from '../camera/stream-supervisor';
 import type { SegmentRing } from '../clips/segment-ring';
 import { OfflineWatch } from '../camera/offline-watch';
 import { MotionGate } from './motion-gate';
+import { TamperWatch } from './tamper-watch';
+import type { TamperNotice } from './tamper-watch';
 import { ModelRateWatch } from './model-rate-watch';
 import { LatencyWindow } from '../core/latency-window';
 import type { CameraHealthEvent, CameraStatus } from '../core/camera-status';
@@ -31,6 +33,8 @@ export interface CameraPipelineDeps {
   onStatus?: (status: CameraStatus) => void;
   /** Where the camera's ffmpeg also writes the last seconds of its stream (event clips). */
   clipRing?: SegmentRing;
+  /** Receives tamper / tamper_cleared (config tamper). */
+  onTamper?: (notice: TamperNotice, camera: CameraRef) => void;
   /** Receives camera_offline / camera_online (config offlineAlertSeconds). */
   onHealth?: (event: CameraHealthEvent, status: CameraStatus) => void;
 }
@@ -66,6 +70,7 @@ export class CameraPipeline {
   private readonly latency = new LatencyWindow(256);
   private readonly alertLatency = new LatencyWindow(64);
   private lastTracks: ProcessedFrame['tracks'] = [];
+  private readonly tamper: TamperWatch | undefined;
   /** Called after every analysed frame (tests and the API's latest-frame view). */
   onProcessed: ((p: ProcessedFrame) => void) | undefined;
   /** The newest analysed frame with its tracks (the API's live view). */
@@ -96,6 +101,7 @@ export class CameraPipeline {
       deps.clipRing ? { ring: deps.clipRing, codec: config.clips.codec } : undefined,
     );
     this.gate = new MotionGate(config);
+    this.tamper = config.tamper.enabled ? new TamperWatch(config.tamper) : undefined;
     this.offline = new OfflineWatch(config.offlineAlertSeconds * 1000, deps.clock, (e) =>
       deps.onHealth?.(e, this.status()),
     );
@@ -165,6 +171,7 @@ export class CameraPipeline {
         ? { width: info.width, height: info.height, fps: info.fps ?? null, codec: info.codec }
         : null,
       lastError: this.supervisor.lastError ?? null,
+      tamper: this.tamper?.kind ?? null,
     };
   }
 
@@ -188,6 +195,7 @@ export class CameraPipeline {
   }
 
   private async step(frame: Frame): Promise<void> {
+    this.watchTamper(frame);
     const decision = this.gate.decide(frame, this.lastTracks);
     this.watchModelRate(decision.analyse);
     if (!decision.analyse) return;
@@ -217,6 +225,12 @@ export class CameraPipeline {
     if (processed.events.length > 0) this.alertLatency.add(latency);
     this.latest = processed;
     this.onProcessed?.(processed);
+  }
+
+  /** Every frame, before the motion gate: a covered lens shows no motion. */
+  private watchTamper(frame: Frame): void {
+    const notice = this.tamper?.push(frame, this.lastTracks);
+    if (notice) this.deps.onTamper?.(notice, this.ref);
   }
 
   /** One log line when the camera becomes degraded (overloaded) and one when it recovers. */

@@ -4,6 +4,7 @@ import {
   AlertPayloadSchema,
   CameraHealthSchema,
   CameraStatusSchema,
+  CameraTamperSchema,
 } from '../../services/alerts/payload-schemas';
 import type { Received } from './mqtt-recorder';
 import { RULE_NAMES } from '../../services/behaviour/rule-event';
@@ -30,7 +31,14 @@ export function contractViolation(m: Received): string | undefined {
     return m.payload[0] === 0xff && m.payload[1] === 0xd8 ? undefined : `${m.topic}: not a JPEG`;
   if (/^vigil\/[^/]+\/alerts$/.test(m.topic)) return check(AlertPayloadSchema);
   if (/^vigil\/[^/]+\/status$/.test(m.topic)) return check(CameraStatusSchema);
-  if (/^vigil\/[^/]+\/health$/.test(m.topic)) return check(CameraHealthSchema);
+  if (/^vigil\/[^/]+\/health$/.test(m.topic))
+    return check(
+      (json() as { type?: string }).type?.startsWith('tamper')
+        ? CameraTamperSchema
+        : CameraHealthSchema,
+    );
+  if (/^vigil\/[^/]+\/health\/[^/]+\/(before|after)$/.test(m.topic))
+    return m.payload[0] === 0xff && m.payload[1] === 0xd8 ? undefined : `${m.topic}: not a JPEG`;
   if (/^vigil\/[^/]+\/alerts\/[^/]+\/snapshot$/.test(m.topic))
     return m.payload[0] === 0xff && m.payload[1] === 0xd8 ? undefined : `${m.topic}: not a JPEG`;
   if (/\/(ack|snooze|feedback)$/.test(m.topic)) return undefined; // commands sent by clients (the test's own)

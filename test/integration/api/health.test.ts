@@ -38,6 +38,7 @@ const camera = (id: string, state: CameraStatus['state']): CameraStatus => ({
     stopped: 0,
   },
   source: { width: 768, height: 576, fps: 10, codec: 'h264' },
+  tamper: null,
   lastError:
     state === 'streaming'
       ? null
