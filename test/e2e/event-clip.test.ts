@@ -125,12 +125,16 @@ function probe(file: string): { codec: string; duration: number } {
 
     // A clerk plays it from the console's history, in Chromium.
     browser = await launchChromium();
-    const page = await (await browser.newContext({ viewport: { width: 360, height: 780 } })).newPage();
+    const page = await (
+      await browser.newContext({ viewport: { width: 360, height: 780 } })
+    ).newPage();
     await page.goto(`${base}/`);
     await page.getByLabel('Access token').fill('demo-clerk');
     await page.getByRole('button', { name: 'Log in' }).click();
     await page.getByRole('link', { name: 'History' }).click();
-    await page.getByRole('button', { name: `Play the clip of alert ${end.id.slice(0, 8)}` }).click();
+    await page
+      .getByRole('button', { name: `Play the clip of alert ${end.id.slice(0, 8)}` })
+      .click();
     const video = page.locator('video.clip');
     await video.waitFor();
     const played = await waitFor(
