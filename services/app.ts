@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { CameraConfig, Config } from './config/schema';
 import { ConfigStore } from './config/config-store';
+import { parseConfig } from './config/load';
+import path from 'node:path';
 import type { ConfigChange, Version } from './config/config-store';
 import { Metrics } from './metrics/metrics';
 import { renderScene } from './alerts/snapshot';
@@ -277,6 +279,18 @@ export class VigilApp {
         clerk: this.alerts,
         dataDir: this.config.dataDir,
         latestFrame: (id, withZones) => this.latestFrame(id, withZones),
+        tune: async (candidate, sinceMs) => {
+          const { tune } = await import('./analysis/tune.js');
+          for (const c of this.cameras) c.flushRecording();
+          const base = this.opts.configFile
+            ? path.dirname(path.resolve(this.opts.configFile))
+            : undefined;
+          const next =
+            candidate === undefined
+              ? this.config
+              : parseConfig(candidate, { env: process.env, baseDir: base });
+          return tune(this.config, next, sinceMs, this.log.child({ module: 'tune' }));
+        },
         clips: {
           find: (id) => this.clips.find(id),
           recordDownload: (by, alertId, detail) =>

@@ -32,6 +32,8 @@ import { registerAlertRoutes } from './routes/alerts';
 import { registerDiscoveryRoutes } from './routes/discovery';
 import { registerClerkRoutes } from './routes/clerk';
 import { registerClipRoutes } from './routes/clips';
+import { registerTuneRoutes } from './routes/tune';
+import type { TuneReport } from '../analysis/tune';
 import type { ClipAccess } from './routes/clips';
 import { registerEventRoutes } from './routes/events';
 import { registerConsoleRoutes } from './routes/console';
@@ -57,6 +59,8 @@ export interface ApiContext {
   /** The latest analysed frame of a camera with tracks and zones drawn, as JPEG. */
   latestFrame?(camera: string, withZones?: boolean): Promise<Buffer | undefined>;
   metrics?: Metrics;
+  /** npm run tune as a call: the recordings since `sinceMs` under the current and a candidate config. */
+  tune?(candidate: unknown, sinceMs: number): Promise<TuneReport>;
   /** Event clips and the audit of their downloads. */
   clips?: ClipAccess;
 }
@@ -192,6 +196,7 @@ export function buildApi(ctx: ApiContext, log: Logger, tls?: ApiTls): ApiServer 
     registerDiscoveryRoutes(s, ctx);
     registerClerkRoutes(s, ctx);
     registerClipRoutes(s, ctx);
+    registerTuneRoutes(s, ctx);
     registerEventRoutes(s, ctx);
     // Public like /docs/json: the API's shape is not a secret.
     s.get('/api/openapi.json', { schema: { hide: true } }, async () => s.swagger());

@@ -4,19 +4,23 @@ import type { TrackedPerson } from '../core/types';
 import type { PoseTracks } from './pose-tracks';
 
 type Kp = [number, number, number];
+type Box4 = [number, number, number, number];
 
 /** A pose as 17 x (x, y, score), packed: 204 bytes instead of ~1 KB of small arrays. */
 const POSE_VALUES = 17 * 3;
 
 /**
- * Records a camera's pose tracks (poses only, never pixels) in pose-tracks/v1, one file per
- * chunk, so the site can train its own anomaly model
+ * Records a camera's pose tracks (poses, boxes and capture times, never pixels) in pose-tracks/v1,
+ * one file per chunk, so the site can train its own anomaly model
  * (`npm run behaviour -- train --data <dataDir>/pose-tracks/<camera>`). A chunk ends after
  * `chunkFrames` analysed frames or `maxPoses` recorded poses, whichever comes first: memory stays
- * bounded (about 2 MB by default) however many people a camera sees.
+ * bounded (about 2 MB by default) and a file is at most 10 minutes old at 5 fps however many people a camera sees.
  */
 export class PoseRecorder {
-  private tracks = new Map<number, { frames: number[]; poses: Float32Array[] }>();
+  private tracks = new Map<
+    number,
+    { frames: number[]; poses: Float32Array[]; times: number[]; boxes: Float32Array[] }
+  >();
   private firstFrame = -1;
   private firstMs = 0;
   private frames = 0;
@@ -27,7 +31,7 @@ export class PoseRecorder {
     private readonly dir: string,
     private readonly camera: string,
     private readonly fps: number,
-    private readonly chunkFrames = 18_000,
+    private readonly chunkFrames = 3000,
     private readonly maxPoses = 10_000,
   ) {}
 
@@ -40,11 +44,13 @@ export class PoseRecorder {
     for (const p of people) {
       if (p.coasting) continue;
       let t = this.tracks.get(p.trackId);
-      if (!t) this.tracks.set(p.trackId, (t = { frames: [], poses: [] }));
+      if (!t) this.tracks.set(p.trackId, (t = { frames: [], poses: [], times: [], boxes: [] }));
       const pose = new Float32Array(POSE_VALUES);
       p.keypoints.forEach((k, i) => pose.set([k.x, k.y, k.score], i * 3));
       t.frames.push(f);
       t.poses.push(pose);
+      t.times.push(Math.max(0, Math.round(timestampMs - this.firstMs)));
+      t.boxes.push(Float32Array.of(p.box.x, p.box.y, p.box.w, p.box.h));
       this.poses++;
     }
     if (++this.frames >= this.chunkFrames || this.poses >= this.maxPoses) this.flush();
@@ -58,12 +64,19 @@ export class PoseRecorder {
       format: 'pose-tracks/v1',
       clip: `${this.camera}-${stamp}`,
       camera: this.camera,
+      startedAt: new Date(this.firstMs).toISOString(),
       fps: this.fps,
       frameCount: this.frames,
       keypoints: 'coco17',
       tracks: [...this.tracks.entries()]
         .filter(([, t]) => t.frames.length >= 2)
-        .map(([id, t]) => ({ id: String(id), frames: t.frames, keypoints: t.poses.map(unpack) })),
+        .map(([id, t]) => ({
+          id: String(id),
+          frames: t.frames,
+          keypoints: t.poses.map(unpack),
+          timesMs: t.times,
+          boxes: t.boxes.map((b) => [...b].map((v) => Math.round(v * 10) / 10) as Box4),
+        })),
     };
     mkdirSync(this.dir, { recursive: true });
     const file = path.join(this.dir, `${doc.clip}.json`);

@@ -13,6 +13,8 @@ export const PoseTracksSchema = Type.Object({
   clip: Type.String(),
   /** The camera it was recorded on (else read from the clip name, e.g. poselift-02_0216: 02). */
   camera: Type.Optional(Type.String()),
+  /** When frame 0 was captured (Vigil's own recordings); tune replays them in real time. */
+  startedAt: Type.Optional(Type.String()),
   fps: Type.Number({ exclusiveMinimum: 0 }),
   frameCount: Type.Integer({ minimum: 0 }),
   keypoints: Type.Literal('coco17'),
@@ -21,6 +23,11 @@ export const PoseTracksSchema = Type.Object({
       id: Type.String(),
       frames: Type.Array(Type.Integer({ minimum: 0 })),
       keypoints: Type.Array(Type.Array(Kp, { minItems: 17, maxItems: 17 })),
+      /** Per frame: ms since startedAt (exact capture times), and the person's box [x, y, w, h]. */
+      timesMs: Type.Optional(Type.Array(Type.Number({ minimum: 0 }))),
+      boxes: Type.Optional(
+        Type.Array(Type.Tuple([Type.Number(), Type.Number(), Type.Number(), Type.Number()])),
+      ),
     }),
   ),
   labels: Type.Optional(Type.Object({ kind: Type.String(), frames: Type.Array(Type.Number()) })),
@@ -45,6 +52,12 @@ export function parsePoseTracks(text: string, name: string): PoseTracks {
     );
   const doc = v as PoseTracks;
   for (const t of doc.tracks) {
+    const n = t.frames.length;
+    if ((t.timesMs && t.timesMs.length !== n) || (t.boxes && t.boxes.length !== n))
+      throw new VigilError(
+        'VIGIL_ERR_INPUT_MISSING',
+        `${name}: track ${t.id} has ${n} frames but other lengths of times or boxes`,
+      );
     if (t.frames.length !== t.keypoints.length)
       throw new VigilError(
         'VIGIL_ERR_INPUT_MISSING',

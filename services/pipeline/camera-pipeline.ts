@@ -140,6 +140,11 @@ export class CameraPipeline {
     this.deps.processor.setZones(camera);
   }
 
+  /** Writes the camera's pose recording so far. */
+  flushRecording(): void {
+    this.deps.processor.flushRecording();
+  }
+
   get zones() {
     return this.deps.processor.zones;
   }

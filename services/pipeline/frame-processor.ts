@@ -98,9 +98,19 @@ export class FrameProcessor {
     return { frame, detections: [], tracks, events, inferenceMs: 0, coasted: true };
   }
 
+  /** Recorded people (npm run tune): the rules alone, on tracks that were already made. */
+  replay(tracks: TrackedPerson[], timestampMs: number): RuleEvent[] {
+    return this.evaluate(tracks, timestampMs);
+  }
+
   /** True when a frame handed to the model now would wait behind other frames. */
   modelBusy(): boolean {
     return this.estimator.saturated?.() ?? false;
+  }
+
+  /** Writes the pose recording so far (npm run tune through the API sees up to now). */
+  flushRecording(): void {
+    this.behaviour.recorder?.flush();
   }
 
   /** Ends open incidents (stream stopped or file finished). */

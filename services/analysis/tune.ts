@@ -1,0 +1,213 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../config/schema';
+import type { Logger } from '../core/logger';
+import type { AlertPayload, Verdict } from '../alerts/payload-schemas';
+import { AlertStateStore } from '../alerts/alert-state-store';
+import { recordedFrames, replayAlerts } from './replay';
+import type { ReplayedAlert } from './replay';
+
+/** An alert the daemon really sent (alerts.jsonl), with the clerk's verdict if one was given. */
+export interface SentAlert {
+  id: string;
+  camera: string;
+  zone: string;
+  rule: string;
+  trackId: number;
+  startedAtMs: number;
+  verdict: Verdict | null;
+}
+
+export interface TuneRow {
+  camera: string;
+  zone: string;
+  rule: string;
+  /** Alerts the rules raise on the recordings with the current config, and the candidate. */
+  current: number;
+  candidate: number;
+  /** Current alerts the candidate would not raise, and candidate alerts that are new. */
+  vanish: number;
+  appear: number;
+  /** Alerts clerks judged: how many the candidate still raises (confirmed) or drops (false). */
+  confirmed: { total: number; kept: number };
+  falseAlarms: { total: number; removed: number };
+}
+
+export interface TuneReport {
+  since: string;
+  frames: number;
+  cameras: string[];
+  rows: TuneRow[];
+}
+
+/** Two alerts are the same incident: one person, zone and rule, started within this of each other. */
+const SAME_MS = 10_000;
+
+type Keyed = Pick<ReplayedAlert, 'camera' | 'zone' | 'rule' | 'trackId' | 'startedAtMs'>;
+type Where = Pick<ReplayedAlert, 'camera' | 'zone' | 'rule'>;
+
+const keyOf = (a: Where) => `${a.camera}\u0000${a.zone}\u0000${a.rule}`;
+
+/** Pairs each of `a` with an unused same incident of `b`; answers the unpaired of `a`. */
+function unmatched<A extends Keyed>(a: readonly A[], b: readonly Keyed[]): A[] {
+  const used = new Set<number>();
+  return a.filter((x) => {
+    const i = b.findIndex(
+      (y, j) =>
+        !used.has(j) &&
+        keyOf(x) === keyOf(y) &&
+        x.trackId === y.trackId &&
+        Math.abs(x.startedAtMs - y.startedAtMs) <= SAME_MS,
+    );
+    if (i < 0) return true;
+    used.add(i);
+    return false;
+  });
+}
+
+/** The table: per camera, zone and rule, what the candidate changes, verdicts included. */
+export function compareAlerts(
+  current: readonly ReplayedAlert[],
+  candidate: readonly ReplayedAlert[],
+  sent: readonly SentAlert[],
+): TuneRow[] {
+  const rows = new Map<string, TuneRow>();
+  const row = (a: Where) => {
+    let r = rows.get(keyOf(a));
+    if (!r)
+      rows.set(
+        keyOf(a),
+        (r = {
+          camera: a.camera,
+          zone: a.zone,
+          rule: a.rule,
+          current: 0,
+          candidate: 0,
+          vanish: 0,
+          appear: 0,
+          confirmed: { total: 0, kept: 0 },
+          falseAlarms: { total: 0, removed: 0 },
+        }),
+      );
+    return r;
+  };
+  for (const a of current) row(a).current++;
+  for (const a of candidate) row(a).candidate++;
+  for (const a of unmatched(current, candidate)) row(a).vanish++;
+  for (const a of unmatched(candidate, current)) row(a).appear++;
+  const dropped = new Set(unmatched(sent, candidate));
+  for (const s of sent) {
+    if (s.verdict === 'confirmed') {
+      row(s).confirmed.total++;
+      if (!dropped.has(s)) row(s).confirmed.kept++;
+    } else if (s.verdict === 'false_alarm') {
+      row(s).falseAlarms.total++;
+      if (dropped.has(s)) row(s).falseAlarms.removed++;
+    }
+  }
+  return [...rows.values()].sort((x, y) => keyOf(x).localeCompare(keyOf(y)));
+}
+
+/** The alerts sent since `sinceMs` (dataDir/alerts.jsonl) with their verdicts (alert-state.json). */
+export function sentAlerts(dataDir: string, sinceMs: number, log: Logger): SentAlert[] {
+  const file = path.join(dataDir, 'alerts.jsonl');
+  if (!existsSync(file)) return [];
+  const store = new AlertStateStore(path.join(dataDir, 'alert-state.json'), log);
+  const out: SentAlert[] = [];
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    let a: AlertPayload;
+    try {
+      a = JSON.parse(line) as AlertPayload;
+    } catch {
+      continue; // an empty or torn last line
+    }
+    if (a.type !== 'start' || Date.parse(a.startedAt) < sinceMs) continue;
+    out.push({
+      id: a.id,
+      camera: a.camera,
+      zone: a.zone,
+      rule: a.rule,
+      trackId: a.trackId,
+      startedAtMs: Date.parse(a.startedAt),
+      verdict: store.feedbackOf(a.id)?.verdict ?? null,
+    });
+  }
+  return out;
+}
+
+/**
+ * Replays the pose tracks recorded since `sinceMs` (the current config's dataDir) through the
+ * rules of the current and the candidate config, and compares them (verdicts included).
+ */
+export async function tune(
+  current: Config,
+  candidate: Config,
+  sinceMs: number,
+  log: Logger,
+): Promise<TuneReport> {
+  const ids = [
+    ...new Set(
+      [...current.cameras, ...candidate.cameras].filter((c) => c.enabled).map((c) => c.id),
+    ),
+  ];
+  const now: ReplayedAlert[] = [];
+  const next: ReplayedAlert[] = [];
+  let frames = 0;
+  for (const id of ids) {
+    const recorded = recordedFrames(current.dataDir, id, sinceMs, log);
+    frames += recorded.length;
+    const a = current.cameras.find((c) => c.id === id && c.enabled);
+    const b = candidate.cameras.find((c) => c.id === id && c.enabled);
+    if (a) now.push(...(await replayAlerts(current, a, recorded, log)));
+    if (b) next.push(...(await replayAlerts(candidate, b, recorded, log)));
+  }
+  return {
+    since: new Date(sinceMs).toISOString(),
+    frames,
+    cameras: ids,
+    rows: compareAlerts(now, next, sentAlerts(current.dataDir, sinceMs, log)),
+  };
+}
+
+/** The report as a table for a terminal. */
+export function formatTune(report: TuneReport): string {
+  const head = [
+    'camera',
+    'zone',
+    'rule',
+    'now',
+    'candidate',
+    'vanish',
+    'new',
+    'confirmed kept',
+    'false alarms removed',
+  ];
+  const body = report.rows.map((r) => [
+    r.camera,
+    r.zone,
+    r.rule,
+    String(r.current),
+    String(r.candidate),
+    String(r.vanish),
+    String(r.appear),
+    `${r.confirmed.kept}/${r.confirmed.total}`,
+    `${r.falseAlarms.removed}/${r.falseAlarms.total}`,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i]!.length)));
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  const lines = [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)];
+  if (body.length === 0) lines.push('(no alert with either config)');
+  return `${lines.join('\n')}\n`;
+}
+
+/** `7d`, `12h`, `30m` before `nowMs`. */
+export function parseSince(text: string, nowMs: number): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)([dhm])$/.exec(text.trim());
+  if (!m) return undefined;
+  const unit = { d: 86_400_000, h: 3_600_000, m: 60_000 }[m[2] as 'd' | 'h' | 'm'];
+  return nowMs - Number(m[1]) * unit;
+}
