@@ -124,6 +124,19 @@ export class ClerkView {
       blobUrl(`/api/alerts/${a.id}/snapshot`)
         .then((url) => (img.src = url))
         .catch(() => img.replaceWith(h('p', { class: 'no-snapshot' }, 'Snapshot not available')));
+    // A walkout shows the concealment too: the gesture, then the door.
+    const before = a.concealment?.snapshot
+      ? h('img', {
+          class: 'snapshot',
+          alt: `Snapshot of the concealment before it, ${a.cameraName}`,
+          width: 640,
+          height: 480,
+        })
+      : null;
+    if (before && a.concealment)
+      blobUrl(`/api/alerts/${a.concealment.alertId}/snapshot`)
+        .then((url) => (before.src = url))
+        .catch(() => before.remove());
     const answered = c.answers.map((x) =>
       h(
         'li',
@@ -148,6 +161,7 @@ export class ClerkView {
         h('time', { class: 'age', datetime: a.startedAt }, ago(a.startedAt)),
       ),
       img,
+      before,
       h('p', { class: 'what' }, `Person #${a.trackId} ${whatHappened(a)}`),
       h('p', { class: 'where' }, `${a.cameraName} · ${a.zoneName || a.zone}`),
       answered.length ? h('ul', { class: 'answers' }, ...answered) : null,

@@ -62,6 +62,7 @@ export class IntegratorView {
         s.degraded ? `${s.state}, overloaded` : s.state,
       ),
       ` ${s.analysedFps.toFixed(1)} fps analysed, model ${s.modelFps.toFixed(1)} fps`,
+      s.tamper ? h('span', { class: 'pill tamper', role: 'status' }, ` tampered: ${s.tamper}`) : '',
       s.lastError
         ? h(
             'span',

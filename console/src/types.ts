@@ -17,6 +17,8 @@ export interface Alert {
   feedback?: { verdict: 'confirmed' | 'false_alarm'; by: string; at: string } | null;
   evidence: { steps: { step: string; at: string; region: string | null }[] } | null;
   endReason?: string;
+  /** walkout: the same person's concealment alert, its snapshot the second picture. */
+  concealment?: { alertId: string; snapshot: string | null; at: string };
   summary: string;
 }
 
@@ -31,6 +33,8 @@ export interface CameraState {
   degraded: boolean;
   tracks?: number;
   lastError: { code: string; message: string; at: string } | null;
+  /** covered, blinded, moved or defocused while the picture looks so. */
+  tamper?: string | null;
 }
 
 export interface Zone {

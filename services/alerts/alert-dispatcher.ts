@@ -62,6 +62,8 @@ export class AlertDispatcher {
   /** Full-resolution stills being grabbed (never awaited by the pipeline). */
   private readonly grabbing = new Set<Promise<void>>();
   private readonly grabbingFor = new Set<string>();
+  /** The last concealment alert of each person (camera/track), for their walkout. */
+  private readonly concealments = new Map<string, NonNullable<AlertPayload['concealment']>>();
 
   constructor(
     private readonly outputs: AlertOutput[],
@@ -116,6 +118,7 @@ export class AlertDispatcher {
         cam,
         e,
       );
+      this.linkConcealment(alert);
       alerts.push(alert);
       if (alert.type === 'start') this.opts.clips?.onStart(alert);
       if (alert.type === 'end' && this.opts.clips?.records(alert)) {
@@ -215,6 +218,22 @@ export class AlertDispatcher {
       this.grabbing.delete(p);
       if (oneAtATime) this.grabbingFor.delete(camera);
     });
+  }
+
+  /** A concealment start is remembered; the same person's walkout start carries it. */
+  private linkConcealment(alert: AlertPayload): void {
+    if (alert.type !== 'start') return;
+    const key = `${alert.camera}/${alert.trackId}`;
+    if (alert.rule === 'concealment') {
+      this.concealments.delete(key);
+      this.concealments.set(key, { alertId: alert.id, snapshot: alert.snapshot, at: alert.at });
+      // Bounded: the oldest people are forgotten first.
+      if (this.concealments.size > 1000)
+        this.concealments.delete(this.concealments.keys().next().value!);
+    } else if (alert.rule === 'walkout') {
+      const c = this.concealments.get(key);
+      if (c) alert.concealment = c;
+    }
   }
 
   /**

@@ -145,6 +145,22 @@ export const AlertPayloadSchema = Type.Object(
       description: 'Concealment: the steps seen and keypoints involved; null for loitering.',
     }),
     clip: Type.Optional(ClipRefSchema),
+    concealment: Type.Optional(
+      Type.Object(
+        {
+          alertId: Type.String({ format: 'uuid' }),
+          snapshot: Type.Union([Type.String(), Type.Null()], {
+            description: 'Its JPEG path relative to dataDir; GET /api/alerts/<alertId>/snapshot.',
+          }),
+          at: Iso,
+        },
+        {
+          additionalProperties: false,
+          description:
+            'walkout start: the concealment alert of the same person, whose snapshot is the second picture of the walkout.',
+        },
+      ),
+    ),
     endReason: Type.Optional(
       Type.Literal('restart', {
         description:
