@@ -74,7 +74,10 @@ export class ClipService {
     if (!ring) {
       const a = this.config.alerts;
       const keepMs = (a.clipPreRollSeconds + a.clipMaxSeconds / 2 + 2 * SEGMENT_SECONDS) * 1000;
-      ring = new SegmentRing(path.join(this.root, cam.id, 'ring'), keepMs);
+      const dir = a.clipRingDir
+        ? path.join(a.clipRingDir, cam.id)
+        : path.join(this.root, cam.id, 'ring');
+      ring = new SegmentRing(dir, keepMs);
       this.rings.set(cam.id, ring);
     }
     return ring;

@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { VigilError } from '../core/errors';
 import { parseSourceInfo } from '../camera/ffmpeg-args';
@@ -108,10 +108,11 @@ export class SegmentRing {
     this.prune(nowMs);
   }
 
-  /** The complete segments that overlap [fromMs, toMs], oldest first. */
+  /** The complete segments on disk that overlap [fromMs, toMs], oldest first. */
   closedBetween(fromMs: number, toMs: number): Segment[] {
     return this.segments.filter(
-      (s) => s.endMs !== undefined && s.endMs > fromMs && s.startMs < toMs,
+      // ffmpeg says it opens a file even when it then cannot (a full or missing disk).
+      (s) => s.endMs !== undefined && s.endMs > fromMs && s.startMs < toMs && existsSync(s.file),
     );
   }
 

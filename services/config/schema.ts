@@ -622,6 +622,11 @@ export const AlertsSchema = obj(
       600,
       'Longest clip; a longer incident gets the part around the moment its alert fired.',
     ),
+    clipRingDir: Type.String({
+      default: '',
+      description:
+        'Where the last seconds of each camera are kept (<this>/<camera>); empty: <dataDir>/clips/<camera>/ring. A tmpfs spares flash storage the stream’s writes.',
+    }),
     clipRetentionDays: num(7, 0.01, 3650, 'Event clips older than this are deleted.'),
     clipRetentionMaxMB: num(
       8192,
