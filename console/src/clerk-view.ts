@@ -2,11 +2,14 @@ import { ApiError, api, blobUrl } from './api.js';
 import { fill, h } from './dom.js';
 import type { Alert, Answer } from './types.js';
 import { ago, ruleTitle, verdictWords, whatHappened } from './words.js';
+import { clipButton } from './clip-player.js';
 
 interface Card {
   alert: Alert;
   el: HTMLElement;
   answers: Answer[];
+  /** The incident is over but its clip is there to watch and judge: the card stays until then. */
+  ended?: boolean;
 }
 
 const SNOOZE_MINUTES = [15, 30, 60, 120];
@@ -51,12 +54,12 @@ export class ClerkView {
   onAlert(a: Alert, live = true): void {
     const card = this.cards.get(a.id);
     if (a.type === 'end') {
-      if (card) {
-        card.el.classList.add('closing');
-        setTimeout(() => card.el.remove(), 300);
-        this.cards.delete(a.id);
-        this.updateEmpty();
-      }
+      if (!card) return;
+      if (a.clip && !card.answers.some((x) => x.command === 'feedback')) {
+        card.alert = { ...a, snapshot: card.alert.snapshot };
+        card.ended = true;
+        this.render(card);
+      } else this.close(card);
       return;
     }
     if (card) {
@@ -99,6 +102,15 @@ export class ClerkView {
     card.answers = card.answers.filter((x) => x.command !== ans.command);
     card.answers.push(ans);
     this.render(card);
+    // An ended incident kept for its clip is done once judged.
+    if (card.ended && ans.command === 'feedback') setTimeout(() => this.close(card), 1500);
+  }
+
+  private close(card: Card): void {
+    card.el.classList.add('closing');
+    setTimeout(() => card.el.remove(), 300);
+    this.cards.delete(card.alert.id);
+    this.updateEmpty();
   }
 
   private updateEmpty(): void {
@@ -162,10 +174,15 @@ export class ClerkView {
       ),
       img,
       before,
+      c.ended ? h('p', { class: 'ended' }, 'Over. Watch the clip, then judge it.') : null,
+      a.clip ? clipButton(a) : null,
       h('p', { class: 'what' }, `Person #${a.trackId} ${whatHappened(a)}`),
       h('p', { class: 'where' }, `${a.cameraName} · ${a.zoneName || a.zone}`),
       answered.length ? h('ul', { class: 'answers' }, ...answered) : null,
       this.canAnswer ? this.buttons(c) : null,
+      c.ended
+        ? h('button', { type: 'button', class: 'dismiss', onclick: () => this.close(c) }, 'Dismiss')
+        : null,
     );
   }
 

@@ -1,4 +1,5 @@
-import { ApiError, api, blobUrl } from './api.js';
+import { api } from './api.js';
+import { clipButton } from './clip-player.js';
 import { fill, h } from './dom.js';
 import type { FeedbackRow } from './contract.js';
 import type { Alert } from './types.js';
@@ -114,39 +115,4 @@ export class HistoryView {
           ),
     );
   }
-}
-
-/**
- * The incident's event clip, fetched with the token when asked for (every download is in the
- * daemon's audit log), played in place.
- */
-function clipButton(a: Alert): HTMLElement {
-  const button = h(
-    'button',
-    { type: 'button', class: 'clip', 'aria-label': `Play the clip of alert ${a.id.slice(0, 8)}` },
-    'Play clip',
-  );
-  button.addEventListener('click', () => {
-    button.setAttribute('disabled', '');
-    blobUrl(`/api/alerts/${a.id}/clip`)
-      .then((src) => {
-        const video = h('video', {
-          class: 'clip',
-          src,
-          controls: '',
-          playsinline: '',
-          muted: '',
-          'aria-label': `Clip of ${ruleTitle(a.rule)} at ${a.zoneName || a.zone}`,
-        });
-        button.replaceWith(video);
-        void (video as HTMLVideoElement).play().catch(() => undefined);
-      })
-      .catch((err: unknown) => {
-        const gone = err instanceof ApiError && err.status === 404;
-        button.replaceWith(
-          h('span', { class: 'no-clip' }, gone ? 'No clip for this alert' : 'Clip not available'),
-        );
-      });
-  });
-  return button;
 }

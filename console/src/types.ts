@@ -17,6 +17,8 @@ export interface Alert {
   feedback?: { verdict: 'confirmed' | 'false_alarm'; by: string; at: string } | null;
   evidence: { steps: { step: string; at: string; region: string | null }[] } | null;
   endReason?: string;
+  /** end: the event clip (GET clip.url). */
+  clip?: { url: string; durationSeconds: number; bytes: number };
   /** walkout: the same person's concealment alert, its snapshot the second picture. */
   concealment?: { alertId: string; snapshot: string | null; at: string };
   summary: string;

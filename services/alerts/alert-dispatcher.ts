@@ -59,7 +59,7 @@ export class AlertDispatcher {
   readonly byRule = new Map<string, number>();
   /** The last message of each open incident (to echo clerk actions), kept on disk. */
   private readonly lastOpen: OpenIncidents;
-  /** Full-resolution stills being grabbed (never awaited by the pipeline). */
+  /** Work dispatch started and the pipeline never awaits: full-resolution grabs, ends waiting for their clip. */
   private readonly grabbing = new Set<Promise<void>>();
   private readonly grabbingFor = new Set<string>();
   /** The last concealment alert of each person (camera/track), for their walkout. */

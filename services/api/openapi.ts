@@ -101,6 +101,16 @@ const DOCS: Record<string, { summary: string; ok?: TSchema | ReturnType<typeof b
   'POST /api/alerts/:id/ack': { summary: '', ok: loose('`{alertId, command, by}`') },
   'POST /api/alerts/:id/snooze': { summary: '', ok: loose('`{alertId, command, by, until}`') },
   'POST /api/alerts/:id/feedback': { summary: '', ok: loose('`{alertId, command, by, verdict}`') },
+  'GET /api/alerts/:id/clip': {
+    summary: '',
+    ok: binary('video/mp4', 'The clip (206 with a Range header; 416 for a range past its end).'),
+  },
+  'POST /api/tune': {
+    summary: '',
+    ok: loose(
+      '`{since, frames, cameras, rows: [{camera, zone, rule, current, candidate, vanish, appear, confirmed: {total, kept}, falseAlarms: {total, removed}}]}`',
+    ),
+  },
 };
 
 /** Routes that change the config file: they need If-Match (428 without, 412 when stale). */

@@ -91,6 +91,17 @@ function probe(file: string): { codec: string; duration: number } {
           .filter((m: Received) => m.topic === 'vigil/square/alerts')
           .map((m) => JSON.parse(m.payload.toString()) as AlertPayload);
 
+      // A clerk's console is open before the incident ends.
+      browser = await launchChromium();
+      const page = await (
+        await browser.newContext({ viewport: { width: 360, height: 780 } })
+      ).newPage();
+      await page.goto(`${base}/`);
+      await page.getByLabel('Access token').fill('demo-clerk');
+      await page.getByRole('button', { name: 'Log in' }).click();
+      const card = page.locator('article.card').first();
+      await card.waitFor({ timeout: 90_000 });
+
       const end = await waitFor(
         'an end carrying its clip',
         () => alerts().find((a) => a.type === 'end' && a.clip),
@@ -131,44 +142,44 @@ function probe(file: string): { codec: string; duration: number } {
         expect.objectContaining({ by: 'vera', detail: expect.objectContaining({ range: '0-99' }) }),
       ]);
 
-      // A clerk plays it from the console's history, in Chromium.
-      browser = await launchChromium();
-      const page = await (
-        await browser.newContext({ viewport: { width: 360, height: 780 } })
-      ).newPage();
-      await page.goto(`${base}/`);
-      await page.getByLabel('Access token').fill('demo-clerk');
-      await page.getByRole('button', { name: 'Log in' }).click();
+      // The card stays once the incident is over, for its clip: the clerk watches, then judges.
+      const playing = async (video: ReturnType<typeof page.locator>) => {
+        await video.waitFor();
+        return waitFor(
+          'the clip playing',
+          () =>
+            video.evaluate((v) => {
+              const el = v as unknown as { currentTime: number; duration: number; error: unknown };
+              return el.error ? 'error' : el.currentTime > 0.5 ? el.duration : undefined;
+            }),
+          30_000,
+          250,
+        );
+      };
+      const ended = page.locator(`article.card[data-id="${end.id}"]`);
+      await ended.getByText('Over. Watch the clip, then judge it.').waitFor();
+      await ended
+        .getByRole('button', { name: `Play the clip of alert ${end.id.slice(0, 8)}` })
+        .click();
+      expect(await playing(ended.locator('video.clip'))).toBeGreaterThanOrEqual(pre + post);
+      await screenshot(page, 'clerk-clip-360');
+      await ended.getByRole('button', { name: 'False alarm' }).click();
+      await ended.waitFor({ state: 'detached', timeout: 10_000 });
+
+      // And from the history.
       await page.getByRole('link', { name: 'History' }).click();
       await page
         .getByRole('button', { name: `Play the clip of alert ${end.id.slice(0, 8)}` })
         .click();
-      const video = page.locator('video.clip');
-      await video.waitFor();
-      const played = await waitFor(
-        'the clip playing',
-        () =>
-          video.evaluate((v) => {
-            const el = v as unknown as { currentTime: number; duration: number; error: unknown };
-            return el.error ? 'error' : el.currentTime > 0.5 ? el.duration : undefined;
-          }),
-        30_000,
-        250,
-      );
-      expect(played).toBeGreaterThanOrEqual(pre + post);
+      expect(await playing(page.locator('.history video.clip'))).toBeGreaterThanOrEqual(pre + post);
       await screenshot(page, 'history-clip-360');
       const downloads = readFileSync(path.join(dataDir, 'audit.jsonl'), 'utf8').match(
         /"action":"clip-download","target":"[^"]+"/g,
       );
+      // The viewer's two fetches and the console's one (its second play reuses what it fetched).
       expect(downloads).toHaveLength(3);
 
-      // The clerk judges it a false alarm; the integrator asks what a 30 s dwell would have done.
-      const judged = await fetch(`${base}/api/alerts/${end.id}/feedback`, {
-        method: 'POST',
-        headers: { authorization: 'Bearer demo-clerk', 'content-type': 'application/json' },
-        body: JSON.stringify({ verdict: 'false_alarm' }),
-      });
-      expect(judged.status).toBe(200);
+      // The integrator asks what a 30 s dwell would have done.
       const longer = structuredClone(config);
       for (const z of longer.cameras[0]!.zones as { loitering: { dwellSeconds: number } }[])
         z.loitering.dwellSeconds = 30;
@@ -191,6 +202,16 @@ function probe(file: string): { codec: string; duration: number } {
         body: '{}',
       });
       expect(asViewer.status).toBe(403);
+      const bad = async (body: unknown) => {
+        const r = await fetch(`${base}/api/tune`, {
+          method: 'POST',
+          headers: { authorization: 'Bearer demo-admin', 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+        return [r.status, ((await r.json()) as { code: string }).code];
+      };
+      expect(await bad({ since: 'forever' })).toEqual([400, 'VIGIL_ERR_REQUEST_INVALID']);
+      expect(await bad({ config: { cameras: [] } })).toEqual([400, 'VIGIL_ERR_CONFIG_INVALID']);
 
       // The same from the command line, on the demo's recordings once the daemon has stopped.
       await app.stop();
