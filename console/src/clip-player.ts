@@ -10,7 +10,7 @@ import { ruleTitle } from './words.js';
 export function clipButton(a: Alert): HTMLElement {
   const button = h(
     'button',
-    { type: 'button', class: 'clip', 'aria-label': `Play the clip of alert ${a.id.slice(0, 8)}` },
+    { type: 'button', class: 'clip', 'aria-label': `Play clip of alert ${a.id.slice(0, 8)}` },
     'Play clip',
   );
   button.addEventListener('click', () => {
