@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { VigilError } from '../core/errors';
 import { parseSourceInfo } from '../camera/ffmpeg-args';
@@ -45,9 +45,11 @@ export class SegmentRing {
         'VIGIL_ERR_CONFIG_INVALID',
         `clip folder ${dir} has a character ffmpeg's tee muxer cannot take (| [ ] \\ ' :)`,
       );
-    // What a previous run left is no use to this one (its wall times are lost).
-    rmSync(dir, { recursive: true, force: true });
+    // What a previous run left is no use to this one (its wall times are lost). Only segments are
+    // removed: a folder pointed at by mistake keeps everything else.
     mkdirSync(dir, { recursive: true });
+    for (const name of readdirSync(dir))
+      if (/^r\d+-\d{6}\.ts$/.test(name)) rmSync(path.join(dir, name), { force: true });
   }
 
   /**

@@ -8,10 +8,11 @@ import {
   checkApi,
   checkBroker,
   checkCamera,
+  checkClips,
   checkInference,
   checkModelFiles,
 } from './service-checks';
-import { checkDisk, checkFfmpeg, checkGpu, checkNode } from './system-checks';
+import { checkDisk, checkFfmpeg, checkGpu, checkNode, hasLibx264 } from './system-checks';
 
 /**
  * Every check an integrator needs before trusting a box: runs them all (a failure never hides
@@ -51,10 +52,17 @@ export async function runDoctor(configPath: string, log: Logger): Promise<CheckR
   }
   results.push(await timed('api', () => checkApi(cfg), 'check api.host and api.port'));
   results.push(await timed('mqtt broker', () => checkBroker(cfg), 'check mqtt.url'));
+  const x264 = hasLibx264();
   for (const cam of cfg.cameras.filter((c) => c.enabled)) {
+    let codec: string | undefined;
     results.push(
-      await timed(`camera ${cam.id}`, () => checkCamera(cam), 'check cameras[].source.url'),
+      await timed(
+        `camera ${cam.id}`,
+        () => checkCamera(cam, 10, (c) => (codec = c)),
+        'check cameras[].source.url',
+      ),
     );
+    results.push(checkClips(cam, codec, x264));
   }
   results.push(await timed('disk', () => checkDisk(cfg.dataDir), 'check dataDir'));
   return results;

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import mqtt from 'mqtt';
 import type { CameraConfig, Config } from '../config/schema';
-import { isNetworkUrl } from '../camera/ffmpeg-args';
+import { isNetworkUrl, parseSourceInfo } from '../camera/ffmpeg-args';
 import { resolveFfmpeg } from '../camera/ffmpeg-binary';
 import { redactUrl } from '../core/logger';
 import type { Logger } from '../core/logger';
@@ -170,7 +170,44 @@ export async function checkBroker(config: Config, timeoutMs = 5000): Promise<Che
 }
 
 /** Opens each camera with ffmpeg and decodes one frame (RTSP DESCRIBE, auth and codec included). */
-export async function checkCamera(cam: CameraConfig, timeoutS = 10): Promise<CheckResult> {
+/**
+ * Whether a camera's event clips will work: a copied stream must be H.264 or HEVC (an MP4 a
+ * browser plays), an encoded one needs ffmpeg's libx264.
+ */
+export function checkClips(
+  cam: CameraConfig,
+  codec: string | undefined,
+  hasLibx264: boolean,
+): CheckResult {
+  const name = `clips ${cam.id}`;
+  if (!cam.clips.enabled) return ok(name, 'off (cameras[].clips.enabled: false)');
+  if (cam.clips.codec === 'h264')
+    return hasLibx264
+      ? ok(name, 're-encoded to H.264 with libx264 (costs CPU; see npm run bench:clips)')
+      : error(
+          name,
+          'clips.codec is h264 but this ffmpeg has no libx264',
+          'install a full ffmpeg (Debian: apt-get install ffmpeg)',
+        );
+  if (codec === undefined)
+    return warning(
+      name,
+      'the stream codec is unknown (camera not read)',
+      'run the doctor again once the camera answers',
+    );
+  if (['h264', 'hevc'].includes(codec)) return ok(name, `${codec} copied as is (nearly free)`);
+  return warning(
+    name,
+    `the stream is ${codec}: copied, it makes no MP4 a browser plays, so no clips`,
+    `set cameras[].clips.codec: h264 for camera ${cam.id} (re-encodes; costs CPU)`,
+  );
+}
+
+export async function checkCamera(
+  cam: CameraConfig,
+  timeoutS = 10,
+  onCodec?: (codec: string | undefined) => void,
+): Promise<CheckResult> {
   const name = `camera ${cam.id}`;
   const url = cam.source.url;
   if (!isNetworkUrl(url) && !existsSync(url))
@@ -186,7 +223,13 @@ export async function checkCamera(cam: CameraConfig, timeoutS = 10): Promise<Che
   args.push('-i', url, '-frames:v', '1', '-f', 'null', '-');
   const { code, stderr } = await run(resolveFfmpeg().path, args, (timeoutS + 5) * 1000);
   const last = redactUrl(stderr.trim().split('\n').slice(-1)[0] ?? '');
-  if (code === 0) return ok(name, `${redactUrl(url)}: decoded a frame`);
+  const info = stderr.split('\n').map(parseSourceInfo).find(Boolean);
+  onCodec?.(info?.codec);
+  if (code === 0)
+    return ok(
+      name,
+      `${redactUrl(url)}: decoded a frame${info ? ` (${info.codec} ${info.width}x${info.height})` : ''}`,
+    );
   if (/401|unauthori[sz]ed/i.test(stderr))
     return error(
       name,

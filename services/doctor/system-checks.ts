@@ -82,3 +82,12 @@ export function checkDisk(dataDir: string, minFreeBytes = 1 << 30): CheckResult 
     );
   return ok('disk', `${gb} GiB free in ${dataDir}`);
 }
+
+/** True when the ffmpeg Vigil runs has the libx264 encoder (clips.codec: h264). */
+export function hasLibx264(bin: Pick<FfmpegBinary, 'path'> = resolveFfmpeg()): boolean {
+  const r = spawnSync(bin.path, ['-hide_banner', '-encoders'], {
+    encoding: 'utf8',
+    timeout: 10_000,
+  });
+  return r.status === 0 && /\blibx264\b/.test(r.stdout ?? '');
+}

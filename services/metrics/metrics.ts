@@ -52,6 +52,11 @@ export class Metrics {
       (c) => (c.degraded ? 1 : 0),
     );
     perCamera(
+      'vigil_camera_tampered',
+      '1 while the picture looks covered, blinded, moved or defocused (a tamper alert is open), else 0.',
+      (c) => (c.tamper ? 1 : 0),
+    );
+    perCamera(
       'vigil_camera_coasted_frames_total',
       'Frames analysed on track predictions while the model was busy.',
       (c) => c.framesCoasted,

@@ -1,7 +1,12 @@
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { parseConfig } from '../../../services/config/load';
-import { checkApi, checkBroker, inferenceVerdict } from '../../../services/doctor/service-checks';
+import {
+  checkApi,
+  checkBroker,
+  checkClips,
+  inferenceVerdict,
+} from '../../../services/doctor/service-checks';
 import { checkFfmpeg } from '../../../services/doctor/system-checks';
 
 const listen = (handler: Parameters<typeof createServer>[1]) =>
@@ -63,5 +68,23 @@ describe('doctor checks that can fail', () => {
       await close(vigil.server);
       await close(other.server);
     }
+  });
+});
+
+describe('the clips check', () => {
+  const cam = (clips: object) =>
+    parseConfig({ cameras: [{ id: 'c', source: { url: 'rtsp://x/y' }, clips }] }).cameras[0]!;
+  test.each([
+    [{}, 'h264', true, 'ok'],
+    [{}, 'hevc', true, 'ok'],
+    [{}, 'mjpeg', true, 'warning'],
+    [{}, undefined, true, 'warning'],
+    [{ codec: 'h264' }, 'mjpeg', true, 'ok'],
+    [{ codec: 'h264' }, 'mjpeg', false, 'error'],
+    [{ enabled: false }, 'mjpeg', false, 'ok'],
+  ])('clips %j of a %s stream (libx264: %s): %s', (clips, codec, x264, status) => {
+    const r = checkClips(cam(clips), codec, x264);
+    expect(r.status).toBe(status);
+    if (status === 'warning' && codec) expect(r.hint).toMatch(/clips\.codec: h264/);
   });
 });
