@@ -29,7 +29,8 @@ const deviceId = (camera: string) => `vigil_${camera}`;
 
 /**
  * The Home Assistant MQTT discovery configs of one camera, one device with: camera online
- * (binary_sensor, connectivity), each rule active now (binary_sensor), people in view and
+ * (binary_sensor, connectivity), its picture tampered with (binary_sensor, tamper), each rule
+ * active now (binary_sensor), people in view and
  * analysed fps (sensor, from the retained status), the latest alert's snapshot (image) and an
  * event per alert start (event, for blueprints that notify a phone). Each is retained under
  * `<prefix>/<component>/vigil_<camera>/<object>/config`. Availability: the daemon's retained
@@ -89,6 +90,12 @@ export function discoveryConfigs(
       },
       false,
     ),
+    entity('binary_sensor', 'tampered', {
+      name: 'Tampered',
+      device_class: 'tamper',
+      state_topic: statusTopic(cam.id),
+      value_template: "{{ 'ON' if value_json.tamper else 'OFF' }}",
+    }),
     ...HA_RULES.map((rule) =>
       entity('binary_sensor', rule, {
         name: `${rule[0]!.toUpperCase()}${rule.slice(1)} now`,

@@ -278,6 +278,11 @@ export const CameraStatusSchema = Type.Object(
     droppedFrames: Type.Integer({ minimum: 0 }),
     restarts: Type.Integer({ minimum: 0 }),
     people: Type.Integer({ minimum: 0, description: 'People tracked in the last analysed frame.' }),
+    tamper: Type.Optional(
+      Type.Union([Type.Union(TAMPER_KINDS.map((k) => Type.Literal(k))), Type.Null()], {
+        description: 'The tampering in force on the picture (a tamper alert is open), or null.',
+      }),
+    ),
     lastError: LastErrorSchema,
   },
   { additionalProperties: false, $id: 'vigil/camera-status' },

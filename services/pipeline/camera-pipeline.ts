@@ -235,7 +235,9 @@ export class CameraPipeline {
   /** Every frame, before the motion gate: a covered lens shows no motion. */
   private watchTamper(frame: Frame): void {
     const notice = this.tamper?.push(frame, this.lastTracks);
-    if (notice) this.deps.onTamper?.(notice, this.ref);
+    if (!notice) return;
+    this.deps.onTamper?.(notice, this.ref);
+    this.deps.onStatus?.(this.status()); // the retained status says it at once (Home Assistant)
   }
 
   /** One log line when the camera becomes degraded (overloaded) and one when it recovers. */

@@ -70,7 +70,9 @@ const SCHEMAS: Record<string, TSchema> = {
       value_template: Type.Optional(Type.String()),
       payload_on: Type.Optional(Type.String()),
       payload_off: Type.Optional(Type.String()),
-      device_class: Type.Optional(Type.Literal('connectivity')),
+      device_class: Type.Optional(
+        Type.Union([Type.Literal('connectivity'), Type.Literal('tamper')]),
+      ),
     },
     { additionalProperties: false },
   ),
@@ -116,6 +118,9 @@ function render(template: string | undefined, payload: string): string {
   if (field) return String(json[field[1]!]);
   const cond = /^\{\{ '(\w+)' if value_json\.(\w+) == '(\w+)' else '(\w+)' \}\}$/.exec(template);
   if (cond) return json[cond[2]!] === cond[3] ? cond[1]! : cond[4]!;
+  // Jinja truthiness of one field: null, absent, '' and 0 are false.
+  const truthy = /^\{\{ '(\w+)' if value_json\.(\w+) else '(\w+)' \}\}$/.exec(template);
+  if (truthy) return json[truthy[2]!] ? truthy[1]! : truthy[3]!;
   throw new Error(`a template this test cannot check: ${template}`);
 }
 
@@ -131,6 +136,7 @@ const status = (id: string, people: number): CameraStatus =>
     restarts: 0,
     tracks: people,
     lastError: null,
+    tamper: id === 'cam' ? 'covered' : null,
   }) as unknown as CameraStatus;
 
 const latest = (msgs: Received[], topic: string) => msgs.filter((m) => m.topic === topic).at(-1);
@@ -163,7 +169,7 @@ const latest = (msgs: Received[], topic: string) => msgs.filter((m) => m.topic =
     await pub.start();
     let alerts = new AlertService(config, pub, systemClock, log);
     // Per camera: online, one per rule, people, fps, the snapshot image and the alert event.
-    const perCamera = HA_RULES.length + 5;
+    const perCamera = HA_RULES.length + 6;
     const clients: MqttClient[] = [];
     try {
       await alerts.start();
@@ -215,6 +221,7 @@ const latest = (msgs: Received[], topic: string) => msgs.filter((m) => m.topic =
           const value = render(cfg.value_template as string | undefined, got.payload.toString());
           const expected: Record<string, string> = {
             online: 'ON',
+            tampered: cam === 'cam' ? 'ON' : 'OFF',
             people: cam === 'cam' ? '3' : '0',
             fps: '4.8',
             loitering: cam === 'cam' ? 'ON' : 'OFF',
