@@ -53,16 +53,38 @@ function boxOf(kps: Keypoint[]): Box {
   return { x: x0 - pad, y: y0 - pad, w: x1 - x0 + 2 * pad, h: y1 - y0 + 2 * pad };
 }
 
+/** One recording file's frames since `sinceMs`, in time order, and when the file starts. */
+function framesOf(doc: PoseTracks, sinceMs: number): RecordedFrame[] {
+  const t0 = chunkStartMs(doc);
+  if (t0 === undefined) return [];
+  const byTime = new Map<number, RecordedPerson[]>();
+  for (const t of doc.tracks)
+    t.frames.forEach((f, i) => {
+      const atMs = t0 + (t.timesMs?.[i] ?? (f * 1000) / doc.fps);
+      if (atMs < sinceMs) return;
+      const keypoints = t.keypoints[i]!.map(([x, y, score]) => ({ x, y, score }));
+      const b = t.boxes?.[i];
+      const box = b ? { x: b[0], y: b[1], w: b[2], h: b[3] } : boxOf(keypoints);
+      const people = byTime.get(atMs) ?? [];
+      people.push({ trackId: Number(t.id), box, keypoints });
+      byTime.set(atMs, people);
+    });
+  return [...byTime.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([atMs, people]) => ({ atMs, people }));
+}
+
 /**
- * A camera's recorded frames since `sinceMs` (dataDir/pose-tracks/<camera>/*.json), in time
- * order. Unreadable files are logged and skipped: one torn file does not hide a week.
+ * A camera's recorded frames since `sinceMs` (dataDir/pose-tracks/<camera>/*.json), one file at a
+ * time in time order (a week of a busy camera never sits in memory at once). Unreadable files are
+ * logged and skipped: one torn file does not hide a week.
  */
-export function recordedFrames(
+export function* recordedChunks(
   dataDir: string,
   camera: string,
   sinceMs: number,
   log: Logger,
-): RecordedFrame[] {
+): Generator<RecordedFrame[]> {
   const dir = path.join(dataDir, 'pose-tracks', camera);
   let names: string[] = [];
   try {
@@ -70,8 +92,8 @@ export function recordedFrames(
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  const byTime = new Map<number, RecordedPerson[]>();
-  for (const name of names) {
+  // Names carry the chunk's start time (<camera>-<ISO stamp>.json): their order is time order.
+  for (const name of names.sort()) {
     let doc: PoseTracks;
     try {
       doc = parsePoseTracks(readFileSync(path.join(dir, name), 'utf8'), name);
@@ -79,23 +101,19 @@ export function recordedFrames(
       log.warn({ file: name, err: errorMessage(err) }, 'pose recording skipped');
       continue;
     }
-    const t0 = chunkStartMs(doc);
-    if (t0 === undefined) continue;
-    for (const t of doc.tracks)
-      t.frames.forEach((f, i) => {
-        const atMs = t0 + (t.timesMs?.[i] ?? (f * 1000) / doc.fps);
-        if (atMs < sinceMs) return;
-        const keypoints = t.keypoints[i]!.map(([x, y, score]) => ({ x, y, score }));
-        const b = t.boxes?.[i];
-        const box = b ? { x: b[0], y: b[1], w: b[2], h: b[3] } : boxOf(keypoints);
-        const people = byTime.get(atMs) ?? [];
-        people.push({ trackId: Number(t.id), box, keypoints });
-        byTime.set(atMs, people);
-      });
+    const frames = framesOf(doc, sinceMs);
+    if (frames.length > 0) yield frames;
   }
-  return [...byTime.entries()]
-    .sort((a, b) => a[0] - b[0])
-    .map(([atMs, people]) => ({ atMs, people }));
+}
+
+/** All of a camera's recorded frames since `sinceMs` (small sets: tests, one day). */
+export function recordedFrames(
+  dataDir: string,
+  camera: string,
+  sinceMs: number,
+  log: Logger,
+): RecordedFrame[] {
+  return [...recordedChunks(dataDir, camera, sinceMs, log)].flat();
 }
 
 const noModel: PoseEstimator = {
@@ -105,36 +123,65 @@ const noModel: PoseEstimator = {
 };
 
 /**
- * Runs a camera's recorded frames through its rules and the incident policy of `config`, as the
- * daemon would have (frames with nobody in view are filled in at the analysis rate, so people
- * leave zones on time). Answers the alerts it would have started.
+ * One camera's rules and incident policy under one config, fed recorded frames in time order as
+ * the daemon would have seen them (frames with nobody in view are filled in at the analysis
+ * rate, so people leave zones on time). Collects the alerts it would have started.
  */
-export async function replayAlerts(
-  config: Config,
-  camera: CameraConfig,
-  frames: readonly RecordedFrame[],
-  log: Logger,
-): Promise<ReplayedAlert[]> {
-  const processor = new FrameProcessor(
-    camera,
-    noModel,
-    createTracker(config.tracking),
-    createBehaviour(config, camera, undefined, false),
-  );
-  const incidents = new IncidentManager(
-    policyFromConfig(config),
-    new AlertStateStore(undefined, log),
-  );
-  const out: ReplayedAlert[] = [];
-  const history = new Map<number, { firstSeenMs: number; poses: PoseSample[] }>();
-  const stepMs = 1000 / camera.analysis.fps;
-  const keep = config.tracking.historySize;
-  const evaluate = (atMs: number, tracks: TrackedPerson[]) => {
-    for (const e of processor.replay(tracks, atMs)) {
-      const d = incidents.handle(camera.id, e);
+export class Replay {
+  readonly alerts: ReplayedAlert[] = [];
+  private readonly processor: FrameProcessor;
+  private readonly incidents: IncidentManager;
+  private readonly history = new Map<number, { firstSeenMs: number; poses: PoseSample[] }>();
+  private readonly stepMs: number;
+  private lastMs = -Infinity;
+
+  constructor(
+    private readonly config: Config,
+    private readonly camera: CameraConfig,
+    log: Logger,
+  ) {
+    this.processor = new FrameProcessor(
+      camera,
+      noModel,
+      createTracker(config.tracking),
+      createBehaviour(config, camera, undefined, false),
+    );
+    this.incidents = new IncidentManager(
+      policyFromConfig(config),
+      new AlertStateStore(undefined, log),
+    );
+    this.stepMs = 1000 / camera.analysis.fps;
+  }
+
+  push(f: RecordedFrame): void {
+    // Nobody recorded: the daemon still saw empty frames (up to a minute of them per gap).
+    for (
+      let t = this.lastMs + this.stepMs;
+      t < f.atMs - this.stepMs / 2 && t - this.lastMs <= 60_000;
+      t += this.stepMs
+    )
+      this.evaluate(t, []);
+    this.lastMs = f.atMs;
+    const keep = this.config.tracking.historySize;
+    this.evaluate(
+      f.atMs,
+      f.people.map((p) => toTracked(p, f.atMs, this.history, keep)),
+    );
+  }
+
+  /** Ends what is open; answers every alert started. */
+  finish(): ReplayedAlert[] {
+    for (const e of this.processor.flush(this.lastMs + this.stepMs))
+      this.incidents.handle(this.camera.id, e);
+    return this.alerts;
+  }
+
+  private evaluate(atMs: number, tracks: TrackedPerson[]): void {
+    for (const e of this.processor.replay(tracks, atMs)) {
+      const d = this.incidents.handle(this.camera.id, e);
       if (d?.publish === 'start')
-        out.push({
-          camera: camera.id,
+        this.alerts.push({
+          camera: this.camera.id,
           zone: e.zoneId,
           rule: e.rule,
           trackId: e.trackId,
@@ -142,19 +189,19 @@ export async function replayAlerts(
           atMs: e.atMs,
         });
     }
-  };
-  let lastMs = -Infinity;
-  for (const [i, f] of frames.entries()) {
-    // Nobody recorded: the daemon still saw empty frames (up to a minute of them per gap).
-    for (let t = lastMs + stepMs; t < f.atMs - stepMs / 2 && t - lastMs <= 60_000; t += stepMs)
-      evaluate(t, []);
-    lastMs = f.atMs;
-    const tracks = f.people.map((p) => toTracked(p, f.atMs, history, keep));
-    evaluate(f.atMs, tracks);
-    if (i % 2000 === 1999) await new Promise((r) => setImmediate(r)); // the API keeps answering
   }
-  for (const e of processor.flush(lastMs + stepMs)) incidents.handle(camera.id, e);
-  return out;
+}
+
+/** The alerts `config` would have started on these frames (tests; tune streams through Replay). */
+export function replayAlerts(
+  config: Config,
+  camera: CameraConfig,
+  frames: readonly RecordedFrame[],
+  log: Logger,
+): ReplayedAlert[] {
+  const r = new Replay(config, camera, log);
+  for (const f of frames) r.push(f);
+  return r.finish();
 }
 
 function toTracked(

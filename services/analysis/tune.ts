@@ -4,7 +4,7 @@ import type { Config } from '../config/schema';
 import type { Logger } from '../core/logger';
 import type { AlertPayload, Verdict } from '../alerts/payload-schemas';
 import { AlertStateStore } from '../alerts/alert-state-store';
-import { recordedFrames, replayAlerts } from './replay';
+import { Replay, recordedChunks } from './replay';
 import type { ReplayedAlert } from './replay';
 
 /** An alert the daemon really sent (alerts.jsonl), with the clerk's verdict if one was given. */
@@ -154,12 +154,17 @@ export async function tune(
   const next: ReplayedAlert[] = [];
   let frames = 0;
   for (const id of ids) {
-    const recorded = recordedFrames(current.dataDir, id, sinceMs, log);
-    frames += recorded.length;
     const a = current.cameras.find((c) => c.id === id && c.enabled);
     const b = candidate.cameras.find((c) => c.id === id && c.enabled);
-    if (a) now.push(...(await replayAlerts(current, a, recorded, log)));
-    if (b) next.push(...(await replayAlerts(candidate, b, recorded, log)));
+    // Both configs in one pass over the recordings, one file at a time.
+    const replays = [a && new Replay(current, a, log), b && new Replay(candidate, b, log)];
+    for (const chunk of recordedChunks(current.dataDir, id, sinceMs, log)) {
+      for (const f of chunk) for (const r of replays) r?.push(f);
+      frames += chunk.length;
+      await new Promise((r) => setImmediate(r)); // the API keeps answering
+    }
+    now.push(...(replays[0]?.finish() ?? []));
+    next.push(...(replays[1]?.finish() ?? []));
   }
   return {
     since: new Date(sinceMs).toISOString(),

@@ -69,7 +69,10 @@ export class ClipService {
 
   /** The camera's ring (made once, kept across its restarts); undefined when its clips are off. */
   ringFor(cam: CameraConfig): SegmentRing | undefined {
-    if (!cam.clips.enabled) return undefined;
+    if (!cam.clips.enabled) {
+      this.rings.delete(cam.id); // turned off live: its incidents no longer wait for a clip
+      return undefined;
+    }
     let ring = this.rings.get(cam.id);
     if (!ring) {
       const a = this.config.alerts;
