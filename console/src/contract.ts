@@ -36,3 +36,23 @@ export interface SnoozeView {
   until: string;
   note?: string;
 }
+
+/** POST /api/tune: what a candidate config changes on the recordings (services/analysis/tune.ts). */
+export interface TuneRow {
+  camera: string;
+  zone: string;
+  rule: string;
+  current: number;
+  candidate: number;
+  vanish: number;
+  appear: number;
+  confirmed: { total: number; kept: number };
+  falseAlarms: { total: number; removed: number };
+}
+
+export interface TuneReport {
+  since: string;
+  frames: number;
+  cameras: string[];
+  rows: TuneRow[];
+}

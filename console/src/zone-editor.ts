@@ -1,6 +1,7 @@
 import { ApiError, api, blobUrl } from './api.js';
 import { fill, h } from './dom.js';
 import type { Zone } from './types.js';
+import type { TuneReport, TuneRow } from './contract.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 
@@ -73,6 +74,7 @@ export class ZoneEditor {
         { class: 'actions' },
         h('button', { type: 'button', onclick: () => this.addZone() }, 'Add zone'),
         h('button', { type: 'button', onclick: () => void this.submit(true) }, 'Dry run'),
+        h('button', { type: 'button', onclick: () => void this.replay() }, 'Replay last 7 days'),
         h(
           'button',
           { type: 'button', class: 'primary', onclick: () => void this.submit(false) },
@@ -87,11 +89,12 @@ export class ZoneEditor {
   }
 
   async load(): Promise<void> {
-    const { body, headers } = await api<{
-      etag: string;
-      config: { cameras?: { id: string; zones?: Zone[] }[] };
-    }>('/api/config');
+    const { body, headers } = await api<{ etag: string; config: RawConfig }>('/api/config');
     this.etag = headers.get('etag') ?? body.etag;
+    // The whole file as served: a site-wide change (or a replay) sends it back with these zones.
+    this.raw = body.config;
+    this.concealment = structuredClone(body.config.behaviour?.concealment ?? {});
+    this.savedConcealment = JSON.stringify(this.concealment);
     const cam = body.config.cameras?.find((c) => c.id === this.camera);
     if (!cam) throw new ApiError(404, 'VIGIL_ERR_NOT_FOUND', `no camera ${this.camera}`);
     this.zones = structuredClone(cam.zones ?? []);
@@ -386,8 +389,8 @@ export class ZoneEditor {
   }
 
   private async submit(dryRun: boolean): Promise<void> {
-    const diff = this.differences();
     const site = JSON.stringify(this.concealment) !== this.savedConcealment;
+    const diff = [...this.differences(), ...(site ? ['the site-wide concealment thresholds'] : [])];
     const q = dryRun ? '?dryRun=true' : '';
     try {
       // Zones alone go through the camera's zones route; a site-wide change replaces the config.
@@ -423,6 +426,64 @@ export class ZoneEditor {
       this.raw = raw;
       this.say(
         diff.length ? `Saved: ${diff.join('; ')}.${live}${restart}` : 'Saved (nothing changed).',
+      );
+    } catch (err) {
+      this.explain(err);
+    }
+  }
+
+  /** The candidate (these zones and thresholds) against the current config on a week of recordings. */
+  private async replay(): Promise<void> {
+    const raw = structuredClone(this.raw);
+    const cam = raw.cameras?.find((c) => c.id === this.camera);
+    if (cam) cam.zones = this.zones;
+    raw.behaviour = { ...raw.behaviour, concealment: this.concealment };
+    this.say('Replaying the recorded poses of the last 7 days…');
+    try {
+      const { body } = await api<TuneReport>('/api/tune', {
+        method: 'POST',
+        json: { since: '7d', config: raw },
+      });
+      const rows = body.rows.filter((r) => r.camera === this.camera);
+      const cells = (r: TuneRow) => [
+        r.zone,
+        r.rule,
+        r.current,
+        r.candidate,
+        r.vanish,
+        r.appear,
+        `${r.confirmed.kept}/${r.confirmed.total}`,
+        `${r.falseAlarms.removed}/${r.falseAlarms.total}`,
+      ];
+      const head = [
+        'Zone',
+        'Rule',
+        'Now',
+        'With these',
+        'Vanish',
+        'New',
+        'Confirmed kept',
+        'False alarms removed',
+      ];
+      fill(
+        this.result,
+        h(
+          'p',
+          { class: 'ok' },
+          `${body.frames} recorded frames since ${new Date(body.since).toLocaleString()}:`,
+        ),
+        rows.length === 0
+          ? h('p', {}, 'No alert with either setting.')
+          : h(
+              'table',
+              { class: 'tune', tabindex: 0, 'aria-label': 'What these zones would have changed' },
+              h('thead', {}, h('tr', {}, ...head.map((t) => h('th', { scope: 'col' }, t)))),
+              h(
+                'tbody',
+                {},
+                ...rows.map((r) => h('tr', {}, ...cells(r).map((c) => h('td', {}, c)))),
+              ),
+            ),
       );
     } catch (err) {
       this.explain(err);

@@ -5,6 +5,7 @@ import type { Logger } from '../core/logger';
 import type { AlertPayload, Verdict } from '../alerts/payload-schemas';
 import { AlertStateStore } from '../alerts/alert-state-store';
 import { Replay, recordedChunks } from './replay';
+import type { TuneReport, TuneRow } from '../../console/src/contract';
 import type { ReplayedAlert } from './replay';
 
 /** An alert the daemon really sent (alerts.jsonl), with the clerk's verdict if one was given. */
@@ -18,27 +19,8 @@ export interface SentAlert {
   verdict: Verdict | null;
 }
 
-export interface TuneRow {
-  camera: string;
-  zone: string;
-  rule: string;
-  /** Alerts the rules raise on the recordings with the current config, and the candidate. */
-  current: number;
-  candidate: number;
-  /** Current alerts the candidate would not raise, and candidate alerts that are new. */
-  vanish: number;
-  appear: number;
-  /** Alerts clerks judged: how many the candidate still raises (confirmed) or drops (false). */
-  confirmed: { total: number; kept: number };
-  falseAlarms: { total: number; removed: number };
-}
-
-export interface TuneReport {
-  since: string;
-  frames: number;
-  cameras: string[];
-  rows: TuneRow[];
-}
+// The report's shape is shared with the console, which renders it.
+export type { TuneReport, TuneRow } from '../../console/src/contract';
 
 /** Two alerts are the same incident: one person, zone and rule, started within this of each other. */
 const SAME_MS = 10_000;

@@ -207,6 +207,27 @@ const PHONE = { width: 360, height: 780 };
     expect(pipeline.status().restarts).toBe(restarts);
     expect(readFileSync(file, 'utf8')).toContain('meeting-point');
 
+    // The site-wide concealment thresholds come from the file, and a change to them goes back
+    // with the whole file (the editor once sent them without the cameras).
+    const within = page.getByLabel('Hand to body within (s)');
+    expect(await within.inputValue()).toBe(
+      String(loadConfigFile(file).behaviour.concealment.windowSeconds),
+    );
+    await within.fill('4');
+    await page.getByRole('button', { name: 'Dry run' }).click();
+    await page
+      .getByText(/Needs a restart of the daemon: behaviour/)
+      .waitFor({ timeout: 10_000 })
+      .catch(async (err: unknown) => {
+        throw new Error(
+          `${String(err)}; the editor says: ${await page.locator('.result').textContent()}`,
+        );
+      });
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await page.getByText(/Saved: the site-wide concealment thresholds/).waitFor();
+    expect(loadConfigFile(file).behaviour.concealment.windowSeconds).toBe(4);
+    expect(loadConfigFile(file).cameras[0]!.zones[0]!.polygon).toEqual(saved);
+
     // A change made meanwhile elsewhere: Apply is refused with an explanation, nothing is lost.
     const current = await fetch(`${base}/api/config`, {
       headers: { authorization: `Bearer ${ADMIN}` },

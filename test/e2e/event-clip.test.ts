@@ -211,6 +211,34 @@ function probe(file: string): { codec: string; duration: number } {
       expect(await bad({ since: 'forever' })).toEqual([400, 'VIGIL_ERR_REQUEST_INVALID']);
       expect(await bad({ config: { cameras: [] } })).toEqual([400, 'VIGIL_ERR_CONFIG_INVALID']);
 
+      // The integrator does it from the zone editor: a 30 s dwell, replayed on the recordings.
+      const editor = await (
+        await browser.newContext({ viewport: { width: 360, height: 780 }, bypassCSP: true })
+      ).newPage();
+      await editor.goto(`${base}/#token=demo-admin`);
+      await editor.getByRole('link', { name: 'Cameras' }).click();
+      await editor.getByRole('link', { name: 'Edit zones' }).click();
+      await editor.getByLabel('Dwell seconds').fill('30');
+      await editor.getByRole('button', { name: 'Replay last 7 days' }).click();
+      const tuned = editor.locator('table.tune tbody tr').first();
+      await tuned.waitFor({ timeout: 30_000 }).catch(async (err: unknown) => {
+        throw new Error(
+          `${String(err)}; the editor says: ${await editor.locator('.result').textContent()}`,
+        );
+      });
+      expect(await tuned.locator('td').allTextContents()).toEqual([
+        'meeting-point',
+        'loitering',
+        String(row!.current),
+        '0',
+        String(row!.current),
+        '0',
+        '0/0',
+        '1/1',
+      ]);
+      await screenshot(editor, 'zone-editor-replay-360');
+      expect(await axeViolations(editor)).toEqual([]);
+
       // The same from the command line, on the demo's recordings once the daemon has stopped.
       await app.stop();
       app = undefined;

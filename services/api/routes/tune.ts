@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { VigilError } from '../../core/errors';
 import { parseSince } from '../../analysis/tune';
+import { restoreRedacted } from '../../config/redact';
 import type { ApiContext, ApiServer } from '../server';
 
 const Body = Type.Object(
@@ -39,7 +40,11 @@ export function registerTuneRoutes(app: ApiServer, ctx: ApiContext): void {
     async (req) => {
       if (!ctx.tune) throw new VigilError('VIGIL_ERR_NOT_FOUND', 'no recordings in this daemon');
       const sinceMs = parseSince(req.body.since ?? '7d', Date.now())!;
-      return ctx.tune(req.body.config, sinceMs);
+      // A candidate made from GET /api/config has its secrets redacted: the file's own stand in.
+      const raw = req.body.config;
+      const candidate =
+        raw && ctx.configStore ? restoreRedacted(raw, ctx.configStore.latest.raw) : raw;
+      return ctx.tune(candidate, sinceMs);
     },
   );
 }
