@@ -5,7 +5,6 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { resolveFfmpeg } from '../services/camera/ffmpeg-binary';
 import { FfmpegProcess } from '../services/camera/ffmpeg-process';
-import type { SideOutput } from '../services/camera/ffmpeg-process';
 import type { InputSpec } from '../services/camera/ffmpeg-args';
 import { writeClip } from '../services/clips/clip-writer';
 import { SegmentRing } from '../services/clips/segment-ring';
@@ -45,14 +44,6 @@ function input(url: string): InputSpec {
   return { url, loop: true, realtime: true, rtspTransport: 'tcp', ioTimeoutSeconds: 10 };
 }
 
-function sideFor(ring: SegmentRing, codec: ClipCodec): SideOutput {
-  return {
-    options: () => ring.outputOptions(codec),
-    onStderr: (line) => ring.onStderr(line, Date.now()),
-    onExit: () => ring.onExit(Date.now()),
-  };
-}
-
 /** One run of the analysis ffmpeg: CPU % of a core over the window after a 5 s warm-up. */
 async function analysisRun(url: string, ring?: { ring: SegmentRing; codec: ClipCodec }) {
   const before = new Set(childPids(process.pid));
@@ -61,7 +52,7 @@ async function analysisRun(url: string, ring?: { ring: SegmentRing; codec: ClipC
     input(url),
     ANALYSIS,
     log,
-    ring ? sideFor(ring.ring, ring.codec) : undefined,
+    ring?.ring.sideOutput(ring.codec, Date.now),
   );
   proc.start();
   let frames = 0;

@@ -6,7 +6,7 @@ import { errorMessage } from '../core/errors';
 import type { ErrorCode } from '../core/errors';
 import type { FfmpegBinary } from './ffmpeg-binary';
 import { FfmpegProcess } from './ffmpeg-process';
-import type { FfmpegExit, SideOutput } from './ffmpeg-process';
+import type { FfmpegExit } from './ffmpeg-process';
 import type { ClipCodec, SegmentRing } from '../clips/segment-ring';
 import type { SourceInfo } from './ffmpeg-args';
 import { classifyFault, rtspEndpoint } from './stream-faults';
@@ -106,23 +106,13 @@ export class StreamSupervisor {
       { ...source, ioTimeoutSeconds: this.camera.watchdogSeconds + IO_TIMEOUT_MARGIN_S },
       { width: analysis.width, height: analysis.height, fps: analysis.fps },
       this.log,
-      this.sideOutput(),
+      this.clips?.ring.sideOutput(this.clips.codec, () => this.clock.now()),
     );
     this.proc = proc;
     this.setState('connecting');
     this.armWatchdog(gen);
     proc.start();
     void this.pump(proc, gen);
-  }
-
-  private sideOutput(): SideOutput | undefined {
-    const c = this.clips;
-    if (!c) return undefined;
-    return {
-      options: () => c.ring.outputOptions(c.codec),
-      onStderr: (line) => c.ring.onStderr(line, this.clock.now()),
-      onExit: () => c.ring.onExit(this.clock.now()),
-    };
   }
 
   private async pump(proc: FfmpegProcess, gen: number): Promise<void> {

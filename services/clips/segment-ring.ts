@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { VigilError } from '../core/errors';
 import { parseSourceInfo } from '../camera/ffmpeg-args';
+import type { SideOutput } from '../camera/ffmpeg-process';
 
 /** Seconds per ring segment: a clip is cut on these boundaries (and the camera's keyframes). */
 export const SEGMENT_SECONDS = 2;
@@ -79,6 +80,15 @@ export class SegmentRing {
       // The null slave keeps the tee alive when the segment slave cannot even open (disk gone).
       `[${segment}]${pattern}|[f=null]-`,
     ];
+  }
+
+  /** The ring as the analysis ffmpeg's second output, timed by `now` (the camera's clock). */
+  sideOutput(codec: ClipCodec, now: () => number): SideOutput {
+    return {
+      options: () => this.outputOptions(codec),
+      onStderr: (line) => this.onStderr(line, now()),
+      onExit: () => this.onExit(now()),
+    };
   }
 
   /** Reads one ffmpeg stderr line; true when it was the segment muxer's (kept out of the log tail). */

@@ -19,11 +19,7 @@ async function run(source: string, ring: SegmentRing, ms: number) {
     { url: source, loop: true, realtime: true, rtspTransport: 'tcp', ioTimeoutSeconds: 10 },
     OUT,
     log,
-    {
-      options: () => ring.outputOptions('copy'),
-      onStderr: (line) => ring.onStderr(line, Date.now()),
-      onExit: () => ring.onExit(Date.now()),
-    },
+    ring.sideOutput('copy', Date.now),
   );
   let frames = 0;
   proc.start();
