@@ -106,16 +106,6 @@ export function* recordedChunks(
   }
 }
 
-/** All of a camera's recorded frames since `sinceMs` (small sets: tests, one day). */
-export function recordedFrames(
-  dataDir: string,
-  camera: string,
-  sinceMs: number,
-  log: Logger,
-): RecordedFrame[] {
-  return [...recordedChunks(dataDir, camera, sinceMs, log)].flat();
-}
-
 const noModel: PoseEstimator = {
   backend: 'none',
   estimate: () => Promise.reject(new Error('replay runs no model')),
@@ -190,18 +180,6 @@ export class Replay {
         });
     }
   }
-}
-
-/** The alerts `config` would have started on these frames (tests; tune streams through Replay). */
-export function replayAlerts(
-  config: Config,
-  camera: CameraConfig,
-  frames: readonly RecordedFrame[],
-  log: Logger,
-): ReplayedAlert[] {
-  const r = new Replay(config, camera, log);
-  for (const f of frames) r.push(f);
-  return r.finish();
 }
 
 function toTracked(
