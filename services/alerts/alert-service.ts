@@ -212,7 +212,7 @@ export class AlertService {
       droppedFrames: s.droppedFrames,
       restarts: s.restarts,
       people: s.tracks,
-      tamper: (s.tamper as CameraStatusPayload['tamper']) ?? null,
+      tamper: s.tamper ?? null,
       lastError: s.lastError
         ? { code: s.lastError.code, message: s.lastError.message, at: s.lastError.at }
         : null,

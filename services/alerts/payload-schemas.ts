@@ -2,7 +2,7 @@ import { RULE_NAMES } from '../behaviour/rule-event';
 import { FormatRegistry, Type } from '@sinclair/typebox';
 import type { Static } from '@sinclair/typebox';
 import { STREAM_STATES } from '../core/stream-state';
-import { TAMPER_KINDS } from '../pipeline/tamper-detector';
+import { TAMPER_KINDS } from '../core/tamper-kind';
 
 /**
  * The MQTT contract: one TypeBox schema per payload, exported as JSON Schema in
@@ -182,6 +182,8 @@ const LastErrorSchema = Type.Union([
   Type.Null(),
 ]);
 
+const TamperKindSchema = Type.Union(TAMPER_KINDS.map((k) => Type.Literal(k)));
+
 const SnapshotRefSchema = Type.Object(
   {
     snapshot: Type.String({ description: 'JPEG path relative to dataDir.' }),
@@ -218,13 +220,10 @@ export const CameraTamperSchema = Type.Object(
       description: 'One id per tampering: the tamper and its tamper_cleared share it.',
     }),
     type: Type.Union([Type.Literal('tamper'), Type.Literal('tamper_cleared')]),
-    kind: Type.Union(
-      TAMPER_KINDS.map((k) => Type.Literal(k)),
-      {
-        description:
-          'covered: black, flat or mostly blocked; blinded: mostly clipped white; moved: the scene no longer matches its reference; defocused: its edges collapsed.',
-      },
-    ),
+    kind: Type.Union(TamperKindSchema.anyOf, {
+      description:
+        'covered: black, flat or mostly blocked; blinded: mostly clipped white; moved: the scene no longer matches its reference; defocused: its edges collapsed.',
+    }),
     camera: Type.String(),
     cameraName: Type.String(),
     at: Iso,
@@ -279,7 +278,7 @@ export const CameraStatusSchema = Type.Object(
     restarts: Type.Integer({ minimum: 0 }),
     people: Type.Integer({ minimum: 0, description: 'People tracked in the last analysed frame.' }),
     tamper: Type.Optional(
-      Type.Union([Type.Union(TAMPER_KINDS.map((k) => Type.Literal(k))), Type.Null()], {
+      Type.Union([TamperKindSchema, Type.Null()], {
         description: 'The tampering in force on the picture (a tamper alert is open), or null.',
       }),
     ),

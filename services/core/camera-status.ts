@@ -1,3 +1,4 @@
+import type { TamperKind } from './tamper-kind';
 import type { ErrorCode } from './errors';
 import type { StreamState } from './stream-state';
 
@@ -58,5 +59,5 @@ export interface CameraStatus {
   source: { width: number; height: number; fps: number | null; codec: string } | null;
   lastError: StreamError | null;
   /** The tampering in force on the picture (covered, blinded, moved, defocused), or null. */
-  tamper: string | null;
+  tamper: TamperKind | null;
 }

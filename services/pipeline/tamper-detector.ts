@@ -1,8 +1,10 @@
 import { GRID, cellMatch, edgeMap, measure } from './tamper-measures';
 import type { TamperMeasures } from './tamper-measures';
 
-export const TAMPER_KINDS = ['covered', 'blinded', 'moved', 'defocused'] as const;
-export type TamperKind = (typeof TAMPER_KINDS)[number];
+import type { TamperKind } from '../core/tamper-kind';
+
+export { TAMPER_KINDS } from '../core/tamper-kind';
+export type { TamperKind } from '../core/tamper-kind';
 
 export interface TamperOptions {
   /** The picture must look tampered this long before the alert (people passing close do not). */
