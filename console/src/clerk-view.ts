@@ -8,9 +8,10 @@ interface Card {
   alert: Alert;
   el: HTMLElement;
   answers: Answer[];
-  /** The incident is over but its clip is there to watch and judge: the card stays until then. */
-  ended?: boolean;
 }
+
+/** A card whose alert is the end: the incident is over, its clip is there to watch and judge. */
+const ended = (c: Card) => c.alert.type === 'end';
 
 const SNOOZE_MINUTES = [15, 30, 60, 120];
 
@@ -57,7 +58,6 @@ export class ClerkView {
       if (!card) return;
       if (a.clip && !card.answers.some((x) => x.command === 'feedback')) {
         card.alert = { ...a, snapshot: card.alert.snapshot };
-        card.ended = true;
         this.render(card);
       } else this.close(card);
       return;
@@ -103,7 +103,7 @@ export class ClerkView {
     card.answers.push(ans);
     this.render(card);
     // An ended incident kept for its clip is done once judged.
-    if (card.ended && ans.command === 'feedback') setTimeout(() => this.close(card), 1500);
+    if (ended(card) && ans.command === 'feedback') setTimeout(() => this.close(card), 1500);
   }
 
   private close(card: Card): void {
@@ -174,13 +174,13 @@ export class ClerkView {
       ),
       img,
       before,
-      c.ended ? h('p', { class: 'ended' }, 'Over. Watch the clip, then judge it.') : null,
+      ended(c) ? h('p', { class: 'ended' }, 'Over. Watch the clip, then judge it.') : null,
       a.clip ? clipButton(a) : null,
       h('p', { class: 'what' }, `Person #${a.trackId} ${whatHappened(a)}`),
       h('p', { class: 'where' }, `${a.cameraName} · ${a.zoneName || a.zone}`),
       answered.length ? h('ul', { class: 'answers' }, ...answered) : null,
       this.canAnswer ? this.buttons(c) : null,
-      c.ended
+      ended(c)
         ? h('button', { type: 'button', class: 'dismiss', onclick: () => this.close(c) }, 'Dismiss')
         : null,
     );
