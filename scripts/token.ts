@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { sha256Hex } from '../services/api/auth';
+import { sha256Hex } from '../services/core/hashing';
 import { mosquittoAcl } from '../services/alerts/broker-acl';
 import { mosquittoPasswordLine } from '../services/alerts/mosquitto-files';
 import { centralAclForSite, mosquittoBridgeConf } from '../services/alerts/mosquitto-bridge';

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { sha256Hex } from '../../services/api/auth';
+import { sha256Hex } from '../../services/core/hashing';
 import type { CameraStatus } from '../../services/core/camera-status';
 import { repoRoot } from '../../services/core/package-info';
 import { freePort } from './free-port';

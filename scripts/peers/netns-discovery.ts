@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { sha256Hex } from '../../services/api/auth';
+import { sha256Hex } from '../../services/core/hashing';
 import { repoRoot } from '../../services/core/package-info';
 import { freePort } from './free-port';
 import { OnvifSimulator } from './onvif-simulator';

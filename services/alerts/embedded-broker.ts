@@ -1,10 +1,9 @@
-import { timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import Aedes from 'aedes';
 import type { AuthenticateError, Client } from 'aedes';
-import { sha256Hex } from '../api/auth';
+import { sameSecret, sha256Hex } from '../core/hashing';
 import { VigilError } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { mayPublish, maySubscribe } from './broker-acl';
@@ -35,9 +34,6 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 function refuse(code: 2 | 4 | 5, message: string): AuthenticateError {
   return Object.assign(new Error(message), { returnCode: code }) as AuthenticateError;
 }
-
-const same = (a: string, b: string) =>
-  a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
 /**
  * An in-process MQTT broker (aedes) for single-box installs and the demo. Every client logs in:
@@ -115,10 +111,10 @@ export class EmbeddedBroker {
   ): { name: string; role: BrokerRole } | string {
     if (!username || password === undefined) return 'anonymous clients are not accepted';
     const v = this.auth.vigil;
-    if (same(username, v.username) && same(password, v.password))
+    if (sameSecret(username, v.username) && sameSecret(password, v.password))
       return { name: username, role: 'vigil' };
     const digest = sha256Hex(password);
-    const user = this.auth.users.find((u) => u.name === username && same(u.sha256, digest));
+    const user = this.auth.users.find((u) => u.name === username && sameSecret(u.sha256, digest));
     if (!user) return 'bad user name or password';
     if (client.id === v.clientId) return `client id ${v.clientId} is Vigil's own`;
     return { name: user.name, role: user.role };

@@ -1,6 +1,6 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { VigilError } from '../core/errors';
+import { sameSecret, sha256Hex } from '../core/hashing';
 
 /** viewer reads; clerk also answers alerts (ack, snooze, verdict); admin also changes config. */
 export type Role = 'viewer' | 'clerk' | 'admin';
@@ -11,8 +11,6 @@ export interface ApiToken {
   role: Role;
   sha256: string;
 }
-
-export const sha256Hex = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /** Routes anyone may call (health checks; the console's page and the OpenAPI document hold no data). */
 const PUBLIC = new Set(['/healthz', '/', '/api/openapi.json']);
@@ -38,8 +36,8 @@ export function authenticate(
 ): ApiToken | undefined {
   const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
   if (!m) return undefined;
-  const digest = Buffer.from(sha256Hex(m[1]!), 'hex');
-  return tokens.find((t) => timingSafeEqual(Buffer.from(t.sha256, 'hex'), digest));
+  const digest = sha256Hex(m[1]!);
+  return tokens.find((t) => sameSecret(t.sha256, digest));
 }
 
 /** onRequest hook: every route but the public ones needs a bearer token of the route's role. */

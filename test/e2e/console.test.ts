@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { VigilApp } from '../../services/app';
 import type { AlertPayload } from '../../services/alerts/payload-schemas';
-import { sha256Hex } from '../../services/api/auth';
+import { sha256Hex } from '../../services/core/hashing';
 import { loadConfigFile } from '../../services/config/load';
 import { axeViolations, launchChromium, requireChromium, screenshot } from '../helpers/browser';
 import { TEST_CLERK, TEST_CLERK_USER } from '../helpers/broker';

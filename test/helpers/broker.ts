@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { sha256Hex } from '../../services/api/auth';
+import { sha256Hex } from '../../services/core/hashing';
 import { EmbeddedBroker } from '../../services/alerts/embedded-broker';
 import type { BrokerLogin, BrokerTls } from '../../services/alerts/embedded-broker';
 import type { Logger } from '../../services/core/logger';

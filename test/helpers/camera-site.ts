@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { h264Clip } from '../../scripts/peers/h264-clip';
-import { sha256Hex } from '../../services/api/auth';
+import { sha256Hex } from '../../services/core/hashing';
 import { requireVtest } from './media';
 import { TEST_CLERK_USER } from './broker';
 

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { sha256Hex } from '../../../services/api/auth';
+import { sha256Hex } from '../../../services/core/hashing';
 import { buildApi } from '../../../services/api/server';
 import { AlertService } from '../../../services/alerts/alert-service';
 import { MqttPublisher } from '../../../services/alerts/mqtt-publisher';

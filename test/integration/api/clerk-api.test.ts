@@ -1,6 +1,6 @@
 import { AlertService } from '../../../services/alerts/alert-service';
 import type { AlertPayload } from '../../../services/alerts/payload-schemas';
-import { sha256Hex } from '../../../services/api/auth';
+import { sha256Hex } from '../../../services/core/hashing';
 import { buildApi } from '../../../services/api/server';
 import { systemClock } from '../../../services/core/clock';
 import { Metrics } from '../../../services/metrics/metrics';

@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { sha256Hex } from '../../../services/api/auth';
+import { sha256Hex } from '../../../services/core/hashing';
 import { buildApi } from '../../../services/api/server';
 import { ConfigStore } from '../../../services/config/config-store';
 import { captureLogger } from '../../helpers/logger';

@@ -2,7 +2,7 @@ import { mkdirSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { AlertHistory } from '../../../services/alerts/alert-history';
-import { sha256Hex } from '../../../services/api/auth';
+import { sha256Hex } from '../../../services/core/hashing';
 import { buildApi } from '../../../services/api/server';
 import type { ApiContext } from '../../../services/api/server';
 import type { CameraStatus } from '../../../services/core/camera-status';

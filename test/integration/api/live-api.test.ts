@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
 import { VigilApp } from '../../../services/app';
-import { sha256Hex } from '../../../services/api/auth';
+import { sha256Hex } from '../../../services/core/hashing';
 import { loadConfigFile } from '../../../services/config/load';
 import { captureLogger } from '../../helpers/logger';
 import { tempDir, vtestClip } from '../../helpers/media';
