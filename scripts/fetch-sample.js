@@ -16,15 +16,38 @@ function sha256(file) {
   return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
 }
 
+/**
+ * `apt-get download opencv-doc` into `dir`. A fresh Debian machine (a container image) may have no
+ * package lists yet: then, as root, they are fetched once (`apt-get update`) and the download tried
+ * again; otherwise the error says what to run.
+ */
+function downloadDeb(dir) {
+  const download = () =>
+    execFileSync('apt-get', ['download', 'opencv-doc'], {
+      cwd: dir,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+  try {
+    download();
+  } catch (err) {
+    const why = String(err.stderr ?? err.message).trim();
+    if (process.getuid?.() !== 0)
+      throw new Error(
+        `apt-get download opencv-doc failed (${why}); run 'sudo apt-get update' first`,
+        { cause: err },
+      );
+    process.stderr.write('no package lists for opencv-doc: running apt-get update once...\n');
+    execFileSync('apt-get', ['update', '-qq'], { stdio: ['ignore', 'ignore', 'inherit'] });
+    download();
+  }
+}
+
 function copyFromDebian(dest) {
   const installed = path.join('/', IN_PACKAGE);
   if (fs.existsSync(installed)) return fs.copyFileSync(installed, dest);
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-sample-'));
   process.stderr.write('fetching vtest.avi from Debian package opencv-doc (about 96 MB)...\n');
-  execFileSync('apt-get', ['download', 'opencv-doc'], {
-    cwd: tmp,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  downloadDeb(tmp);
   const deb = fs.readdirSync(tmp).find((f) => f.startsWith('opencv-doc') && f.endsWith('.deb'));
   if (!deb) throw new Error('apt-get download opencv-doc produced no .deb (run apt-get update?)');
   try {

@@ -17,6 +17,10 @@ export interface RtspPeerOptions {
 }
 
 /** Why the peer cannot run here, or undefined when it can (tests skip with this message). */
+/** What installs the RTSP peer's parts on Debian. */
+export const RTSP_PEER_INSTALL =
+  'apt-get install python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-{base,good,bad,ugly}';
+
 export function rtspPeerUnavailable(): string | undefined {
   if (!existsSync(SYSTEM_PYTHON)) return `${SYSTEM_PYTHON} is missing`;
   const r = spawnSync(SYSTEM_PYTHON, [
@@ -25,7 +29,7 @@ export function rtspPeerUnavailable(): string | undefined {
   ]);
   return r.status === 0
     ? undefined
-    : `GStreamer RTSP server bindings missing (apt-get install gir1.2-gst-rtsp-server-1.0 python3-gi gstreamer1.0-plugins-{base,good,bad,ugly}): ${r.stderr.toString().trim().split('\n').at(-1)}`;
+    : `GStreamer's RTSP server bindings: ${r.stderr.toString().trim().split('\n').at(-1)}`;
 }
 
 /**

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { rtspPeerUnavailable } from '../../scripts/peers/rtsp-peer';
+import { RTSP_PEER_INSTALL, rtspPeerUnavailable } from '../../scripts/peers/rtsp-peer';
+import { requireComponent } from '../helpers/require-component';
 import { peerClip } from '../helpers/camera-site';
 import { REPO, tempDir } from '../helpers/media';
 
@@ -17,9 +18,13 @@ function whyNot(): string | undefined {
     return `private network namespaces are not allowed here (unshare -n): ${ns.error?.message ?? ns.stderr.toString().trim()}`;
   return rtspPeerUnavailable();
 }
-const unavailable = whyNot();
-if (unavailable) console.warn(`ONVIF discovery test skipped: ${unavailable}`);
-const t = unavailable ? test.skip : test;
+const t = requireComponent(
+  'the ONVIF discovery test',
+  whyNot(),
+  `root or CAP_SYS_ADMIN, iproute2, util-linux; ${RTSP_PEER_INSTALL}`,
+)
+  ? test
+  : test.skip;
 
 interface CliRun {
   code: number;

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
+import { requireComponent } from './require-component';
 
 /** Debian's chromium (apt-get install chromium): playwright-core never downloads a browser. */
 export const CHROMIUM = '/usr/bin/chromium';
@@ -14,11 +15,11 @@ export const SCREENSHOTS = path.resolve(__dirname, '../../test-output/console');
  * .ci/run installs it) fails instead of skipping.
  */
 export function requireChromium(what: string): boolean {
-  if (existsSync(CHROMIUM)) return true;
-  if (process.env.CI)
-    throw new Error(`${CHROMIUM} is required in CI (.ci/run installs it): ${what}`);
-  console.warn(`${CHROMIUM} absent (apt-get install chromium): skipping ${what}`);
-  return false;
+  return requireComponent(
+    what,
+    existsSync(CHROMIUM) ? undefined : CHROMIUM,
+    'apt-get install chromium',
+  );
 }
 
 export async function launchChromium(): Promise<Browser> {

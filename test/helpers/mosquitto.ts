@@ -3,6 +3,7 @@ import { chmodSync, existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import mqtt from 'mqtt';
 import { freePort } from './ports';
+import { requireComponent } from './require-component';
 import { tempDir } from './media';
 import { waitFor } from './wait';
 
@@ -14,11 +15,11 @@ export const hasMosquitto = () => existsSync(MOSQUITTO);
  * skipped and why, and in CI (where .ci/run installs it) fails instead of skipping.
  */
 export function requireMosquitto(what: string): boolean {
-  if (hasMosquitto()) return true;
-  if (process.env.CI)
-    throw new Error(`${MOSQUITTO} is required in CI (.ci/run installs it): ${what}`);
-  console.warn(`${MOSQUITTO} absent (apt-get install mosquitto): skipping ${what}`);
-  return false;
+  return requireComponent(
+    what,
+    hasMosquitto() ? undefined : MOSQUITTO,
+    'apt-get install mosquitto',
+  );
 }
 
 export interface Mosquitto {

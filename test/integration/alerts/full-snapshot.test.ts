@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { OnvifSimulator } from '../../../scripts/peers/onvif-simulator';
-import { RtspPeer, rtspPeerUnavailable } from '../../../scripts/peers/rtsp-peer';
+import { RTSP_PEER_INSTALL, RtspPeer, rtspPeerUnavailable } from '../../../scripts/peers/rtsp-peer';
+import { requireComponent } from '../../helpers/require-component';
 import { h264Clip } from '../../../scripts/peers/h264-clip';
 import { AlertDispatcher } from '../../../services/alerts/alert-dispatcher';
 import type { AlertOutput } from '../../../services/alerts/alert-dispatcher';
@@ -20,9 +21,13 @@ import { rect } from '../../helpers/zones';
  * Analysis runs on a small substream; the evidence is a full-resolution still of the main stream
  * (real RTSP server) or of the device's snapshot URI (our ONVIF simulator, digest auth).
  */
-const unavailable = rtspPeerUnavailable();
-if (unavailable) console.warn(`full-snapshot RTSP tests skipped: ${unavailable}`);
-const withPeer = unavailable ? test.skip : test;
+const withPeer = requireComponent(
+  'the full-snapshot RTSP tests',
+  rtspPeerUnavailable(),
+  RTSP_PEER_INSTALL,
+)
+  ? test
+  : test.skip;
 
 describe('full-resolution evidence', () => {
   const dir = tempDir('vigil-full-');

@@ -8,7 +8,8 @@ import { modelDir, readManifest } from '../../../services/pose/model-files';
 import { BACKEND_ORDER } from '../../../services/pose/engines/pose-engine';
 import { missingProvider } from '../../../services/pose/engines/onnx-engine';
 import { petsGtFrame } from '../../helpers/pets-gt';
-import { tempDir, vtestFrame } from '../../helpers/media';
+import { SHARED_DATA, requireComponent } from '../../helpers/require-component';
+import { PETS_GT, tempDir, vtestFrame } from '../../helpers/media';
 import { captureLogger } from '../../helpers/logger';
 
 function canResolve(pkg: string): boolean {
@@ -52,9 +53,8 @@ describe('MoveNet MultiPose, real model on real footage', () => {
     });
     const gt = petsGtFrame(101);
     if (!gt) {
-      console.warn(
-        '../shared/data/pets09-s2l1 absent: checking only that people of walking size are found',
-      );
+      // Under CI=true the ground truth must be there (requireComponent throws).
+      requireComponent('the ground-truth check of frame 100', PETS_GT, SHARED_DATA);
       expect(people.filter((p) => p.box.h > 50 && p.box.h < 140).length).toBeGreaterThanOrEqual(3);
       return;
     }

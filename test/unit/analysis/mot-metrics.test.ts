@@ -3,6 +3,7 @@ import path from 'node:path';
 import { evaluateMot, parseMot } from '../../../services/analysis/mot-metrics';
 import type { MotRow } from '../../../services/analysis/mot-metrics';
 import { SHARED } from '../../helpers/media';
+import { SHARED_DATA, requireComponent } from '../../helpers/require-component';
 
 const CHECK = path.join(SHARED, 'mot-metrics-check');
 
@@ -28,9 +29,11 @@ const PUBLISHED = {
   },
 };
 
-const present = existsSync(CHECK);
-if (!present)
-  console.warn(`${CHECK} absent: the published-values check is skipped (it needs ../shared)`);
+const present = requireComponent(
+  'the published-values check of the MOT metrics',
+  existsSync(CHECK) ? undefined : CHECK,
+  SHARED_DATA,
+);
 
 describe.each(Object.entries(PUBLISHED))(
   'MOT metrics reproduce py-motmetrics on %s',
