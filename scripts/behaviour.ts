@@ -7,10 +7,20 @@ import { readPoseTrackDir } from '../services/behaviour/pose-tracks';
 import { PoseZModel, cameraOf } from '../services/behaviour/pose-zscore';
 import { TRAIN_DEFAULTS, Z_DEFAULTS, progressBar } from '../services/behaviour/train-defaults';
 import { exitOnError } from '../services/core/exit-codes';
+import path from 'node:path';
+import { repoRoot } from '../services/core/package-info';
+import { evalConfig, evaluate, writeAlerts } from './behaviour-alerts';
 
 const USAGE = `usage: npm run behaviour -- train --data <dir of pose-tracks/v1 json> --out <model dir>
                                 [--method pose-z|autoencoder] [--epochs N] [--seed N]
        npm run behaviour -- score --model <model dir> --data <dir> --out <scores.json>
+       npm run behaviour -- alerts --data <dir> [--model <dir>] [--config <yaml>] --out <alerts.json>
+       npm run behaviour -- eval [--data <labelled dir>] [--normal <normal dir>] [--config <yaml>]
+
+alerts: every clip (PoseLift, or the daemon's own recordings <dataDir>/pose-tracks/<camera>)
+through the daemon's rules and incident policy at the clip's fps: {clip: [{frame, rule, severity,
+score}]}. eval: theft events caught, alert precision, false alerts per camera-hour, the curve and
+frame AUC-ROC (defaults: ../shared/data/poselift dev and train); ends with one line of JSON.
 
 pose-z (the default): per camera (a clip's "camera" field, else its name: poselift-02_0216 is
 camera 02), the spread of its normal poses; a camera never seen in training is scored against
@@ -67,9 +77,29 @@ async function main(): Promise<void> {
       method: { type: 'string', default: 'pose-z' },
       epochs: { type: 'string' },
       seed: { type: 'string' },
+      config: { type: 'string' },
+      normal: { type: 'string' },
     },
     strict: true,
   });
+  const log = createRootLogger('warn', process.stderr as never);
+  if (command === 'alerts' && values.data && values.out) {
+    const model = values.model ? await loadPoseScorer(values.model) : undefined;
+    const n = writeAlerts(values.data, values.out, evalConfig(values.config), log, model);
+    process.stdout.write(`${n} alerts into ${values.out}\n`);
+    return;
+  }
+  if (command === 'eval') {
+    const data = path.resolve(repoRoot(), '../shared/data/poselift');
+    const summary = evaluate(
+      values.data ?? path.join(data, 'dev'),
+      values.normal ?? path.join(data, 'train'),
+      values.config,
+      log,
+    );
+    process.stdout.write(`\n${JSON.stringify(summary)}\n`);
+    return;
+  }
   if (command === 'train' && values.data && values.out)
     return train(values.data, values.out, values.method!, values.epochs, values.seed);
   if (command === 'score' && values.model && values.data && values.out) {

@@ -3,14 +3,13 @@ import path from 'node:path';
 import { aucPr, aucRoc } from '../services/analysis/roc';
 import { AnomalyModel } from '../services/behaviour/anomaly-model';
 import { PoseZModel, cameraOf } from '../services/behaviour/pose-zscore';
-import { meanKeypointSpeed } from '../services/behaviour/pose-features';
-import type { Pose } from '../services/behaviour/pose-features';
 import { readPoseTrackDir } from '../services/behaviour/pose-tracks';
 import type { PoseTracks } from '../services/behaviour/pose-tracks';
 import { TRAIN_DEFAULTS, Z_DEFAULTS, progressBar } from '../services/behaviour/train-defaults';
 import { createRootLogger } from '../services/core/logger';
 import { repoRoot } from '../services/core/package-info';
 import { selectTfjsBackend } from '../services/pose/engines/tfjs-backends';
+import { speedScores } from './speed-score';
 
 /**
  * npm run bench:behaviour: on PoseLift (train/ normal clips of six cameras, dev/ labelled clips
@@ -21,20 +20,6 @@ import { selectTfjsBackend } from '../services/pose/engines/tfjs-backends';
  */
 const DATA = path.resolve(repoRoot(), '../shared/data/poselift');
 const PUBLISHED = { 'STG-NF': 0.675, TSGAD: 0.634, GEPC: 0.606, Shopformer: 0.692 };
-
-/** The baseline of ../shared/README.md: the fastest person's mean keypoint speed per frame. */
-function speedScores(doc: PoseTracks): Float32Array {
-  const s = new Float32Array(doc.frameCount);
-  for (const t of doc.tracks) {
-    for (let i = 1; i < t.frames.length; i++) {
-      const dt = (t.frames[i]! - t.frames[i - 1]!) / doc.fps;
-      const v = meanKeypointSpeed(t.keypoints[i - 1] as Pose, t.keypoints[i] as Pose, dt);
-      const f = t.frames[i]!;
-      if (v > s[f]!) s[f] = v;
-    }
-  }
-  return s;
-}
 
 function flatten(docs: PoseTracks[], score: (d: PoseTracks) => Float32Array) {
   const scores: number[] = [];

@@ -56,7 +56,10 @@ export const EvidenceSchema = Type.Object(
         { step: Type.String(), at: Iso, region: Type.Union([Type.String(), Type.Null()]) },
         { additionalProperties: false },
       ),
-      { description: 'reach (hand into a shelf zone), to-body (torso, waist or pocket), hold.' },
+      {
+        description:
+          'reach (hand into a shelf zone, or arm held out where no shelf is drawn), to-body (torso, waist, pocket, or hidden there), hold.',
+      },
     ),
     keypoints: Type.Record(
       Type.String(),
@@ -67,6 +70,12 @@ export const EvidenceSchema = Type.Object(
       Type.Number({
         minimum: 0,
         description: 'Pose anomaly score (1 = the 99th percentile of normal training windows).',
+      }),
+    ),
+    concealmentScore: Type.Optional(
+      Type.Number({
+        description:
+          'Concealment score of the person (head down, elbows bent, hands together at the waist band, wrist fading; body units, about 0 for ordinary shopping).',
       }),
     ),
   },

@@ -10,6 +10,8 @@ import { createBehaviour } from '../behaviour/create-behaviour';
 import { parsePoseTracks } from '../behaviour/pose-tracks';
 import type { PoseTracks } from '../behaviour/pose-tracks';
 import { FrameProcessor } from '../pipeline/frame-processor';
+import type { BehaviourParts } from '../pipeline/frame-processor';
+import type { PoseScorer } from '../behaviour/pose-scorer';
 import type { PoseEstimator } from '../pose/pose-estimator';
 import { createTracker } from '../tracking/create-tracker';
 
@@ -33,10 +35,13 @@ export interface ReplayedAlert {
   trackId: number;
   startedAtMs: number;
   atMs: number;
+  severity?: string;
+  /** The rule's own score of the person (concealment score, anomaly score), when it has one. */
+  score?: number;
 }
 
 /** When a recording's frame 0 was: its startedAt, else the stamp in its clip name. */
-function chunkStartMs(doc: PoseTracks): number | undefined {
+export function chunkStartMs(doc: PoseTracks): number | undefined {
   if (doc.startedAt) return Date.parse(doc.startedAt);
   const m = /(\d{4}-\d{2}-\d{2})T(\d{2})-(\d{2})-(\d{2})-(\d{3})Z$/.exec(doc.clip);
   return m ? Date.parse(`${m[1]}T${m[2]}:${m[3]}:${m[4]}.${m[5]}Z`) : undefined;
@@ -54,7 +59,7 @@ function boxOf(kps: Keypoint[]): Box {
 }
 
 /** One recording file's frames since `sinceMs`, in time order, and when the file starts. */
-function framesOf(doc: PoseTracks, sinceMs: number): RecordedFrame[] {
+export function framesOf(doc: PoseTracks, sinceMs: number): RecordedFrame[] {
   const t0 = chunkStartMs(doc);
   if (t0 === undefined) return [];
   const byTime = new Map<number, RecordedPerson[]>();
@@ -119,7 +124,10 @@ const noModel: PoseEstimator = {
  */
 export class Replay {
   readonly alerts: ReplayedAlert[] = [];
+  /** The highest concealment score among the people of the last frame (-Infinity: nobody). */
+  frameScore = -Infinity;
   private readonly processor: FrameProcessor;
+  private readonly parts: BehaviourParts;
   private readonly incidents: IncidentManager;
   private readonly history = new Map<number, { firstSeenMs: number; poses: PoseSample[] }>();
   private readonly stepMs: number;
@@ -129,12 +137,14 @@ export class Replay {
     private readonly config: Config,
     private readonly camera: CameraConfig,
     log: Logger,
+    model?: PoseScorer,
   ) {
+    this.parts = createBehaviour(config, camera, model, false);
     this.processor = new FrameProcessor(
       camera,
       noModel,
       createTracker(config.tracking),
-      createBehaviour(config, camera, undefined, false),
+      this.parts,
     );
     this.incidents = new IncidentManager(
       policyFromConfig(config),
@@ -177,8 +187,11 @@ export class Replay {
           trackId: e.trackId,
           startedAtMs: e.startedAtMs,
           atMs: e.atMs,
+          severity: d.incident.severity,
+          score: e.evidence?.concealmentScore ?? e.evidence?.anomalyScore,
         });
     }
+    this.frameScore = this.parts.concealment?.maxScore(tracks) ?? -Infinity;
   }
 }
 

@@ -1,6 +1,7 @@
 import type { Keypoint, TrackedPerson } from '../core/types';
 import type { Point } from './geometry';
 import { distanceToPolygonEdge, pointInPolygon } from './geometry';
+import { ConcealmentScorer } from './concealment-cues';
 import type { RuleEvent } from './rule-event';
 import type { PixelZone } from './zones';
 
@@ -13,9 +14,19 @@ export interface ConcealmentOptions {
   holdSeconds: number;
   /** People whose torso (shoulders to hips) is shorter are too small for hand keypoints to mean anything. */
   minTorsoPx: number;
+  /**
+   * The alert decision: a completed reach, to-body and hold fires only while the person's
+   * concealment score (concealment-cues.ts, body units, about 0 for ordinary shopping) is at
+   * least this; it keeps waiting while the hand stays. Severity: high from twice this.
+   */
+  scoreThreshold: number;
 }
 
-export type BodyRegion = 'torso' | 'waist' | 'pocket';
+/** Where the hand went: a body region, or out of sight after being last seen at the body. */
+export type BodyRegion = 'torso' | 'waist' | 'pocket' | 'hidden';
+
+/** The zone of a concealment seen where no shelf zone is drawn (the reach was an extended arm). */
+export const NO_SHELF: Pick<PixelZone, 'id' | 'name'> = { id: 'any', name: 'anywhere' };
 
 export interface ConcealmentStep {
   step: 'reach' | 'to-body' | 'hold';
@@ -28,11 +39,13 @@ type Phase = 'idle' | 'reaching' | 'concealing' | 'fired';
 
 interface HandState {
   phase: Phase;
-  shelf?: PixelZone;
+  shelf?: Pick<PixelZone, 'id' | 'name'>;
   lastShelfMs: number;
   bodySinceMs: number;
   /** Wrist relative to the hips, in torso lengths, when it reached the body. */
   bodyAnchor?: Point;
+  /** Where the wrist was last seen confidently (a hand at the body that vanishes is hidden). */
+  lastSeen?: { region?: BodyRegion; atMs: number };
   steps: ConcealmentStep[];
   /** Set once fired, to end the incident later. */
   fired?: { person: TrackedPerson; hand: (typeof HANDS)[number] };
@@ -78,6 +91,8 @@ const MAX_HOLD_MOTION = 0.25;
 /** A reaching wrist is this far above the hips or this far to the side (torso lengths). */
 const REACH_ABOVE_HIPS = 0.3;
 const REACH_SIDEWAYS = 0.9;
+/** With no shelf zone drawn, a reach is a wrist this far from the hips (torso lengths), not below them. */
+const REACH_FREE = 1.0;
 /** The wrist must be this deep inside the shelf zone, and the hips this far outside (torso lengths). */
 const REACH_DEPTH = 0.25;
 
@@ -121,13 +136,17 @@ function relative(p: Point, h: HipFrame): Point {
 }
 
 /**
- * An explainable concealment detector, one state machine per hand: the wrist enters a `shelf`
- * zone (reach), then within `windowSeconds` of leaving it comes to the torso, waist or a pocket
- * (to-body) and stays there `holdSeconds` (hold). Scratching one's head, carrying a basket, or
- * putting an item into a basket never completes the sequence. Evidence lists each step.
+ * An explainable concealment detector, one state machine per hand: a reach (the wrist clearly
+ * into a `shelf` zone; where no shelf zone is drawn, an arm held out away from the body), then
+ * within `windowSeconds` the hand comes to the torso, waist or a pocket, or goes out of sight
+ * there (to-body), and stays `holdSeconds` (hold) while the person's concealment score (head down,
+ * elbows bent, hands together at the waist band, wrist fading: concealment-cues.ts) is at least
+ * `scoreThreshold`. Scratching one's head, carrying a basket, or putting an item into a basket
+ * never completes the sequence. It fires once per act; evidence lists each step and the score.
  */
 export class ConcealmentRule {
   private readonly hands = new Map<string, HandState>();
+  private readonly scorer = new ConcealmentScorer();
 
   constructor(
     private shelves: readonly PixelZone[],
@@ -138,7 +157,18 @@ export class ConcealmentRule {
     this.shelves = zones.filter((z) => z.kind === 'shelf');
   }
 
+  /** A person's concealment score now (smoothed over the last second), if seen. */
+  scoreOf(trackId: number): number | undefined {
+    return this.scorer.scoreOf(trackId);
+  }
+
+  /** The highest score among these people (a frame's score); -Infinity for nobody. */
+  maxScore(people: readonly TrackedPerson[]): number {
+    return this.scorer.maxOf(people);
+  }
+
   evaluate(people: readonly TrackedPerson[], nowMs: number): RuleEvent[] {
+    this.scorer.update(people, nowMs);
     const events: RuleEvent[] = [];
     const seen = new Set<string>();
     for (const p of people) {
@@ -162,6 +192,31 @@ export class ConcealmentRule {
     return events;
   }
 
+  /** The shelf (or, with no shelf zone drawn, the arm held out) this wrist reaches into now. */
+  private reach(
+    p: TrackedPerson,
+    wrist: Point,
+    hips: HipFrame,
+    nowMs: number,
+  ): Pick<PixelZone, 'id' | 'name'> | undefined {
+    const rel = relative(wrist, hips);
+    // People take from a shelf standing at it: a walker's swinging arm is no reach.
+    if (!standing(p, hips, nowMs, this.opts.minKeypointScore)) return undefined;
+    if (this.shelves.length === 0)
+      // No shelf drawn: the hand leaves the body, arm out in front, to the side or up (a hanging
+      // arm is below the hips).
+      return Math.hypot(rel.x, rel.y) >= REACH_FREE && rel.y < 0 ? NO_SHELF : undefined;
+    // A reach is an arm held out (above the hips or well to the side) into a shelf zone while the
+    // body stays outside it: a hanging hand, or a body standing inside the zone, is no reach.
+    if (!(rel.y < -REACH_ABOVE_HIPS || Math.abs(rel.x) > REACH_SIDEWAYS)) return undefined;
+    return this.shelves.find(
+      (z) =>
+        clearlyInside(wrist, z, REACH_DEPTH * hips.torso) &&
+        !pointInPolygon(hips, z.polygon) &&
+        distanceToPolygonEdge(hips, z.polygon) >= REACH_DEPTH * hips.torso,
+    );
+  }
+
   private step(
     key: string,
     p: TrackedPerson,
@@ -170,26 +225,12 @@ export class ConcealmentRule {
   ): RuleEvent | undefined {
     const s = this.hands.get(key) ?? { phase: 'idle', lastShelfMs: 0, bodySinceMs: 0, steps: [] };
     this.hands.set(key, s);
-    const w = p.keypoints[h.wrist];
-    if (!w || w.score < this.opts.minKeypointScore) return undefined; // unseen: no step either way
-    const wrist = { x: w.x, y: w.y };
     const hips = hipFrame(p.keypoints, this.opts.minKeypointScore);
     if (!hips || hips.torso < this.opts.minTorsoPx) return undefined;
-    // A reach is an arm held out (above the hips or well to the side) into a shelf zone while the
-    // body stays outside it: a hanging hand, or a body standing inside the zone, is no reach.
-    const rel = relative(wrist, hips);
-    // People take from a shelf standing at it: a walker's swinging arm is no reach.
-    const extended =
-      (rel.y < -REACH_ABOVE_HIPS || Math.abs(rel.x) > REACH_SIDEWAYS) &&
-      standing(p, hips, nowMs, this.opts.minKeypointScore);
-    const shelf = extended
-      ? this.shelves.find(
-          (z) =>
-            clearlyInside(wrist, z, REACH_DEPTH * hips.torso) &&
-            !pointInPolygon(hips, z.polygon) &&
-            distanceToPolygonEdge(hips, z.polygon) >= REACH_DEPTH * hips.torso,
-        )
-      : undefined;
+    const w = p.keypoints[h.wrist];
+    const visible = !!w && w.score >= this.opts.minKeypointScore;
+    const wrist = visible ? { x: w.x, y: w.y } : undefined;
+    const shelf = wrist && this.reach(p, wrist, hips, nowMs);
     if (shelf) {
       // A new reach ends the incident this hand fired (the hand left the body): one incident at
       // a time per hand, each closed before the next can open.
@@ -202,32 +243,54 @@ export class ConcealmentRule {
           fired: undefined,
         });
       s.lastShelfMs = nowMs;
+      s.lastSeen = undefined;
       return end;
     }
-    const region = bodyRegion(p.keypoints, wrist, this.opts.minKeypointScore);
+    // A hand last seen at the body that the model loses is in a pocket, a bag or a sleeve.
+    const region = wrist
+      ? bodyRegion(p.keypoints, wrist, this.opts.minKeypointScore)
+      : s.lastSeen?.region && nowMs - s.lastSeen.atMs <= this.opts.windowSeconds * 1000
+        ? 'hidden'
+        : undefined;
+    if (wrist) s.lastSeen = { region, atMs: nowMs };
+    const rel = wrist && relative(wrist, hips);
+    return this.advance(s, p, h, nowMs, region, rel, wrist ?? s.steps.at(-1)?.wrist);
+  }
+
+  /** The to-body and hold steps, and the end of a fired incident. */
+  private advance(
+    s: HandState,
+    p: TrackedPerson,
+    h: (typeof HANDS)[number],
+    nowMs: number,
+    region: BodyRegion | undefined,
+    rel: Point | undefined,
+    wrist: Point | undefined,
+  ): RuleEvent | undefined {
     if (s.phase === 'reaching') {
       if (nowMs - s.lastShelfMs > this.opts.windowSeconds * 1000)
         return void Object.assign(s, { phase: 'idle', steps: [] });
       if (region) {
-        Object.assign(s, {
-          phase: 'concealing',
-          bodySinceMs: nowMs,
-          bodyAnchor: relative(wrist, hips),
-        });
-        s.steps.push({ step: 'to-body', atMs: nowMs, wrist, region });
+        Object.assign(s, { phase: 'concealing', bodySinceMs: nowMs, bodyAnchor: rel });
+        s.steps.push({ step: 'to-body', atMs: nowMs, wrist: wrist!, region });
       }
       return undefined;
     }
     if (s.phase === 'concealing') {
-      // Held means still against the body: a swinging arm (walking) passes the hip, it does not stay.
+      // Held means still against the body: a swinging arm (walking) passes the hip, it does not
+      // stay. A hidden hand has no position to check.
       const moved =
-        !s.bodyAnchor ||
-        Math.hypot(rel.x - s.bodyAnchor.x, rel.y - s.bodyAnchor.y) > MAX_HOLD_MOTION;
+        rel !== undefined &&
+        (!s.bodyAnchor ||
+          Math.hypot(rel.x - s.bodyAnchor.x, rel.y - s.bodyAnchor.y) > MAX_HOLD_MOTION);
       if (!region || moved) return void Object.assign(s, { phase: 'idle', steps: [] });
+      if (!s.bodyAnchor && rel) s.bodyAnchor = rel;
       if (nowMs - s.bodySinceMs < this.opts.holdSeconds * 1000) return undefined;
+      if ((this.scorer.scoreOf(p.trackId) ?? -Infinity) < this.opts.scoreThreshold)
+        return undefined;
       s.phase = 'fired';
       s.fired = { person: p, hand: h };
-      s.steps.push({ step: 'hold', atMs: nowMs, wrist, region });
+      s.steps.push({ step: 'hold', atMs: nowMs, wrist: wrist!, region });
       return this.event(p, h, s, nowMs, 'start');
     }
     if (s.phase === 'fired' && !region) {
@@ -257,6 +320,7 @@ export class ConcealmentRule {
         number,
       ];
     };
+    const score = this.scorer.scoreOf(p.trackId) ?? 0;
     return {
       type,
       rule: 'concealment',
@@ -270,7 +334,7 @@ export class ConcealmentRule {
       person: p,
       path: s.steps.map((st) => st.wrist),
       score: p.score,
-      severity: 'medium',
+      severity: score >= this.opts.scoreThreshold + 1 ? 'high' : 'medium',
       evidence: {
         hand: h.hand,
         steps: s.steps.map((st) => ({
@@ -281,6 +345,7 @@ export class ConcealmentRule {
         keypoints: Object.fromEntries(
           names.map((n, i) => [n, kp([h.wrist, h.elbow, KP.lSh, KP.rSh, KP.lHip, KP.rHip][i]!)]),
         ),
+        concealmentScore: Math.round(score * 100) / 100,
       },
     };
   }

@@ -11,6 +11,8 @@ export interface RuleEvidence {
   steps: { step: string; at: string; region: string | null }[];
   keypoints: Record<string, [number, number, number]>;
   anomalyScore?: number;
+  /** The person's concealment score when it fired (body units, about 0 for ordinary shopping). */
+  concealmentScore?: number;
 }
 
 /** What a rule reports; the alert layer turns it into payloads and snapshots. */

@@ -650,7 +650,8 @@ export const BehaviourSchema = obj(
       {
         enabled: Type.Boolean({
           default: true,
-          description: 'Watch hands that go from a shelf zone to the body.',
+          description:
+            'Watch hands that go from a shelf zone (or, where none is drawn, an outstretched arm) to the body.',
         }),
         minKeypointScore: num(
           0.3,
@@ -671,8 +672,14 @@ export const BehaviourSchema = obj(
           1000,
           'People smaller than this (shoulders to hips, analysis pixels) are not judged: their hand keypoints are noise.',
         ),
+        scoreThreshold: num(
+          0.5,
+          -10,
+          10,
+          "The alert decision: a completed reach, to-body and hold fires only while the person's concealment score (head down, elbows bent, hands together at the waist band, wrist fading; body units, about 0 for ordinary shopping) is at least this. High severity from one above it.",
+        ),
       },
-      'Concealment rule (explainable): reach into a shelf zone, hand to the body, held there.',
+      'Concealment rule (explainable): a reach, the hand to the body (or out of sight there), held there while the concealment score is high.',
     ),
     anomalyModelDir: Type.String({
       default: '',

@@ -24,7 +24,13 @@ function tracked(history: PoseSample[], b: Body, t: number): TrackedPerson {
   return { ...p, history: [...history] };
 }
 
-const OPTS = { minKeypointScore: 0.3, windowSeconds: 3, holdSeconds: 1, minTorsoPx: 24 };
+const OPTS = {
+  minKeypointScore: 0.3,
+  windowSeconds: 3,
+  holdSeconds: 1,
+  minTorsoPx: 24,
+  scoreThreshold: -10,
+};
 
 /** Runs `frames` frames 200 ms apart, the person placed by `at(i)`; returns the events. */
 function runFrames(
@@ -43,12 +49,7 @@ function runFrames(
 
 /** Plays a script of (seconds, right wrist) segments at 5 fps; returns the events. */
 function play(segments: [number, [number, number] | undefined][], fps = 5): RuleEvent[] {
-  const rule = new ConcealmentRule([SHELF], {
-    minKeypointScore: 0.3,
-    windowSeconds: 3,
-    holdSeconds: 1,
-    minTorsoPx: 24,
-  });
+  const rule = new ConcealmentRule([SHELF], OPTS);
   const events: RuleEvent[] = [];
   let t = 1_000_000;
   const history: PoseSample[] = [];
@@ -76,8 +77,10 @@ describe('concealment rule', () => {
       rule: 'concealment',
       zoneId: 'spirits',
       trackId: 1,
-      severity: 'medium',
+      // Severity follows the concealment score: one above the (here very low) threshold is high.
+      severity: 'high',
     });
+    expect(e.evidence!.concealmentScore).toEqual(expect.any(Number));
     expect(e.evidence!.hand).toBe('right');
     expect(e.evidence!.steps.map((s) => s.step)).toEqual(['reach', 'to-body', 'hold']);
     expect(e.evidence!.steps[1]!.region).toBe('pocket');
