@@ -76,7 +76,7 @@ function frameAuc(docs: readonly PoseTracks[], score: (d: PoseTracks) => ArrayLi
 }
 
 /** Thresholds of the trade-off curve (concealment score, body units). */
-const SWEEP = [-0.5, -0.25, 0, 0.25, 0.5, 0.75, 1, 1.25, 1.5, 1.75, 2, 2.5];
+const SWEEP = [-0.5, 0, 0.25, 0.375, 0.5, 0.55, 0.6, 0.65, 0.75, 1, 1.5, 2];
 const BUDGETS = [1, 2, 5, 10, 20];
 const f3 = (v: number) => v.toFixed(3);
 const f1 = (v: number) => v.toFixed(1);

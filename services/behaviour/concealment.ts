@@ -86,13 +86,13 @@ export function bodyRegion(
   return undefined;
 }
 
-/** How far (torso lengths) a held hand may move relative to the hips. */
-const MAX_HOLD_MOTION = 0.25;
+/** How far (torso lengths) a held hand may move relative to the hips (pose noise of a hand at a pocket is up to ~0.3). */
+const MAX_HOLD_MOTION = 0.5;
 /** A reaching wrist is this far above the hips or this far to the side (torso lengths). */
 const REACH_ABOVE_HIPS = 0.3;
 const REACH_SIDEWAYS = 0.9;
 /** With no shelf zone drawn, a reach is a wrist this far from the hips (torso lengths), not below them. */
-const REACH_FREE = 1.0;
+const REACH_FREE = 0.7;
 /** The wrist must be this deep inside the shelf zone, and the hips this far outside (torso lengths). */
 const REACH_DEPTH = 0.25;
 
@@ -200,12 +200,12 @@ export class ConcealmentRule {
     nowMs: number,
   ): Pick<PixelZone, 'id' | 'name'> | undefined {
     const rel = relative(wrist, hips);
-    // People take from a shelf standing at it: a walker's swinging arm is no reach.
-    if (!standing(p, hips, nowMs, this.opts.minKeypointScore)) return undefined;
     if (this.shelves.length === 0)
       // No shelf drawn: the hand leaves the body, arm out in front, to the side or up (a hanging
-      // arm is below the hips).
+      // arm is below the hips). The score and the hold judge what follows.
       return Math.hypot(rel.x, rel.y) >= REACH_FREE && rel.y < 0 ? NO_SHELF : undefined;
+    // People take from a shelf standing at it: a walker's swinging arm is no reach.
+    if (!standing(p, hips, nowMs, this.opts.minKeypointScore)) return undefined;
     // A reach is an arm held out (above the hips or well to the side) into a shelf zone while the
     // body stays outside it: a hanging hand, or a body standing inside the zone, is no reach.
     if (!(rel.y < -REACH_ABOVE_HIPS || Math.abs(rel.x) > REACH_SIDEWAYS)) return undefined;

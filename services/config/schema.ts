@@ -654,7 +654,7 @@ export const BehaviourSchema = obj(
             'Watch hands that go from a shelf zone (or, where none is drawn, an outstretched arm) to the body.',
         }),
         minKeypointScore: num(
-          0.3,
+          0.1,
           0,
           1,
           'Wrists, shoulders and hips below this score are not trusted.',
@@ -665,7 +665,7 @@ export const BehaviourSchema = obj(
           60,
           'The hand must reach the body within this long after leaving the shelf.',
         ),
-        holdSeconds: num(1, 0.1, 60, 'And stay at the torso, waist or a pocket this long.'),
+        holdSeconds: num(0.5, 0.1, 60, 'And stay at the torso, waist or a pocket this long.'),
         minTorsoPx: num(
           24,
           0,
@@ -673,7 +673,7 @@ export const BehaviourSchema = obj(
           'People smaller than this (shoulders to hips, analysis pixels) are not judged: their hand keypoints are noise.',
         ),
         scoreThreshold: num(
-          0.5,
+          0.6,
           -10,
           10,
           "The alert decision: a completed reach, to-body and hold fires only while the person's concealment score (head down, elbows bent, hands together at the waist band, wrist fading; body units, about 0 for ordinary shopping) is at least this. High severity from one above it.",
