@@ -10,6 +10,7 @@ import { createRootLogger } from '../services/core/logger';
 import { repoRoot } from '../services/core/package-info';
 import { selectTfjsBackend } from '../services/pose/engines/tfjs-backends';
 import { speedScores } from './speed-score';
+import { evaluate } from './behaviour-alerts';
 
 /**
  * npm run bench:behaviour: on PoseLift (train/ normal clips of six cameras, dev/ labelled clips
@@ -168,8 +169,16 @@ async function main(): Promise<void> {
   process.stdout.write(
     `(chance AUC-PR = positive rate ${(positives / frames).toFixed(3)}); scoring costs ${(scoreMs / trackSeconds).toFixed(3)} ms per track-second of poses\n\n`,
   );
+  // Alerts as a clerk gets them: the daemon's concealment rule at its defaults, the curve, AUCs.
+  const alerts = evaluate(
+    path.join(DATA, 'dev'),
+    path.join(DATA, 'train'),
+    undefined,
+    createRootLogger('warn', process.stderr as never),
+  );
   process.stdout.write(
-    `${JSON.stringify({
+    `\n${JSON.stringify({
+      alerts,
       bench: 'behaviour',
       devFrames: frames,
       positiveRate: positives / frames,

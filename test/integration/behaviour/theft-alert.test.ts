@@ -18,11 +18,12 @@ import { REPO, SHARED, tempDir } from '../../helpers/media';
 const CLIP = path.join(SHARED, 'poselift/dev/01_0257.json');
 const present = existsSync(CLIP);
 
-/** Replays the recorded poses as if the model had found them, one frame at a time. */
+/** Replays the recorded poses as if the model had found them, one frame per call, in order. */
 function recordedEstimator(byFrame: Map<number, Detection[]>): PoseEstimator {
+  let next = 0;
   return {
     backend: 'recorded',
-    estimate: (frame) => Promise.resolve(byFrame.get(frame.index) ?? []),
+    estimate: () => Promise.resolve(byFrame.get(next++) ?? []),
     dispose: () => Promise.resolve(),
   };
 }
