@@ -121,7 +121,7 @@ export interface SourceInfo {
   codec: string;
 }
 
-/** Reads the input video stream's size, rate and codec from ffmpeg's banner line. */
+/** Reads a video stream's size, rate and codec from one of ffmpeg's `Stream #` banner lines. */
 export function parseSourceInfo(stderrLine: string): SourceInfo | undefined {
   const m = /Stream #0:\d+.*?: Video: (\w+).*?, (\d{2,5})x(\d{2,5})[ ,]/.exec(stderrLine);
   if (!m) return undefined;
@@ -132,4 +132,21 @@ export function parseSourceInfo(stderrLine: string): SourceInfo | undefined {
     height: Number(m[3]),
     fps: fps ? Number(fps) : undefined,
   };
+}
+
+/**
+ * The camera's own video stream, from ffmpeg's stderr read line by line: the first video stream
+ * listed under `Input #0`. Outputs list their streams with the same `Stream #` lines (the raw
+ * rgb24 frames, the clip ring's copy), so a line is only read inside the input's section.
+ */
+export class InputBanner {
+  private inInput = false;
+  info: SourceInfo | undefined;
+
+  read(line: string): SourceInfo | undefined {
+    if (/^\s*Input #\d+, /.test(line)) this.inInput = true;
+    else if (/^\s*(Output #\d+, |Stream mapping:)/.test(line)) this.inInput = false;
+    else if (this.inInput && !this.info) this.info = parseSourceInfo(line);
+    return this.info;
+  }
 }

@@ -4,7 +4,7 @@ import ffmpeg from 'fluent-ffmpeg';
 import type { Logger } from '../core/logger';
 import { redactUrl } from '../core/logger';
 import { FrameAssembler } from './frame-assembler';
-import { ffmpegInput, outputOptions, parseSourceInfo } from './ffmpeg-args';
+import { InputBanner, ffmpegInput, outputOptions } from './ffmpeg-args';
 import type { InputList } from './input-list';
 import type { FfmpegBinary } from './ffmpeg-binary';
 import type { InputSpec, OutputSpec, SourceInfo } from './ffmpeg-args';
@@ -36,6 +36,7 @@ export interface SideOutput {
 export class FfmpegProcess {
   readonly exited: Promise<FfmpegExit>;
   sourceInfo: SourceInfo | undefined;
+  private readonly banner = new InputBanner();
   private readonly stderr: string[] = [];
   private readonly out = new PassThrough({ highWaterMark: 1 << 20 });
   private readonly command: ffmpeg.FfmpegCommand;
@@ -123,7 +124,7 @@ export class FfmpegProcess {
     const clean = redactUrl(line);
     this.stderr.push(clean);
     if (this.stderr.length > STDERR_LINES) this.stderr.shift();
-    if (!this.sourceInfo) this.sourceInfo = parseSourceInfo(clean);
+    this.sourceInfo = this.banner.read(clean);
   }
 
   private exitInfo(err: Error | undefined): FfmpegExit {

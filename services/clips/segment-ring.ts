@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { VigilError } from '../core/errors';
-import { parseSourceInfo } from '../camera/ffmpeg-args';
+import { InputBanner } from '../camera/ffmpeg-args';
 import type { SideOutput } from '../camera/ffmpeg-process';
 
 /** Seconds per ring segment: a clip is cut on these boundaries (and the camera's keyframes). */
@@ -36,6 +36,7 @@ export class SegmentRing {
   /** The camera's codec, from ffmpeg's banner, and how the ring writes it. */
   sourceCodec: string | undefined;
   private codec: ClipCodec = 'copy';
+  private banner = new InputBanner();
 
   constructor(
     readonly dir: string,
@@ -60,6 +61,7 @@ export class SegmentRing {
   outputOptions(codec: ClipCodec): string[] {
     this.running = true;
     this.codec = codec;
+    this.banner = new InputBanner();
     const pattern = path.join(path.resolve(this.dir), `r${++this.run}-%06d.ts`);
     const encode =
       codec === 'copy'
@@ -95,7 +97,8 @@ export class SegmentRing {
   onStderr(line: string, nowMs: number): boolean {
     const m = OPENING.exec(line);
     if (!m) {
-      this.sourceCodec = parseSourceInfo(line)?.codec ?? this.sourceCodec;
+      // The input's codec: the outputs' banners (rawvideo frames, this copy) follow it.
+      this.sourceCodec = this.banner.read(line)?.codec ?? this.sourceCodec;
       return false;
     }
     this.closeOpen(nowMs);

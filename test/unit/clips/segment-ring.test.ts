@@ -48,12 +48,26 @@ describe('SegmentRing', () => {
     expect(existsSync(last)).toBe(true); // still being written
   });
 
-  test('knows from the banner whether a copied stream can become a browser-playable MP4', () => {
-    const { ring } = ringWith(5000, 1);
-    ring.onStderr('  Stream #0:0: Video: h264 (High), yuv420p, 1920x1080, 25 fps, 25 tbr', 10);
-    expect(ring.playable).toBe(true);
-    ring.onStderr('  Stream #0:0: Video: msmpeg4v3 (MP43), yuv420p, 768x576, 10 fps', 20);
-    expect(ring.playable).toBe(false);
+  test.each([
+    ['an H.264 camera', 'h264 (High), yuv420p, 1920x1080, 25 fps, 25 tbr', true],
+    ['an MPEG-4 file', 'msmpeg4v3 (MP43), yuv420p, 768x576, 10 fps', false],
+  ])("reads the codec of the input, not of ffmpeg's outputs: %s", (_name, input, playable) => {
+    const { ring } = ringWith(5000, 0);
+    // ffmpeg's banner as it writes it: the input, then each output with its own streams.
+    const banner = [
+      "Input #0, rtsp, from 'rtsp://127.0.0.1:8554/cam':",
+      '  Duration: N/A, start: 0.066667, bitrate: N/A',
+      `  Stream #0:0: Video: ${input}`,
+      "Output #1, tee, to '[f=segment]r1-%06d.ts|[f=null]-':",
+      `  Stream #1:0: Video: ${input}`,
+      'Stream mapping:',
+      '  Stream #0:0 -> #0:0 (h264 (native) -> rawvideo (native))',
+      "Output #0, rawvideo, to 'pipe:1':",
+      '  Stream #0:0: Video: rawvideo (RGB[24] / 0x18424752), rgb24, 320x240, q=2-31, 10 fps',
+    ];
+    for (const line of banner) expect(ring.onStderr(line, 10)).toBe(false);
+    expect(ring.sourceCodec).toBe(input.split(' ')[0]);
+    expect(ring.playable).toBe(playable);
     ring.outputOptions('h264');
     expect(ring.playable).toBe(true);
   });
