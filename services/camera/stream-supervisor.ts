@@ -8,6 +8,7 @@ import type { FfmpegBinary } from './ffmpeg-binary';
 import { FfmpegProcess } from './ffmpeg-process';
 import type { FfmpegExit } from './ffmpeg-process';
 import type { ClipCodec, SegmentRing } from '../clips/segment-ring';
+import { RingRecovery } from '../clips/ring-recovery';
 import type { SourceInfo } from './ffmpeg-args';
 import { classifyFault, rtspEndpoint } from './stream-faults';
 import type { StreamFault } from './stream-faults';
@@ -59,6 +60,8 @@ export class StreamSupervisor {
   private streamingSinceMs = 0;
   private stateSinceMs: number;
   private readonly msInState = new Map<StreamState, number>();
+  /** Brings the clip ring back after a full disk (restarts ffmpeg once it can write). */
+  private readonly ringRecovery: RingRecovery | undefined;
 
   constructor(
     private readonly camera: CameraConfig,
@@ -70,6 +73,14 @@ export class StreamSupervisor {
     private readonly clips?: { ring: SegmentRing; codec: ClipCodec },
   ) {
     this.stateSinceMs = clock.now();
+    const ring = clips?.ring;
+    if (ring)
+      this.ringRecovery = new RingRecovery({
+        dir: ring.dir,
+        needBytes: () => 3 * ring.largestSegmentBytes,
+        restart: () => this.recycle(),
+        log,
+      });
   }
 
   start(): void {
@@ -80,6 +91,7 @@ export class StreamSupervisor {
   async stop(): Promise<void> {
     this.generation++;
     this.setState('stopped');
+    this.ringRecovery?.dispose();
     clearTimeout(this.timer);
     clearTimeout(this.watchdog);
     const proc = this.proc;
@@ -106,13 +118,28 @@ export class StreamSupervisor {
       { ...source, ioTimeoutSeconds: this.camera.watchdogSeconds + IO_TIMEOUT_MARGIN_S },
       { width: analysis.width, height: analysis.height, fps: analysis.fps },
       this.log,
-      this.clips?.ring.sideOutput(this.clips.codec, () => this.clock.now()),
+      this.clips?.ring.sideOutput(this.clips.codec, () => this.clock.now(), this.ringRecovery),
     );
     this.proc = proc;
     this.setState('connecting');
     this.armWatchdog(gen);
     proc.start();
     void this.pump(proc, gen);
+  }
+
+  /**
+   * A planned restart, not a fault (no backoff, no error): ffmpeg is stopped and started again
+   * at once. Only while it runs: a camera reconnecting starts a fresh ffmpeg anyway.
+   */
+  private recycle(): void {
+    const proc = this.proc;
+    if (!proc || (this.state !== 'streaming' && this.state !== 'connecting')) return;
+    const gen = ++this.generation;
+    clearTimeout(this.watchdog);
+    this.log.info('restarting ffmpeg to reopen the clip ring');
+    void proc.stop().then(() => {
+      if (gen === this.generation) this.launch();
+    });
   }
 
   private async pump(proc: FfmpegProcess, gen: number): Promise<void> {

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { VigilError } from '../core/errors';
 import { InputBanner } from '../camera/ffmpeg-args';
 import type { SideOutput } from '../camera/ffmpeg-process';
+import type { RingEvents } from './ring-recovery';
 
 /** Seconds per ring segment: a clip is cut on these boundaries (and the camera's keyframes). */
 export const SEGMENT_SECONDS = 2;
@@ -20,6 +21,8 @@ export interface Segment {
 const TEE_SPECIAL = /[|[\]\\':]/;
 const PLAYABLE = ['h264', 'hevc'];
 const OPENING = /\[segment @ [^\]]+\] Opening '(.+)' for writing/;
+/** The tee gave up on the segment output (full disk, folder gone) for the rest of the run. */
+const SLAVE_FAILED = /\[tee @ [^\]]+\] Slave muxer #\d+ failed: (.+?), continuing/;
 
 /**
  * The last few seconds of one camera's stream on disk, as short MPEG-TS segments written by the
@@ -37,6 +40,11 @@ export class SegmentRing {
   sourceCodec: string | undefined;
   private codec: ClipCodec = 'copy';
   private banner = new InputBanner();
+  private events: RingEvents | undefined;
+  /** The largest segment written, bytes: what a retry needs free. */
+  largestSegmentBytes = 0;
+  /** Why the segment output failed in the current run; undefined while it writes. */
+  failure: string | undefined;
 
   constructor(
     readonly dir: string,
@@ -62,6 +70,7 @@ export class SegmentRing {
     this.running = true;
     this.codec = codec;
     this.banner = new InputBanner();
+    this.failure = undefined;
     const pattern = path.join(path.resolve(this.dir), `r${++this.run}-%06d.ts`);
     const encode =
       codec === 'copy'
@@ -84,8 +93,12 @@ export class SegmentRing {
     ];
   }
 
-  /** The ring as the analysis ffmpeg's second output, timed by `now` (the camera's clock). */
-  sideOutput(codec: ClipCodec, now: () => number): SideOutput {
+  /**
+   * The ring as the analysis ffmpeg's second output, timed by `now` (the camera's clock);
+   * `events` hears when the output fails and when it writes a segment whole.
+   */
+  sideOutput(codec: ClipCodec, now: () => number, events?: RingEvents): SideOutput {
+    this.events = events;
     return {
       options: () => this.outputOptions(codec),
       onStderr: (line) => this.onStderr(line, now()),
@@ -95,13 +108,18 @@ export class SegmentRing {
 
   /** Reads one ffmpeg stderr line; true when it was the segment muxer's (kept out of the log tail). */
   onStderr(line: string, nowMs: number): boolean {
+    const failed = SLAVE_FAILED.exec(line);
+    if (failed) {
+      this.onFailed(failed[1]!);
+      return true;
+    }
     const m = OPENING.exec(line);
     if (!m) {
       // The input's codec: the outputs' banners (rawvideo frames, this copy) follow it.
       this.sourceCodec = this.banner.read(line)?.codec ?? this.sourceCodec;
       return false;
     }
-    this.closeOpen(nowMs);
+    if (this.closeOpen(nowMs)) this.events?.wrote();
     this.segments.push({ file: m[1]!, startMs: nowMs, endMs: undefined });
     this.prune(nowMs);
     return true;
@@ -146,9 +164,25 @@ export class SegmentRing {
     return this.segments.length;
   }
 
-  private closeOpen(nowMs: number): void {
+  /** Closes the segment being written; true when there was one. */
+  private closeOpen(nowMs: number): boolean {
     const last = this.segments.at(-1);
-    if (last && last.endMs === undefined) last.endMs = nowMs;
+    if (!last || last.endMs !== undefined) return false;
+    last.endMs = nowMs;
+    const bytes = statSync(last.file, { throwIfNoEntry: false })?.size ?? 0;
+    this.largestSegmentBytes = Math.max(this.largestSegmentBytes, bytes);
+    return true;
+  }
+
+  /** The segment being written is cut short and dropped (it also frees its space). */
+  private onFailed(reason: string): void {
+    this.failure = reason;
+    const last = this.segments.at(-1);
+    if (last && last.endMs === undefined) {
+      this.segments.pop();
+      rmSync(last.file, { force: true });
+    }
+    this.events?.failed(reason);
   }
 
   private needed(s: Segment, nowMs: number): boolean {

@@ -29,9 +29,15 @@ export const ERROR_CODES = {
   VIGIL_ERR_CAMERA_OFFLINE: 'A camera stayed down longer than its offline alert threshold.',
   VIGIL_ERR_FRAME_CORRUPT: 'A frame of the wrong size reached the pipeline and was dropped.',
   VIGIL_ERR_INFERENCE_FAILED: 'Pose inference failed on one frame; the frame was skipped.',
+  VIGIL_ERR_INFERENCE_TIMEOUT:
+    'A pose worker did not answer in time; the frame was skipped and the worker replaced.',
+  VIGIL_ERR_POSE_WORKER_DOWN:
+    'A pose worker died or could not be started; it is started again with backoff (1 s to 60 s).',
   VIGIL_ERR_SNAPSHOT_FAILED: 'The alert snapshot could not be rendered or written.',
   VIGIL_ERR_CLIP_FAILED:
     'An event clip could not be made (no recording covers the incident, the stream is in a codec MP4 cannot hold, ffmpeg failed); the end is sent without it.',
+  VIGIL_ERR_CLIP_RING_FAILED:
+    'The clip ring could not be written (disk full, folder gone); clips resume by themselves once it can.',
   VIGIL_ERR_MQTT_PUBLISH: 'An MQTT publish failed.',
   VIGIL_ERR_OUTBOX_FULL:
     'The alert outbox reached its size limit; the oldest undelivered message was dropped.',
