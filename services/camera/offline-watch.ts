@@ -5,7 +5,7 @@ import type { StreamState } from '../core/stream-state';
 
 /**
  * Turns state changes into at most one `camera_offline` per outage, once the camera has been
- * down (any state but streaming or stopped) for `thresholdMs`, and one `camera_online` when it
+ * down (any state but streaming, stopped or ended) for `thresholdMs`, and one `camera_online` when it
  * streams again after that. Short drops raise nothing: the reconnect ladder handles them.
  */
 export class OfflineWatch {
@@ -23,7 +23,7 @@ export class OfflineWatch {
   onState(state: StreamState): void {
     this.state = state;
     const now = this.clock.now();
-    if (state === 'streaming' || state === 'stopped') {
+    if (state === 'streaming' || state === 'stopped' || state === 'ended') {
       clearTimeout(this.timer);
       this.timer = undefined;
       if (state === 'streaming' && this.raised && this.downSinceMs !== undefined)

@@ -10,6 +10,7 @@ import type { FfmpegExit } from './ffmpeg-process';
 import type { ClipCodec, SegmentRing } from '../clips/segment-ring';
 import { RingRecovery } from '../clips/ring-recovery';
 import type { SourceInfo } from './ffmpeg-args';
+import { isNetworkUrl } from './ffmpeg-args';
 import { classifyFault, rtspEndpoint } from './stream-faults';
 import type { StreamFault } from './stream-faults';
 import { tcpReachable } from './tcp-probe';
@@ -37,7 +38,8 @@ const CODES: Record<StreamFault, ErrorCode> = {
 };
 
 /**
- * Keeps one camera's ffmpeg running. Every exit is a fault (a live camera never ends), read from
+ * Keeps one camera's ffmpeg running. Every exit is a fault (a live camera never ends; a file
+ * without `loop` that reaches its end is `ended`, not restarted), read from
  * ffmpeg's stderr: a refused password waits 30 s or more (`auth_failed`); a camera that does not
  * answer is probed with a TCP connect every few seconds and reconnected as soon as it accepts
  * (`unreachable`); anything else reconnects on the backoff ladder (`backoff`). A frame watchdog
@@ -167,8 +169,19 @@ export class StreamSupervisor {
     this.setState('streaming');
   }
 
+  /** A file without `loop` that ffmpeg read to its end (exit 0 after frames): nothing to retry. */
+  private finishedFile(exit: FfmpegExit, streamed: boolean): boolean {
+    const { url, loop } = this.camera.source;
+    return streamed && !loop && !isNetworkUrl(url) && exit.code === 0 && !exit.error;
+  }
+
   private onExit(proc: FfmpegProcess, exit: FfmpegExit, streamed: boolean): void {
     clearTimeout(this.watchdog);
+    if (this.state !== 'stalled' && this.finishedFile(exit, streamed)) {
+      this.log.info('file played to its end (source.loop is false): camera ended');
+      this.setState('ended');
+      return;
+    }
     const stderr = proc.stderrTail();
     const fault = this.state === 'stalled' ? 'stalled' : classifyFault(stderr, streamed);
     const stalled = fault === 'stalled';

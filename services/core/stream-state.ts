@@ -7,5 +7,7 @@ export const STREAM_STATES = [
   'auth_failed',
   'unreachable',
   'stopped',
+  /** A file without `loop` played to its end: the camera finished (no reconnect, no offline). */
+  'ended',
 ] as const;
 export type StreamState = (typeof STREAM_STATES)[number];

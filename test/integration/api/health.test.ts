@@ -36,6 +36,7 @@ const camera = (id: string, state: CameraStatus['state']): CameraStatus => ({
     auth_failed: 0,
     unreachable: state === 'streaming' ? 0 : 60,
     stopped: 0,
+    ended: 0,
   },
   source: { width: 768, height: 576, fps: 10, codec: 'h264' },
   tamper: null,
