@@ -68,6 +68,7 @@ export class VigilApp {
     outboxDepth: () => this.alerts?.outbox.depth ?? 0,
     outboxDropped: () => this.alerts?.outbox.dropped ?? 0,
     feedback: () => this.alerts?.feedback.rows() ?? [],
+    inferencePool: () => this.pool?.status(),
   });
 
   constructor(
@@ -206,6 +207,7 @@ export class VigilApp {
         onStatus: (s) => alerts.publishStatus(s),
         onHealth: (e, s) => alerts.publishHealth(e, s),
         onTamper: (n, ref) => alerts.publishTamper(n, ref),
+        inferencePool: () => this.pool?.status(),
       },
       this.config.inference,
     );

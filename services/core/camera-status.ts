@@ -23,6 +23,23 @@ export interface CameraHealthEvent {
   state: StreamState;
 }
 
+/** The inference worker pool, shared by every camera. */
+export interface InferencePoolStatus {
+  /** ok: every wanted worker runs; degraded: some are being replaced; down: none runs. */
+  state: 'ok' | 'degraded' | 'down';
+  workers: number;
+  wanted: number;
+  /** Replacements waiting on the backoff ladder or starting. */
+  replacing: number;
+  /** Jobs that took longer than the timeout (their workers were replaced). */
+  timeouts: number;
+  /** Workers that exited. */
+  deaths: number;
+  /** Replacements that could not start (retried further apart). */
+  respawnFailures: number;
+  lastError: { code: ErrorCode; message: string; at: string } | null;
+}
+
 export interface CameraStatus {
   id: string;
   name: string;
@@ -51,6 +68,10 @@ export interface CameraStatus {
   /** Capture to alert dispatched, over the last 64 frames that raised alert messages. */
   alertLatencyMs: { p50: number; p95: number } | null;
   inferenceErrors: number;
+  /** Of inferenceErrors, the frames whose model run timed out (a stuck worker). */
+  inferenceTimeouts: number;
+  /** The shared inference worker pool (null: the model runs on the main thread). */
+  inferencePool: InferencePoolStatus | null;
   lastInferenceMs: number | null;
   tracks: number;
   restarts: number;

@@ -1,5 +1,5 @@
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { CameraStatus } from '../core/camera-status';
+import type { CameraStatus, InferencePoolStatus } from '../core/camera-status';
 import type { FeedbackRow } from '../alerts/feedback-counts';
 
 export interface MetricsSource {
@@ -8,6 +8,8 @@ export interface MetricsSource {
   outboxDepth(): number;
   outboxDropped(): number;
   feedback(): FeedbackRow[];
+  /** The inference worker pool; undefined when the model runs on the main thread. */
+  inferencePool?(): InferencePoolStatus | undefined;
 }
 
 /** Prometheus metrics of one daemon (its own registry: no global state). */
@@ -115,6 +117,7 @@ export class Metrics {
         }
       },
     });
+    this.poolMetrics(src);
     new Gauge({
       name: 'vigil_outbox_depth',
       help: 'MQTT messages waiting on disk for the broker.',
@@ -129,6 +132,39 @@ export class Metrics {
       registers: [r],
       collect() {
         this.set(src.outboxDropped());
+      },
+    });
+  }
+
+  /** The worker pool: how many run and are wanted, and what went wrong with them. */
+  private poolMetrics(src: MetricsSource): void {
+    const r = this.registry;
+    new Gauge({
+      name: 'vigil_inference_workers',
+      help: 'Inference worker threads: running, wanted, and being replaced (on the backoff ladder).',
+      labelNames: ['state'],
+      registers: [r],
+      collect() {
+        this.reset();
+        const p = src.inferencePool?.();
+        if (!p) return;
+        this.set({ state: 'running' }, p.workers);
+        this.set({ state: 'wanted' }, p.wanted);
+        this.set({ state: 'replacing' }, p.replacing);
+      },
+    });
+    new Gauge({
+      name: 'vigil_inference_worker_failures_total',
+      help: 'Inference workers lost, by kind: timeout (stuck, terminated), exit (died), start (a replacement that could not start).',
+      labelNames: ['kind'],
+      registers: [r],
+      collect() {
+        this.reset();
+        const p = src.inferencePool?.();
+        if (!p) return;
+        this.set({ kind: 'timeout' }, p.timeouts);
+        this.set({ kind: 'exit' }, p.deaths);
+        this.set({ kind: 'start' }, p.respawnFailures);
       },
     });
   }

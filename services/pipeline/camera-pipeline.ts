@@ -3,7 +3,7 @@ import type { Clock } from '../core/clock';
 import { LatestSlot } from '../core/latest-slot';
 import type { Logger } from '../core/logger';
 import { RateMeter } from '../core/rate-meter';
-import { errorMessage } from '../core/errors';
+import { errorMessage, isVigilError } from '../core/errors';
 import type { Frame } from '../core/types';
 import type { AlertDispatcher } from '../alerts/alert-dispatcher';
 import type { CameraRef } from '../alerts/alert';
@@ -18,7 +18,7 @@ import { TamperWatch } from './tamper-watch';
 import type { TamperNotice } from './tamper-watch';
 import { ModelRateWatch } from './model-rate-watch';
 import { LatencyWindow } from '../core/latency-window';
-import type { CameraHealthEvent, CameraStatus } from '../core/camera-status';
+import type { CameraHealthEvent, CameraStatus, InferencePoolStatus } from '../core/camera-status';
 
 /** When a frame goes to the model and when it is coasted (the config's inference section). */
 export type ModelScheduling = Pick<InferenceConfig, 'coastWhenBusy' | 'minModelFps'>;
@@ -35,6 +35,8 @@ export interface CameraPipelineDeps {
   clipRing?: SegmentRing;
   /** Receives tamper / tamper_cleared (config tamper). */
   onTamper?: (notice: TamperNotice, camera: CameraRef) => void;
+  /** The shared inference worker pool's state, for the camera's status. */
+  inferencePool?: () => InferencePoolStatus | undefined;
   /** Receives camera_offline / camera_online (config offlineAlertSeconds). */
   onHealth?: (event: CameraHealthEvent, status: CameraStatus) => void;
 }
@@ -62,6 +64,9 @@ export class CameraPipeline {
   private loop: Promise<void> | undefined;
   private index = 0;
   private inferenceErrors = 0;
+  private inferenceTimeouts = 0;
+  /** The code of the inference failure going on (logged once), undefined while the model runs. */
+  private failing: string | undefined;
   private lastInferenceMs: number | null = null;
   private trackCount = 0;
   private statusTimer: NodeJS.Timeout | undefined;
@@ -168,6 +173,8 @@ export class CameraPipeline {
       latencyMs: this.latency.summary(),
       alertLatencyMs: this.alertLatency.summary(),
       inferenceErrors: this.inferenceErrors,
+      inferenceTimeouts: this.inferenceTimeouts,
+      inferencePool: this.deps.inferencePool?.() ?? null,
       lastInferenceMs: this.lastInferenceMs,
       tracks: this.trackCount,
       restarts: this.supervisor.restarts,
@@ -211,14 +218,13 @@ export class CameraPipeline {
         this.lastModelMs = frame.timestampMs;
         processed = await this.deps.processor.process(frame, decision.focus);
         this.modelMeter.mark(this.deps.clock.now());
+        this.inferenceBack();
       }
     } catch (err) {
-      this.inferenceErrors++;
-      this.deps.log.warn(
-        { code: 'VIGIL_ERR_INFERENCE_FAILED', err: errorMessage(err), frame: frame.index },
-        'frame skipped',
-      );
-      return;
+      // The model failed on this frame (a stuck or dead worker among them): counted, and the
+      // frame is tracked on prediction so dwell times and open incidents keep their timing.
+      this.inferenceFailed(frame, err);
+      processed = this.deps.processor.coast(frame);
     }
     this.outMeter.mark(this.deps.clock.now());
     if (!processed.coasted) this.lastInferenceMs = Math.round(processed.inferenceMs);
@@ -230,6 +236,25 @@ export class CameraPipeline {
     if (processed.events.length > 0) this.alertLatency.add(latency);
     this.latest = processed;
     this.onProcessed?.(processed);
+  }
+
+  /** Counts a failed model run; logs when failures start or change kind, not every frame. */
+  private inferenceFailed(frame: Frame, err: unknown): void {
+    this.inferenceErrors++;
+    const code = isVigilError(err) ? err.code : 'VIGIL_ERR_INFERENCE_FAILED';
+    if (code === 'VIGIL_ERR_INFERENCE_TIMEOUT') this.inferenceTimeouts++;
+    if (this.failing === code) return;
+    this.failing = code;
+    this.deps.log.warn(
+      { code, err: errorMessage(err), frame: frame.index },
+      'inference failed: frames are tracked on prediction until the model answers again',
+    );
+  }
+
+  private inferenceBack(): void {
+    if (this.failing === undefined) return;
+    this.deps.log.info({ inferenceErrors: this.inferenceErrors }, 'inference answers again');
+    this.failing = undefined;
   }
 
   /** Every frame, before the motion gate: a covered lens shows no motion. */

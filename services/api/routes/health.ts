@@ -34,6 +34,9 @@ export function registerHealthRoutes(app: ApiServer, ctx: ApiContext): void {
         reasons.push(
           `camera ${cam.id} is degraded: the model runs ${cam.modelFps} times a second, under inference.minModelFps`,
         );
+    const pool = ctx.cameras().find((c) => c.inferencePool)?.inferencePool;
+    if (pool?.state === 'down')
+      reasons.push(`no inference worker runs (${pool.lastError?.code ?? 'starting'}); retried`);
     if (!ctx.mqttConnected()) reasons.push('MQTT broker not connected');
     return reply
       .code(reasons.length === 0 ? 200 : 503)

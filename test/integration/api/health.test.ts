@@ -25,6 +25,8 @@ const camera = (id: string, state: CameraStatus['state']): CameraStatus => ({
   latencyMs: { p50: 200, p95: 400 },
   alertLatencyMs: null,
   inferenceErrors: 0,
+  inferenceTimeouts: 0,
+  inferencePool: null,
   lastInferenceMs: 180,
   tracks: 2,
   restarts: 0,
