@@ -3,6 +3,7 @@ import { fill, h } from './dom.js';
 import type { Alert, Answer } from './types.js';
 import { ago, ruleTitle, verdictWords, whatHappened } from './words.js';
 import { clipButton } from './clip-player.js';
+import { Dismissed, awaitsJudgement, cardsOnOpen } from './open-cards.js';
 
 interface Card {
   alert: Alert;
@@ -33,6 +34,7 @@ export class ClerkView {
     'No open alerts. New ones appear here at once.',
   );
   private readonly ticker = setInterval(() => this.refreshAges(), 10_000);
+  private readonly dismissed = new Dismissed(localStorage);
 
   constructor(
     private readonly canAnswer: boolean,
@@ -46,15 +48,17 @@ export class ClerkView {
     clearInterval(this.ticker);
   }
 
-  /** The incidents open (or just ended) when the console opened. */
+  /** The incidents open, and those over whose clip awaits a verdict, when the console opened. */
   async load(): Promise<void> {
     const { body } = await api<{ incidents: Alert[] }>('/api/incidents');
-    for (const a of body.incidents.slice().reverse()) if (a.type !== 'end') this.onAlert(a, false);
+    for (const a of cardsOnOpen(body.incidents, this.dismissed.ids())) this.onAlert(a, false);
   }
 
   onAlert(a: Alert, live = true): void {
     const card = this.cards.get(a.id);
-    if (a.type === 'end') {
+    // At load, an incident over with its clip unjudged gets its card (live, an end only updates).
+    const keep = !live && !card && awaitsJudgement(a, this.dismissed.ids());
+    if (a.type === 'end' && !keep) {
       if (!card) return;
       if (a.clip && !card.answers.some((x) => x.command === 'feedback')) {
         card.alert = { ...a, snapshot: card.alert.snapshot };
@@ -104,6 +108,12 @@ export class ClerkView {
     this.render(card);
     // An ended incident kept for its clip is done once judged.
     if (ended(card) && ans.command === 'feedback') setTimeout(() => this.close(card), 1500);
+  }
+
+  /** Dismissed without a verdict: gone from this device, also after a reload. */
+  private dismiss(card: Card): void {
+    this.dismissed.add(card.alert.id);
+    this.close(card);
   }
 
   private close(card: Card): void {
@@ -181,7 +191,11 @@ export class ClerkView {
       answered.length ? h('ul', { class: 'answers' }, ...answered) : null,
       this.canAnswer ? this.buttons(c) : null,
       ended(c)
-        ? h('button', { type: 'button', class: 'dismiss', onclick: () => this.close(c) }, 'Dismiss')
+        ? h(
+            'button',
+            { type: 'button', class: 'dismiss', onclick: () => this.dismiss(c) },
+            'Dismiss',
+          )
         : null,
     );
   }

@@ -159,6 +159,18 @@ function probe(file: string): { codec: string; duration: number } {
       };
       const ended = page.locator(`article.card[data-id="${end.id}"]`);
       await ended.getByText('Over. Watch the clip, then judge it.').waitFor();
+      // A console opened only now (another clerk's phone) shows the same card to judge.
+      const late = await (
+        await browser.newContext({ viewport: { width: 360, height: 780 } })
+      ).newPage();
+      await late.goto(`${base}/`);
+      await late.getByLabel('Access token').fill('demo-clerk');
+      await late.getByRole('button', { name: 'Log in' }).click();
+      await late
+        .locator(`article.card[data-id="${end.id}"]`)
+        .getByText('Over. Watch the clip, then judge it.')
+        .waitFor({ timeout: 20_000 });
+      await late.close();
       await ended.getByRole('button', { name: `Play clip of alert ${end.id.slice(0, 8)}` }).click();
       expect(await playing(ended.locator('video.clip'))).toBeGreaterThanOrEqual(pre + post);
       await screenshot(page, 'clerk-clip-360');
