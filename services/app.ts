@@ -255,7 +255,7 @@ export class VigilApp {
     if (!latest) return undefined;
     // The live frame leaves the box too: heads pixelated unless privacy.blurHeads is off.
     const frame = p.config.privacy.blurHeads
-      ? blurHeads(latest.frame, latest.tracks)
+      ? blurHeads(latest.frame, latest.people)
       : latest.frame;
     return renderScene(frame, latest.tracks, withZones ? p.zones : []);
   }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Logger } from '../core/logger';
 import { errorMessage } from '../core/errors';
 import type { Detection, Frame } from '../core/types';
-import { blurHeads, headRect } from './head-blur';
+import { blurHeads, headRects } from './head-blur';
 import type { Rect } from './head-blur';
 import type { RuleEvent } from '../behaviour/rule-event';
 import type { PixelZone } from '../behaviour/zones';
@@ -128,7 +128,7 @@ export class AlertDispatcher {
       await this.emit(alert, snapshot);
       if (full) {
         const heads =
-          cam.blurHeads === false ? [] : [...people, ...events.map((x) => x.person)].map(headRect);
+          cam.blurHeads === false ? [] : [...people, ...events.map((x) => x.person)].flatMap(headRects);
         this.track(cam.id, this.fullSnapshot(d.incident.id, cam, frame, zones, e, heads));
       }
     }

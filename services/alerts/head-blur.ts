@@ -2,6 +2,8 @@ import type { Detection, Frame } from '../core/types';
 
 const HEAD = [0, 1, 2, 3, 4]; // nose, eyes, ears (COCO-17)
 const MIN_SCORE = 0.3;
+/** A head keypoint this unsure still marks where a face may be (pixelated as well as the box top). */
+const WEAK_SCORE = 0.05;
 
 export interface Rect {
   x: number;
@@ -36,6 +38,23 @@ export function headRect(p: Pick<Detection, 'box' | 'keypoints'>): Rect {
 }
 
 /**
+ * Every region that may hold a person's face: the head from confident keypoints; without them,
+ * the top of the box, and around the unsure head keypoints too (a person half seen, turned away,
+ * partly hidden). Pixelating a little too much costs nothing; a face left clear leaves the box.
+ */
+export function headRects(p: Pick<Detection, 'box' | 'keypoints'>): Rect[] {
+  const confident = HEAD.some((i) => (p.keypoints[i]?.score ?? 0) >= MIN_SCORE);
+  if (confident) return [headRect(p)];
+  const top = headRect({ box: p.box, keypoints: [] });
+  if (!HEAD.some((i) => (p.keypoints[i]?.score ?? 0) >= WEAK_SCORE)) return [top];
+  // The unsure head keypoints, taken as seen.
+  const keypoints = p.keypoints.map((k, i) =>
+    i < 5 ? { ...k, score: k.score >= WEAK_SCORE ? 1 : 0 } : k,
+  );
+  return [top, headRect({ box: p.box, keypoints })];
+}
+
+/**
  * A copy of the frame with every person's head pixelated (blocks of about a fifth of the head,
  * at least 6 px): no face can be recognised, the posture still can. The frame is not changed.
  */
@@ -45,8 +64,7 @@ export function blurHeads(
 ): Frame {
   const { width, height } = frame;
   const rgb = Buffer.from(frame.rgb);
-  for (const p of people) {
-    const r = headRect(p);
+  for (const r of people.flatMap(headRects)) {
     const x0 = Math.max(0, Math.floor(r.x));
     const y0 = Math.max(0, Math.floor(r.y));
     const x1 = Math.min(width, Math.ceil(r.x + r.w));

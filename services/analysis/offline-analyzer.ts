@@ -148,7 +148,7 @@ export async function analyzeFile(
       const coast = decision.analyse && passed++ % modelEvery !== 0;
       if (coast) coasted++;
       const p: ProcessedFrame = !decision.analyse
-        ? { frame, detections: [], tracks: held, events: [], inferenceMs: 0 }
+        ? { frame, detections: [], tracks: held, people: held, events: [], inferenceMs: 0 }
         : coast
           ? processor.coast(frame)
           : await processor.process(frame, decision.focus);

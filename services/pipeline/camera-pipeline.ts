@@ -75,6 +75,7 @@ export class CameraPipeline {
   private readonly latency = new LatencyWindow(256);
   private readonly alertLatency = new LatencyWindow(64);
   private lastTracks: ProcessedFrame['tracks'] = [];
+  private lastPeople: ProcessedFrame['people'] = [];
   private readonly tamper: TamperWatch | undefined;
   /** Called after every analysed frame (tests and the API's latest-frame view). */
   onProcessed: ((p: ProcessedFrame) => void) | undefined;
@@ -230,6 +231,7 @@ export class CameraPipeline {
     if (!processed.coasted) this.lastInferenceMs = Math.round(processed.inferenceMs);
     this.trackCount = processed.tracks.length;
     this.lastTracks = processed.tracks;
+    this.lastPeople = processed.people;
     await this.publish(processed);
     const latency = this.deps.clock.now() - frame.timestampMs;
     this.latency.add(latency);
@@ -259,7 +261,7 @@ export class CameraPipeline {
 
   /** Every frame, before the motion gate: a covered lens shows no motion. */
   private watchTamper(frame: Frame): void {
-    const notice = this.tamper?.push(frame, this.lastTracks);
+    const notice = this.tamper?.push(frame, this.lastPeople);
     if (!notice) return;
     this.deps.onTamper?.(notice, this.ref);
     this.deps.onStatus?.(this.status()); // the retained status says it at once (Home Assistant)
@@ -299,7 +301,7 @@ export class CameraPipeline {
       p.frame,
       this.deps.processor.zones,
       p.events,
-      p.tracks,
+      p.people,
     );
   }
 }

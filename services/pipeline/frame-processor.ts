@@ -31,6 +31,12 @@ export interface ProcessedFrame {
   tracks: TrackedPerson[];
   events: RuleEvent[];
   inferenceMs: number;
+  /**
+   * Everyone in the frame whose head is pixelated on the way out: the tracks and every person
+   * the model saw, tracked or not (a newcomer, a low score, someone partly hidden); on a coasted
+   * frame, those of the last frame the model saw.
+   */
+  people: readonly Pick<Detection, 'box' | 'keypoints'>[];
   /** The model did not run on this frame: the tracks are predictions (see coast()). */
   coasted?: true;
 }
@@ -48,6 +54,7 @@ export interface BehaviourParts {
 
 export class FrameProcessor {
   private readonly loitering: LoiteringRule;
+  private lastDetections: Detection[] = [];
   zones: PixelZone[];
 
   constructor(
@@ -84,7 +91,9 @@ export class FrameProcessor {
     const tracks = this.track(detections, frame.timestampMs);
     const events = this.evaluate(tracks, frame.timestampMs);
     this.behaviour.recorder?.record(frame.index, frame.timestampMs, tracks);
-    return { frame, detections, tracks, events, inferenceMs };
+    this.lastDetections = detections;
+    const people = [...tracks, ...detections];
+    return { frame, detections, tracks, people, events, inferenceMs };
   }
 
   /**
@@ -95,7 +104,8 @@ export class FrameProcessor {
   coast(frame: Frame): ProcessedFrame {
     const tracks = this.tracker.coast(frame.timestampMs);
     const events = this.evaluate(tracks, frame.timestampMs);
-    return { frame, detections: [], tracks, events, inferenceMs: 0, coasted: true };
+    const people = [...tracks, ...this.lastDetections];
+    return { frame, detections: [], tracks, people, events, inferenceMs: 0, coasted: true };
   }
 
   /** Recorded people (npm run tune): the rules alone, on tracks that were already made. */

@@ -1,14 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { CameraConfig } from '../config/schema';
-import type { Frame, TrackedPerson } from '../core/types';
+import type { Detection, Frame } from '../core/types';
 import { TamperDetector } from './tamper-detector';
 import type { TamperEvent } from './tamper-detector';
 
 /** A picture kept as evidence, with the people in it (their heads are blurred on the way out). */
 export interface TamperPicture {
   frame: Frame;
-  people: readonly TrackedPerson[];
+  people: readonly Person[];
 }
+
+/** Someone in the picture, tracked or only seen by the model. */
+type Person = Pick<Detection, 'box' | 'keypoints'>;
 
 /** A tamper event of one camera with its incident id and, on `tamper`, the before/after pair. */
 export interface TamperNotice {
@@ -39,7 +42,7 @@ export class TamperWatch {
     return this.detector.tampered;
   }
 
-  push(frame: Frame, people: readonly TrackedPerson[]): TamperNotice | undefined {
+  push(frame: Frame, people: readonly Person[]): TamperNotice | undefined {
     const event = this.detector.push(frame.rgb, frame.width, frame.height, frame.timestampMs);
     const fine = this.detector.tampered === null && this.detector.last?.kind === null;
     if (

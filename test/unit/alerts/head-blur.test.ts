@@ -1,4 +1,4 @@
-import { blurHeads, headRect } from '../../../services/alerts/head-blur';
+import { blurHeads, headRect, headRects } from '../../../services/alerts/head-blur';
 import { body } from '../../helpers/poses';
 
 describe('head blur', () => {
@@ -20,6 +20,25 @@ describe('head blur', () => {
       w: p.box.w,
       h: Math.min(p.box.h * 0.25, p.box.w * 1.2),
     });
+  });
+
+  test.each([
+    ['confident face keypoints', 0.8, 1],
+    ['unsure face keypoints (0.1): the box top and around them', 0.1, 2],
+    ['no face keypoint at all: the box top', 0, 1],
+  ])('the regions pixelated with %s', (_what, score, regions) => {
+    const p = body(1, { x: 100, y: 300, torso: 50 });
+    const seen = { ...p, keypoints: p.keypoints.map((k, i) => (i < 5 ? { ...k, score } : k)) };
+    const rects = headRects(seen);
+    expect(rects).toHaveLength(regions);
+    const top = { x: p.box.x, y: p.box.y, w: p.box.w, h: Math.min(p.box.h * 0.25, p.box.w * 1.2) };
+    if (score < 0.3) expect(rects[0]).toEqual(top);
+    // Wherever the face keypoints were (however unsure), the nose is inside a pixelated region.
+    const nose = p.keypoints[0]!;
+    if (score > 0)
+      expect(
+        rects.some((r) => nose.x > r.x && nose.x < r.x + r.w && nose.y > r.y && nose.y < r.y + r.h),
+      ).toBe(true);
   });
 
   test('pixelates only inside the heads, on a copy', () => {
