@@ -128,7 +128,9 @@ export class AlertDispatcher {
       await this.emit(alert, snapshot);
       if (full) {
         const heads =
-          cam.blurHeads === false ? [] : [...people, ...events.map((x) => x.person)].flatMap(headRects);
+          cam.blurHeads === false
+            ? []
+            : [...people, ...events.map((x) => x.person)].flatMap(headRects);
         this.track(cam.id, this.fullSnapshot(d.incident.id, cam, frame, zones, e, heads));
       }
     }
