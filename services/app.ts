@@ -18,6 +18,7 @@ import { CameraPipeline } from './pipeline/camera-pipeline';
 import { grabStill } from './camera/still-grabber';
 import { FrameProcessor } from './pipeline/frame-processor';
 import { AlertService } from './alerts/alert-service';
+import { quietHoursOf } from './alerts/incidents';
 import type { PoseScorer } from './behaviour/pose-scorer';
 import { createBehaviour } from './behaviour/create-behaviour';
 import { EmbeddedBroker } from './alerts/embedded-broker';
@@ -219,23 +220,26 @@ export class VigilApp {
   }
 
   /**
-   * Applies a config saved through the API: changed zones reach their camera's next frame, a
-   * camera whose source or analysis changed restarts alone, added and removed cameras start and
-   * stop. Other sections apply at the next restart (reported to the caller).
+   * Applies a config saved through the API: changed zones reach their camera's next frame, quiet
+   * hours the next incident, a camera whose source or analysis changed restarts alone, added and
+   * removed cameras start and stop. Other sections apply at the next restart (reported to the
+   * caller). The ConfigStore calls it one change at a time, and after a throw here it applies
+   * the previous version, which restarts whatever this one stopped.
    */
   async applyConfig(v: Version, change: ConfigChange): Promise<void> {
     this.config = v.config;
     this.clips.setConfig(v.config);
+    this.alerts?.incidents.setQuietHours(quietHoursOf(v.config));
     for (const c of change.cameras) {
       const cam = v.config.cameras.find((x) => x.id === c.id);
-      const running = this.cameras.find((p) => p.config.id === c.id);
-      if (c.change === 'zones' && running && cam) {
-        running.updateZones(cam);
+      const running = this.cameras.filter((p) => p.config.id === c.id);
+      if (c.change === 'zones' && running.length === 1 && cam) {
+        running[0]!.updateZones(cam);
         continue;
       }
-      if (running) {
-        this.cameras.splice(this.cameras.indexOf(running), 1);
-        await running.stop();
+      for (const p of running) {
+        await p.stop();
+        this.cameras.splice(this.cameras.indexOf(p), 1);
       }
       if (cam?.enabled) this.startCamera(cam);
     }

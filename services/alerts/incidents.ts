@@ -54,9 +54,14 @@ export class IncidentManager {
   private readonly personStarted = new Map<string, number>();
 
   constructor(
-    private readonly policy: IncidentPolicy,
+    private policy: IncidentPolicy,
     private readonly store: AlertStateStore,
   ) {}
+
+  /** Quiet hours edited live (the API): incidents that start from now on are judged by them. */
+  setQuietHours(quietHours: IncidentPolicy['quietHours']): void {
+    this.policy = { ...this.policy, quietHours };
+  }
 
   handle(camera: string, e: RuleEvent): Decision | null {
     const zoneKey = `${camera}/${e.zoneId}/${e.rule}`;
@@ -125,18 +130,23 @@ export class IncidentManager {
   }
 }
 
-/** The incident policy of a config: alert timings and the quiet hours of cameras and zones. */
-export function policyFromConfig(config: Config): IncidentPolicy {
-  const a = config.alerts;
+/** The quiet hours of a config's cameras and zones, by camera and zone id. */
+export function quietHoursOf(config: Config): IncidentPolicy['quietHours'] {
   const windows = new Map<string, readonly QuietWindow[]>();
   for (const cam of config.cameras) {
     for (const z of cam.zones)
       windows.set(`${cam.id}/${z.id}`, [...cam.quietHours, ...z.quietHours]);
   }
+  return (camera, zone) => windows.get(`${camera}/${zone}`) ?? [];
+}
+
+/** The incident policy of a config: alert timings and the quiet hours of cameras and zones. */
+export function policyFromConfig(config: Config): IncidentPolicy {
+  const a = config.alerts;
   return {
     updateIntervalMs: a.updateIntervalSeconds * 1000,
     zoneCooldownMs: a.zoneCooldownSeconds * 1000,
     personCooldownMs: a.personCooldownSeconds * 1000,
-    quietHours: (camera, zone) => windows.get(`${camera}/${zone}`) ?? [],
+    quietHours: quietHoursOf(config),
   };
 }

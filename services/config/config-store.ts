@@ -13,7 +13,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { VigilError } from '../core/errors';
+import { VigilError, errorMessage } from '../core/errors';
 import { patchDocument } from './yaml-patch';
 import { parseConfig } from './load';
 import type { Config } from './schema';
@@ -21,8 +21,21 @@ import type { Config } from './schema';
 export interface ConfigChange {
   /** Cameras whose zones or other settings differ (added and removed included). */
   cameras: { id: string; change: 'added' | 'removed' | 'zones' | 'restart' }[];
-  /** Top-level sections that differ; they apply at the next daemon restart. */
+  /**
+   * Top-level sections that differ and apply only at the next daemon restart (all but `cameras`
+   * and `api.tokens`). Camera changes, their zones and quiet hours included, apply live.
+   */
   restartRequired: string[];
+}
+
+/** Applies a saved version to the running daemon (VigilApp.applyConfig). */
+export type ApplyConfig = (v: Version, change: ConfigChange) => Promise<void>;
+
+/** A change made (or, dry run, checked): the new version, what differs, the file's ETag now. */
+export interface Committed {
+  version: Version;
+  change: ConfigChange;
+  etag: string;
 }
 
 export interface Version {
@@ -57,6 +70,14 @@ function padded(text: string): boolean {
 const etagOf = (text: string) =>
   `"${createHash('sha256').update(text).digest('hex').slice(0, 32)}"`;
 
+/**
+ * A section without what the daemon applies live outside the cameras: the API tokens (read at
+ * every request). Everything else outside `cameras` takes a restart and is reported so.
+ */
+function liveless(c: Config, k: keyof Config): unknown {
+  return k === 'api' ? { ...c.api, tokens: [] } : c[k];
+}
+
 /** What differs between two validated configs, camera by camera. */
 export function diffConfig(a: Config, b: Config): ConfigChange {
   const cams: ConfigChange['cameras'] = [];
@@ -71,7 +92,7 @@ export function diffConfig(a: Config, b: Config): ConfigChange {
   }
   for (const id of ma.keys()) if (!mb.has(id)) cams.push({ id, change: 'removed' });
   const sections = (Object.keys(b) as (keyof Config)[]).filter(
-    (k) => k !== 'cameras' && canonical(a[k]) !== canonical(b[k]),
+    (k) => k !== 'cameras' && canonical(liveless(a, k)) !== canonical(liveless(b, k)),
   );
   return { cameras: cams, restartRequired: sections };
 }
@@ -81,12 +102,15 @@ export function diffConfig(a: Config, b: Config): ConfigChange {
  * by ETag (the hash of the file's bytes, read fresh, so an edit made by hand since is seen and a
  * write based on the older version is refused with 412), written atomically (temp file, fsync,
  * rename) with the file's mode, owner, comments and layout kept, and the previous version kept
- * for one rollback. Environment overrides (secrets) apply to the running config, never to the
+ * for one rollback. Changes run one at a time, each saved and applied before the next is checked;
+ * one whose apply fails is rolled back (file and daemon). Environment overrides (secrets) apply to the running config, never to the
  * file.
  */
 export class ConfigStore {
   private current: Version;
   private previous: Version | undefined;
+  /** The tail of the change queue: each change waits for the one before it. */
+  private queue: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly file: string,
@@ -132,37 +156,98 @@ export class ConfigStore {
     return this.version(raw, text);
   }
 
-  /** Validates `raw` as the whole new file; persists and returns it unless `dryRun`. */
-  replace(
-    raw: unknown,
+  /**
+   * One change: `plan` gets the current version and gives the whole new file (raw). The If-Match
+   * check, validation, save and `apply` run inside one critical section, one change at a time,
+   * so two writes sent together never interleave (each stopping and starting the same camera).
+   * Unless `dryRun`, the new version is saved, then applied; an apply that throws is undone.
+   */
+  change(
+    plan: (cur: Version) => Record<string, unknown>,
     ifMatch: string | undefined,
     dryRun: boolean,
-  ): { version: Version; change: ConfigChange } {
-    const cur = this.latest;
-    this.checkEtag(ifMatch, cur);
-    const nextRaw = structuredClone(raw) as Record<string, unknown>;
-    const doc = parseDocument(cur.text);
-    patchDocument(doc, cur.raw, nextRaw);
-    const next = this.version(nextRaw, doc.toString({ flowCollectionPadding: padded(cur.text) }));
-    const change = diffConfig(cur.config, next.config);
-    if (!dryRun) {
-      this.write(next.text);
-      this.previous = cur;
-      this.current = next;
-    }
-    return { version: next, change };
+    apply?: ApplyConfig,
+  ): Promise<Committed> {
+    return this.serial(async () => {
+      const cur = this.latest;
+      this.checkEtag(ifMatch, cur);
+      const nextRaw = structuredClone(plan(cur));
+      const doc = parseDocument(cur.text);
+      patchDocument(doc, cur.raw, nextRaw);
+      const next = this.version(nextRaw, doc.toString({ flowCollectionPadding: padded(cur.text) }));
+      const change = diffConfig(cur.config, next.config);
+      if (dryRun) return { version: next, change, etag: cur.etag };
+      await this.commit(cur, next, change, apply);
+      return { version: next, change, etag: next.etag };
+    });
   }
 
-  rollback(ifMatch: string | undefined): { version: Version; change: ConfigChange } {
-    const cur = this.latest;
-    this.checkEtag(ifMatch, cur);
-    const prev = this.previous;
-    if (!prev) throw new VigilError('VIGIL_ERR_NOT_FOUND', 'no previous version to roll back to');
-    const change = diffConfig(cur.config, prev.config);
-    this.write(prev.text);
+  /** Back to the version before the last change (one step), saved and applied like a change. */
+  rollback(ifMatch: string | undefined, apply?: ApplyConfig): Promise<Committed> {
+    return this.serial(async () => {
+      const cur = this.latest;
+      this.checkEtag(ifMatch, cur);
+      const prev = this.previous;
+      if (!prev) throw new VigilError('VIGIL_ERR_NOT_FOUND', 'no previous version to roll back to');
+      const change = diffConfig(cur.config, prev.config);
+      await this.commit(cur, prev, change, apply);
+      return { version: prev, change, etag: prev.etag };
+    });
+  }
+
+  /** Runs `fn` once every change queued before it has finished (whether it threw or not). */
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  /**
+   * Saves `next` and applies it. When the apply throws halfway (a camera stopped, its successor
+   * not started), the previous file is written back and applied (what was stopped starts again),
+   * and the caller gets VIGIL_ERR_CONFIG_APPLY: the daemon runs the version the file holds.
+   */
+  private async commit(
+    cur: Version,
+    next: Version,
+    change: ConfigChange,
+    apply: ApplyConfig | undefined,
+  ): Promise<void> {
+    this.write(next.text);
+    this.current = next;
+    try {
+      await apply?.(next, change);
+    } catch (err) {
+      const undone = await this.undo(cur, next, apply);
+      throw new VigilError(
+        'VIGIL_ERR_CONFIG_APPLY',
+        `the change could not be applied (${errorMessage(err)}); ${undone}`,
+        { cause: err },
+      );
+    }
     this.previous = cur;
-    this.current = prev;
-    return { version: prev, change };
+  }
+
+  /** Puts `cur` back on disk and in the daemon after a failed apply of `next`; says how it went. */
+  private async undo(cur: Version, next: Version, apply: ApplyConfig | undefined): Promise<string> {
+    const failed: string[] = [];
+    try {
+      this.write(cur.text);
+      this.current = cur;
+    } catch (err) {
+      failed.push(`the file keeps the new version: ${errorMessage(err)}`);
+    }
+    try {
+      await apply?.(cur, diffConfig(next.config, cur.config));
+    } catch (err) {
+      failed.push(`the previous version did not apply either: ${errorMessage(err)}`);
+    }
+    return failed.length === 0
+      ? 'the previous config was restored and applied; nothing was changed'
+      : `restoring the previous config failed too (${failed.join('; ')}): check the cameras and the file`;
   }
 
   private version(raw: Record<string, unknown>, text: string): Version {

@@ -58,6 +58,8 @@ export const ERROR_CODES = {
     'If-Match does not match the current config: someone changed it first.',
   VIGIL_ERR_RATE_LIMITED: 'Too many requests from this client; retry later.',
   VIGIL_ERR_CONFIG_WRITE: 'The new config could not be written to disk; nothing was changed.',
+  VIGIL_ERR_CONFIG_APPLY:
+    'A saved config change could not be applied to the running daemon; the previous config was restored and applied.',
   VIGIL_ERR_INPUT_MISSING: 'An input file given on the command line does not exist.',
   VIGIL_ERR_USAGE: 'The command line is not valid.',
   VIGIL_ERR_INVARIANT: 'An internal invariant was broken; the process exits so it can restart.',

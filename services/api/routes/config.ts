@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { VigilError } from '../../core/errors';
 import { ZoneSchema } from '../../config/schema';
-import type { ConfigChange, ConfigStore, Version } from '../../config/config-store';
+import type { Committed, ConfigStore, Version } from '../../config/config-store';
 import { redactConfig, restoreRedacted } from '../../config/redact';
 import type { ApiContext, ApiServer } from '../server';
 import { CameraParams } from './cameras';
@@ -31,15 +31,14 @@ export function store(ctx: ApiContext): ConfigStore {
   return ctx.configStore;
 }
 
-export async function answer(
-  ctx: ApiContext,
+/** Sends a change's answer: the ETag the file has now (unchanged by a dry run) and what changed. */
+export function answer(
   reply: { header(k: string, v: string): unknown },
-  r: { version: Version; change: ConfigChange },
+  r: Committed,
   dryRun: boolean,
 ) {
-  if (!dryRun) await ctx.applyConfig?.(r.version, r.change);
-  reply.header('ETag', dryRun ? store(ctx).etag : r.version.etag);
-  return { dryRun, etag: dryRun ? store(ctx).etag : r.version.etag, change: r.change };
+  reply.header('ETag', r.etag);
+  return { dryRun, etag: r.etag, change: r.change };
 }
 
 /**
@@ -61,10 +60,11 @@ export function registerConfigRoutes(app: ApiServer, ctx: ApiContext): void {
       schema: { querystring: DryRun, body: Type.Object({}, { additionalProperties: true }) },
     },
     async (req, reply) => {
-      const s = store(ctx);
-      const raw = restoreRedacted(req.body as Record<string, unknown>, s.latest.raw);
+      const body = req.body as Record<string, unknown>;
       const dryRun = req.query.dryRun === 'true';
-      return answer(ctx, reply, s.replace(raw, req.headers['if-match'], dryRun), dryRun);
+      const plan = (cur: Version) => restoreRedacted(body, cur.raw);
+      const r = await store(ctx).change(plan, req.headers['if-match'], dryRun, ctx.applyConfig);
+      return answer(reply, r, dryRun);
     },
   );
 
@@ -75,17 +75,20 @@ export function registerConfigRoutes(app: ApiServer, ctx: ApiContext): void {
       schema: { params: CameraParams, querystring: DryRun, body: ZonesBody },
     },
     async (req, reply) => {
-      const s = store(ctx);
-      const raw = structuredClone(s.latest.raw) as { cameras?: { id: string; zones?: unknown }[] };
-      const cam = raw.cameras?.find((c) => c.id === req.params.id);
-      if (!cam) throw new VigilError('VIGIL_ERR_NOT_FOUND', `no camera ${req.params.id}`);
-      cam.zones = req.body.zones;
+      const plan = (cur: Version) => {
+        const raw = structuredClone(cur.raw) as { cameras?: { id: string; zones?: unknown }[] };
+        const cam = raw.cameras?.find((c) => c.id === req.params.id);
+        if (!cam) throw new VigilError('VIGIL_ERR_NOT_FOUND', `no camera ${req.params.id}`);
+        cam.zones = req.body.zones;
+        return raw;
+      };
       const dryRun = req.query.dryRun === 'true';
-      return answer(ctx, reply, s.replace(raw, req.headers['if-match'], dryRun), dryRun);
+      const r = await store(ctx).change(plan, req.headers['if-match'], dryRun, ctx.applyConfig);
+      return answer(reply, r, dryRun);
     },
   );
 
   app.post('/api/config/rollback', { config: { role: 'admin' } }, async (req, reply) =>
-    answer(ctx, reply, store(ctx).rollback(req.headers['if-match']), false),
+    answer(reply, await store(ctx).rollback(req.headers['if-match'], ctx.applyConfig), false),
   );
 }

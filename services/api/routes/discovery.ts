@@ -4,6 +4,7 @@ import { CameraSchema } from '../../config/schema';
 import { discoverDevices } from '../../onvif/discovery-service';
 import { readDevice, withCredentials } from '../../onvif/onvif-adapter';
 import type { ApiContext, ApiServer } from '../server';
+import type { Version } from '../../config/config-store';
 import { DryRun, answer, store } from './config';
 
 const Secret = Type.String({ minLength: 1, maxLength: 128 });
@@ -97,14 +98,15 @@ export function registerDiscoveryRoutes(app: ApiServer, ctx: ApiContext): void {
           ...(snapshot ? { snapshotUrl: withCredentials(snapshot, creds) } : {}),
         },
       };
-      raw.cameras = [...(raw.cameras ?? []), camera];
+      // Added to the file as it is when the change runs (If-Match says it is still the one read).
+      const plan = (cur: Version) => {
+        const next = structuredClone(cur.raw) as { cameras?: Record<string, unknown>[] };
+        next.cameras = [...(next.cameras ?? []), camera];
+        return next;
+      };
       const dryRun = req.query.dryRun === 'true';
-      const result = await answer(
-        ctx,
-        reply,
-        s.replace(raw, req.headers['if-match'], dryRun),
-        dryRun,
-      );
+      const r = await s.change(plan, req.headers['if-match'], dryRun, ctx.applyConfig);
+      const result = answer(reply, r, dryRun);
       return { ...result, camera: { id: b.id, name: camera.name, profile: stream.profile } };
     },
   );

@@ -23,12 +23,15 @@ test('200+ malformed requests on raw sockets: no 500, every answer a 4xx with a 
   writeFileSync(file, SITE);
   const store = new ConfigStore(file, {});
   const { log, lines } = captureLogger('warn');
+  // Every request here is malformed: none may reach the daemon's apply (the real apply path is
+  // tested in live-api.test.ts and e2e/config-writes.test.ts).
+  const applied: unknown[] = [];
   const app = buildApi(
     testApiContext({
       tokens: () => [{ name: 'ops', role: 'admin', sha256: sha256Hex('fuzz-admin') }],
       rateLimitPerMinute: 100_000,
       configStore: store,
-      applyConfig: async () => undefined,
+      applyConfig: async (v) => void applied.push(v),
     }),
     log,
   );
@@ -56,6 +59,7 @@ test('200+ malformed requests on raw sockets: no 500, every answer a 4xx with a 
     }
     expect(wrong).toEqual([]);
     expect(readFileSync(file, 'utf8')).toBe(SITE);
+    expect(applied).toEqual([]);
     expect(
       lines()
         .filter((l) => (l.level as number) >= 50)
