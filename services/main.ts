@@ -28,7 +28,8 @@ async function main(): Promise<number> {
   let config;
   try {
     configPath = parseCli(process.argv.slice(2)).config;
-    config = loadConfigFile(configPath);
+    // The README's VIGIL_* overrides and their _FILE forms (Docker secrets) apply to the daemon.
+    config = loadConfigFile(configPath, { env: process.env });
   } catch (err) {
     process.stderr.write(`${isVigilError(err) ? err.report() : errorMessage(err)}\n`);
     return exitCodeOf(err);

@@ -20,6 +20,9 @@ const ENV_OVERRIDES: Record<string, string[]> = {
   VIGIL_API_PORT: ['api', 'port'],
 };
 
+/** Every VIGIL_* variable that overrides a config value (each also in its _FILE form). */
+export const ENV_OVERRIDE_NAMES = Object.keys(ENV_OVERRIDES);
+
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;
 }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { buildApi } from '../../../services/api/server';
-import { loadConfigFile } from '../../../services/config/load';
+import { ENV_OVERRIDE_NAMES, loadConfigFile } from '../../../services/config/load';
 import { testApiContext } from '../../helpers/api-context';
 import { captureLogger } from '../../helpers/logger';
 
@@ -126,6 +126,17 @@ test('docker/compose.yml: vigil and a password-protected mosquitto, with files t
   const site = vigil.volumes!.find((v) => v.endsWith(':/site'))!;
   expect(site).toBe('./site:/site');
   expect(vigil.environment!.VIGIL_CONFIG).toBe('/site/site.yaml');
+  // Every variable the compose file sets is one the daemon reads, and together with the example
+  // site file they give the login mosquitto expects (the daemon applies them: e2e/daemon-env).
+  for (const name of Object.keys(vigil.environment!))
+    expect([name, [...ENV_OVERRIDE_NAMES, 'VIGIL_CONFIG'].includes(name)]).toEqual([name, true]);
+  const env = { ...vigil.environment, VIGIL_MQTT_PASSWORD: 'from-compose' };
+  const config = loadConfigFile(path.join(REPO, 'config/site.example.yaml'), { env });
+  expect(config.mqtt).toMatchObject({
+    url: 'mqtt://mosquitto:1883',
+    username: 'vigil',
+    password: 'from-compose',
+  });
   expect(read('docker/compose.yml')).toContain('chown -R 10001 docker/site');
   expect(read('Dockerfile')).toMatch(/useradd --system --uid 10001/);
   const confMount = compose.services.mosquitto!.volumes!.find((v) => v.includes('mosquitto.conf'))!;
