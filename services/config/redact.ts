@@ -2,6 +2,8 @@ import { VigilError } from '../core/errors';
 import { redactUrl } from '../core/logger';
 
 export const REDACTED = '[redacted]';
+/** What redactUrl puts in place of a URL's user and password. */
+const URL_MARK = '***:***@';
 /** Camera source fields that may carry credentials. */
 const URL_KEYS = ['url', 'snapshotUrl'] as const;
 
@@ -47,12 +49,26 @@ export function restoreRedacted(next: Raw, current: Raw): Raw {
       );
     out.mqtt.password = cur.mqtt?.password ?? '';
   }
-  for (const c of out.cameras ?? [])
+  (out.cameras ?? []).forEach((c, i) => {
     for (const key of URL_KEYS) {
       const url = c?.source?.[key];
-      if (typeof url !== 'string' || !url.includes('***:***@')) continue;
+      if (typeof url !== 'string' || !url.includes(URL_MARK)) continue;
       const old = cur.cameras?.find((x) => x.id === c.id)?.source?.[key];
       if (typeof old === 'string' && redactUrl(old) === url) c.source![key] = old;
+      else
+        throw new VigilError(
+          'VIGIL_ERR_REQUEST_INVALID',
+          `cameras[${i}].source.${key} holds the redaction mark ${URL_MARK} but is not that camera's stored URL: send the user and password for the new URL`,
+          {
+            details: [
+              {
+                path: `/cameras/${i}/source/${key}`,
+                message: 'the stored credentials belong to another URL or camera',
+              },
+            ],
+          },
+        );
     }
+  });
   return out;
 }

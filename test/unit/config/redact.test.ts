@@ -30,10 +30,37 @@ test('a new password with a new URL is taken as sent', () => {
   expect((restoreRedacted(next, current) as typeof current).mqtt.password).toBe('new-pw');
 });
 
-test("camera credentials go back only to the same camera's same URL", () => {
+test("camera credentials go back to the same camera's same URL", () => {
   const next = redactConfig(current) as typeof current;
-  next.cameras[0]!.source.url = 'rtsp://***:***@10.9.9.9/s1';
+  expect(next.cameras[0]!.source.url).toBe('rtsp://***:***@10.0.0.5/s1');
   expect((restoreRedacted(next, current) as typeof current).cameras[0]!.source.url).toBe(
-    'rtsp://***:***@10.9.9.9/s1',
+    'rtsp://admin:pw@10.0.0.5/s1',
   );
+});
+
+test.each([
+  ['another host', { id: 'a', url: 'rtsp://***:***@10.9.9.9/s1' }],
+  ['another path', { id: 'a', url: 'rtsp://***:***@10.0.0.5/s2' }],
+  ['another camera', { id: 'b', url: 'rtsp://***:***@10.0.0.5/s1' }],
+  [
+    'a camera without credentials before',
+    { id: 'a', url: 'rtsp://***:***@10.0.0.5/s1', old: 'rtsp://10.0.0.5/s1' },
+  ],
+])(
+  'a redaction mark left in a URL that changed (%s) is refused (400), never saved as a password',
+  (_what, c) => {
+    const cur = { cameras: [{ id: 'a', source: { url: c.old ?? 'rtsp://admin:pw@10.0.0.5/s1' } }] };
+    const next = { cameras: [{ id: c.id, source: { url: c.url } }] };
+    expect(() => restoreRedacted(next, cur)).toThrow(
+      expect.objectContaining({
+        code: 'VIGIL_ERR_REQUEST_INVALID',
+        details: [expect.objectContaining({ path: '/cameras/0/source/url' })],
+      }),
+    );
+  },
+);
+
+test('a new URL with its own credentials is taken as sent', () => {
+  const next = { cameras: [{ id: 'a', source: { url: 'rtsp://admin:new@10.9.9.9/s1' } }] };
+  expect(restoreRedacted(next, current)).toEqual(next);
 });
