@@ -38,7 +38,7 @@ test("camera credentials go back to the same camera's same URL", () => {
   );
 });
 
-test.each([
+test.each<[string, { id: string; url: string; old?: string }]>([
   ['another host', { id: 'a', url: 'rtsp://***:***@10.9.9.9/s1' }],
   ['another path', { id: 'a', url: 'rtsp://***:***@10.0.0.5/s2' }],
   ['another camera', { id: 'b', url: 'rtsp://***:***@10.0.0.5/s1' }],
