@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sha256Hex } from '../services/core/hashing';
 import { mosquittoAcl } from '../services/alerts/broker-acl';
+import { newApiToken } from '../services/api/auth';
 import { mosquittoPasswordLine } from '../services/alerts/mosquitto-files';
 import { centralAclForSite, mosquittoBridgeConf } from '../services/alerts/mosquitto-bridge';
 import { loadConfigFile } from '../services/config/load';
@@ -15,10 +16,10 @@ const USAGE = `usage: npm run token -- <viewer|clerk|admin> <name> [console URL]
 
 function apiToken(role: string, name: string, consoleUrl = 'http://127.0.0.1:8080/'): void {
   if (!/^[A-Za-z0-9_.@-]+$/.test(name)) throw new Error(`${name}: letters, digits, _ . @ - only`);
-  const token = randomBytes(24).toString('base64url');
+  const { token, id, scrypt } = newApiToken();
   process.stdout.write(`token (give it to ${name}; it is not stored anywhere): ${token}\n`);
   process.stdout.write(
-    `add under api.tokens in the config:\n  - { name: ${name}, role: ${role}, sha256: ${sha256Hex(token)} }\n`,
+    `add under api.tokens in the config:\n  - { name: ${name}, role: ${role}, id: ${id}, scrypt: ${scrypt} }\n`,
   );
   // The fragment (#...) never leaves the browser: not in server logs, not in Referer headers.
   const link = new URL(consoleUrl);

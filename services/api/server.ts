@@ -20,7 +20,7 @@ import type { AlertService } from '../alerts/alert-service';
 import type { AlertHistory } from '../alerts/alert-history';
 import type { ConfigChange, ConfigStore, Version } from '../config/config-store';
 import type { Metrics } from '../metrics/metrics';
-import { authHook } from './auth';
+import { TokenVerifier, authHook, isConsoleFile, warnLegacyTokens } from './auth';
 import { parseJsonBody } from './json-body';
 import type { ApiToken } from './auth';
 import { errorHandler } from './errors';
@@ -77,6 +77,9 @@ export type ApiServer = FastifyInstance<
   FastifyBaseLogger,
   TypeBoxTypeProvider
 >;
+
+/** The console's page and files may be asked this many times more often than the API. */
+const CONSOLE_FILES_FACTOR = 10;
 
 /** A request body must arrive within this (a Content-Length longer than the body sent). */
 const BODY_DEADLINE_MS = 10_000;
@@ -173,17 +176,34 @@ export function buildApi(ctx: ApiContext, log: Logger, tls?: ApiTls): ApiServer 
     },
   });
   void app.register(swaggerUi, { routePrefix: '/docs' });
-  // The limiter runs before authentication, so bad-token floods are limited too.
-  void app.register(rateLimit, {
-    global: false,
-    max: ctx.rateLimitPerMinute ?? 600,
-    timeWindow: 60_000,
-    allowList: (req) => req.url === '/healthz',
-  });
+  const verifier = new TokenVerifier(ctx.tokens);
+  warnLegacyTokens(ctx.tokens(), log);
+  const max = ctx.rateLimitPerMinute ?? 600;
+  // The limiter runs before authentication, so bad-token floods are limited too: by address,
+  // unless the header names a configured login (then by its name, so one busy login or a flood
+  // from a shared address does not starve the others). The console's page and files have a limit of their
+  // own, so an API flood from an address never locks its users out of the console.
+  void app.register(rateLimit, { global: false, max, timeWindow: 60_000 });
   void app.after(() => {
     bodyDeadline(app, BODY_DEADLINE_MS);
-    app.addHook('onRequest', app.rateLimit());
-    app.addHook('onRequest', authHook(ctx.tokens));
+    app.addHook(
+      'onRequest',
+      app.rateLimit({
+        keyGenerator: (req) => {
+          const login = verifier.claimed(req.headers.authorization);
+          return login ? `login:${login.name}` : `address:${req.ip}`;
+        },
+        allowList: (req) => req.url === '/healthz' || isConsoleFile(req.url),
+      }),
+    );
+    app.addHook(
+      'onRequest',
+      app.rateLimit({
+        max: max * CONSOLE_FILES_FACTOR,
+        allowList: (req) => !isConsoleFile(req.url),
+      }),
+    );
+    app.addHook('onRequest', authHook(verifier));
   });
   app.addHook('onRoute', documentRoute);
   void app.register(async (scope) => {

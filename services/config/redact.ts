@@ -4,20 +4,40 @@ import { redactUrl } from '../core/logger';
 export const REDACTED = '[redacted]';
 /** What redactUrl puts in place of a URL's user and password. */
 const URL_MARK = '***:***@';
+/** Paths of private keys: hidden from readers. */
+const KEY_FILES = ['keyFile', 'embeddedKeyFile', 'tlsKeyFile'];
 /** Camera source fields that may carry credentials. */
 const URL_KEYS = ['url', 'snapshotUrl'] as const;
 
 type Raw = Record<string, unknown>;
 
-/** A copy of a raw config with secrets hidden: passwords and credentials in camera URLs. */
-export function redactConfig(raw: Raw): Raw {
-  const out = structuredClone(raw) as Raw & { mqtt?: Raw; cameras?: { source?: Raw }[] };
+/**
+ * A copy of a raw config with secrets hidden: passwords and credentials in camera URLs. For
+ * `reader` (a viewer or clerk) also every stored hash (API tokens, MQTT logins) and the paths of
+ * private keys: an admin gets those back to round-trip the file, nobody else needs them.
+ */
+export function redactConfig(raw: Raw, who: 'admin' | 'reader' = 'admin'): Raw {
+  const out = structuredClone(raw) as Raw & {
+    mqtt?: Raw & { users?: Raw[] };
+    api?: Raw & { tokens?: Raw[] };
+    cameras?: { source?: Raw }[];
+  };
   if (out.mqtt && typeof out.mqtt.password === 'string' && out.mqtt.password)
     out.mqtt.password = REDACTED;
   for (const c of out.cameras ?? [])
     for (const key of URL_KEYS)
       if (c?.source && typeof c.source[key] === 'string')
         c.source[key] = redactUrl(c.source[key] as string);
+  if (who === 'admin') return out;
+  const hide = (o: Raw | undefined, keep: (k: string) => boolean) => {
+    if (o && typeof o === 'object')
+      for (const k of Object.keys(o)) if (!keep(k) && o[k] !== '') o[k] = REDACTED;
+  };
+  const login = (k: string) => k === 'name' || k === 'role';
+  for (const t of Array.isArray(out.api?.tokens) ? out.api.tokens : []) hide(t, login);
+  for (const u of Array.isArray(out.mqtt?.users) ? out.mqtt.users : []) hide(u, login);
+  hide(out.mqtt, (k) => !KEY_FILES.includes(k));
+  hide(out.api, (k) => !KEY_FILES.includes(k));
   return out;
 }
 
@@ -49,7 +69,7 @@ export function restoreRedacted(next: Raw, current: Raw): Raw {
       );
     out.mqtt.password = cur.mqtt?.password ?? '';
   }
-  (out.cameras ?? []).forEach((c, i) => {
+  (Array.isArray(out.cameras) ? out.cameras : []).forEach((c, i) => {
     for (const key of URL_KEYS) {
       const url = c?.source?.[key];
       if (typeof url !== 'string' || !url.includes(URL_MARK)) continue;

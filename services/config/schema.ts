@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { Static, TLiteral, TSchema } from '@sinclair/typebox';
+import { SCRYPT_PATTERN } from '../core/hashing';
 
 /**
  * The one source of truth for configuration: TypeScript types, the validator, API schemas and
@@ -550,10 +551,27 @@ export const ApiSchema = obj(
             'viewer',
             'viewer reads; clerk also answers alerts (acknowledge, snooze, verdict); admin also changes config.',
           ),
-          sha256: Type.String({
-            pattern: '^[0-9a-f]{64}$',
-            description: 'sha256 (hex) of the bearer token; the token itself is never stored.',
-          }),
+          id: Type.Optional(
+            Type.String({
+              pattern: '^[a-z0-9]{3,32}$',
+              description:
+                'The token id: the part between vgl_ and the secret of a token vgl_<id>_<secret>. Unique.',
+            }),
+          ),
+          scrypt: Type.Optional(
+            Type.String({
+              pattern: SCRYPT_PATTERN,
+              description:
+                'Salted scrypt hash of the whole token (scrypt$N$r$p$salt$key); the token itself is never stored.',
+            }),
+          ),
+          sha256: Type.Optional(
+            Type.String({
+              pattern: '^[0-9a-f]{64}$',
+              description:
+                'Legacy form: sha256 (hex, unsalted) of the bearer token, instead of id and scrypt. Accepted with a warning at startup.',
+            }),
+          ),
         },
         { additionalProperties: false },
       ),
@@ -561,14 +579,15 @@ export const ApiSchema = obj(
         default: [],
         maxItems: 100,
         description:
-          'Bearer tokens (npm run token -- <role> <name> makes one). Every route but /healthz needs one.',
+          'Bearer tokens (npm run token -- <role> <name> makes one: { name, role, id, scrypt }). Every route but /healthz needs one.',
       },
     ),
     rateLimitPerMinute: Type.Integer({
       minimum: 1,
       maximum: 100_000,
       default: 600,
-      description: 'Requests per minute per client address.',
+      description:
+        'API requests per minute per login (token name), else per client address; the console files have ten times this.',
     }),
     tlsCertFile: Type.String({
       default: '',

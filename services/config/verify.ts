@@ -31,6 +31,7 @@ export function verifyConfig(config: Config, baseDir?: string): ProblemDetail[] 
     });
   });
   problems.push(...verifyMqttTls(config.mqtt, baseDir));
+  problems.push(...verifyApiTokens(config.api.tokens));
   const url = config.mqtt.url;
   if (url !== '' && url !== 'embedded' && !/^(mqtts?|wss?|tcp|ssl):\/\/[^/]+/.test(url)) {
     problems.push({
@@ -38,6 +39,27 @@ export function verifyConfig(config: Config, baseDir?: string): ProblemDetail[] 
       message: "must be 'embedded', '' or a mqtt://, mqtts://, ws:// or wss:// URL",
     });
   }
+  return problems;
+}
+
+/** Each API token is either `id` + `scrypt` or the legacy `sha256`, and ids are unique. */
+function verifyApiTokens(tokens: Config['api']['tokens']): ProblemDetail[] {
+  const problems: ProblemDetail[] = [];
+  const ids = new Set<string>();
+  tokens.forEach((t, i) => {
+    const at = `/api/tokens/${i}`;
+    const modern = t.id !== undefined && t.scrypt !== undefined;
+    if (modern === (t.sha256 !== undefined) || (!modern && (t.id ?? t.scrypt) !== undefined))
+      problems.push({
+        path: at,
+        message: 'give id and scrypt (npm run token -- <role> <name>), or the legacy sha256 alone',
+      });
+    if (t.id !== undefined) {
+      if (ids.has(t.id))
+        problems.push({ path: `${at}/id`, message: `duplicate token id "${t.id}"` });
+      ids.add(t.id);
+    }
+  });
   return problems;
 }
 

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 
 /** sha256 of a string (UTF-8), as lowercase hex. */
 export const sha256Hex = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
@@ -29,28 +29,52 @@ export function scryptHash(secret: string, salt: Buffer = randomBytes(16)): stri
   return `scrypt$${COST.N}$${COST.r}$${COST.p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
-/** Whether `secret` matches a stored scrypt string; false (never a throw) for any malformed one. */
-export function verifyScrypt(secret: string, stored: string): boolean {
+interface ScryptParams {
+  N: number;
+  r: number;
+  p: number;
+  salt: Buffer;
+  expected: Buffer;
+}
+
+/** The parameters of a stored scrypt string, or undefined for a malformed or too costly one. */
+function scryptParams(stored: string): ScryptParams | undefined {
   const m = SCRYPT_FORMAT.exec(stored);
-  if (!m) return false;
+  if (!m) return undefined;
   const [N, r, p] = [Number(m[1]), Number(m[2]), Number(m[3])];
   // Only the parameters this code writes, or cheaper ones than 2^20: a stored string must not be
   // able to make a login cost seconds or gigabytes.
-  if (N < 2 || N > 1_048_576 || (N & (N - 1)) !== 0 || r < 1 || p < 1) return false;
+  if (N < 2 || N > 1_048_576 || (N & (N - 1)) !== 0 || r < 1 || p < 1) return undefined;
   const expected = Buffer.from(m[5]!, 'base64url');
-  if (expected.length !== KEY_BYTES) return false;
+  if (expected.length !== KEY_BYTES) return undefined;
+  return { N, r, p, salt: Buffer.from(m[4]!, 'base64url'), expected };
+}
+
+const MAXMEM = 256 * 1024 * 1024;
+
+/** Whether `secret` matches a stored scrypt string; false (never a throw) for any malformed one. */
+export function verifyScrypt(secret: string, stored: string): boolean {
+  const k = scryptParams(stored);
+  if (!k) return false;
   try {
-    const key = scryptSync(secret, Buffer.from(m[4]!, 'base64url'), KEY_BYTES, {
-      N,
-      r,
-      p,
-      maxmem: 256 * 1024 * 1024,
-    });
-    return timingSafeEqual(key, expected);
+    const key = scryptSync(secret, k.salt, KEY_BYTES, { N: k.N, r: k.r, p: k.p, maxmem: MAXMEM });
+    return timingSafeEqual(key, k.expected);
   } catch {
     // Parameters scrypt refuses (memory bound): the stored hash cannot match anything.
     return false;
   }
+}
+
+/** verifyScrypt off the event loop (libuv's thread pool), for checks made while serving requests. */
+export function verifyScryptAsync(secret: string, stored: string): Promise<boolean> {
+  const k = scryptParams(stored);
+  if (!k) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    scrypt(secret, k.salt, KEY_BYTES, { N: k.N, r: k.r, p: k.p, maxmem: MAXMEM }, (err, key) =>
+      // An error is parameters scrypt refuses (memory bound): nothing can match.
+      resolve(!err && timingSafeEqual(key, k.expected)),
+    );
+  });
 }
 
 /** A stored secret: the salted scrypt string, or (older configs) an unsalted sha256 in hex. */

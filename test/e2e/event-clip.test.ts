@@ -98,7 +98,7 @@ function probe(file: string): { codec: string; duration: number } {
         await browser.newContext({ viewport: { width: 360, height: 780 }, bypassCSP: true })
       ).newPage();
       await page.goto(`${base}/`);
-      await page.getByLabel('Access token').fill('demo-clerk');
+      await page.getByLabel('Access token').fill('vgl_clerk_demo');
       await page.getByRole('button', { name: 'Log in' }).click();
       const card = page.locator('article.card').first();
       await card.waitFor({ timeout: 90_000 });
@@ -197,7 +197,7 @@ function probe(file: string): { codec: string; duration: number } {
       writeFileSync(candidateFile, stringify(longer));
       const asked = await fetch(`${base}/api/tune`, {
         method: 'POST',
-        headers: { authorization: 'Bearer demo-admin', 'content-type': 'application/json' },
+        headers: { authorization: 'Bearer vgl_admin_demo', 'content-type': 'application/json' },
         body: JSON.stringify({ since: '1h', config: longer }),
       });
       expect(asked.status).toBe(200);
@@ -215,7 +215,7 @@ function probe(file: string): { codec: string; duration: number } {
       const bad = async (body: unknown) => {
         const r = await fetch(`${base}/api/tune`, {
           method: 'POST',
-          headers: { authorization: 'Bearer demo-admin', 'content-type': 'application/json' },
+          headers: { authorization: 'Bearer vgl_admin_demo', 'content-type': 'application/json' },
           body: JSON.stringify(body),
         });
         return [r.status, ((await r.json()) as { code: string }).code];
@@ -227,7 +227,7 @@ function probe(file: string): { codec: string; duration: number } {
       const editor = await (
         await browser.newContext({ viewport: { width: 360, height: 780 }, bypassCSP: true })
       ).newPage();
-      await editor.goto(`${base}/#token=demo-admin`);
+      await editor.goto(`${base}/#token=vgl_admin_demo`);
       await editor.getByRole('link', { name: 'Cameras' }).click();
       await editor.getByRole('link', { name: 'Edit zones' }).click();
       await editor.getByLabel('Dwell seconds').fill('30');

@@ -4,6 +4,7 @@ import { ZoneSchema } from '../../config/schema';
 import type { Committed, ConfigStore, Version } from '../../config/config-store';
 import { redactConfig, restoreRedacted } from '../../config/redact';
 import type { ApiContext, ApiServer } from '../server';
+import { hasRole } from '../auth';
 import { CameraParams } from './cameras';
 
 /** `?dryRun=true`: validate and report the change, save nothing (every config-changing route). */
@@ -47,10 +48,12 @@ export function answer(
  * cameras it touches.
  */
 export function registerConfigRoutes(app: ApiServer, ctx: ApiContext): void {
-  app.get('/api/config', async (_req, reply) => {
+  app.get('/api/config', async (req, reply) => {
     const v = store(ctx).latest;
     reply.header('ETag', v.etag);
-    return { etag: v.etag, config: redactConfig(v.raw) };
+    // Hashes and key paths are for admins (who round-trip the file); passwords for nobody.
+    const who = hasRole(req.principal, 'admin') ? 'admin' : 'reader';
+    return { etag: v.etag, config: redactConfig(v.raw, who) };
   });
 
   app.put(

@@ -3,8 +3,14 @@ import type { LiveEvent } from '../../alerts/live-events';
 import { VigilError } from '../../core/errors';
 import type { ApiContext, ApiServer } from '../server';
 
-/** Open live channels at once; more is a 503 (each holds a socket and a listener). */
+/** Open live channels at once; more is a 429 (each holds a socket and a listener). */
 const MAX_STREAMS = 64;
+/**
+ * Open live channels per login (token name): one login cannot take them all from the others (a
+ * viewer holding every channel left the clerks none). A console holds one; a few cover a login
+ * on several screens and a reconnect racing the old channel's close.
+ */
+export const MAX_STREAMS_PER_LOGIN = 4;
 const HEARTBEAT_MS = 15_000;
 const STATUS_MS = 2_000;
 
@@ -16,6 +22,7 @@ const STATUS_MS = 2_000;
  */
 export function registerEventRoutes(app: ApiServer, ctx: ApiContext): void {
   let open = 0;
+  const perLogin = new Map<string, number>();
   const streams = new Set<ServerResponse>();
   // A stream never idles, so the server's close would wait for it: a stopping daemon ends them.
   app.addHook('preClose', async () => {
@@ -27,9 +34,17 @@ export function registerEventRoutes(app: ApiServer, ctx: ApiContext): void {
     (req, reply) => {
       const live = ctx.clerk?.live;
       if (!live) throw new VigilError('VIGIL_ERR_NOT_FOUND', 'no alerts in this daemon');
+      const login = req.principal?.name ?? '';
+      const mine = perLogin.get(login) ?? 0;
+      if (mine >= MAX_STREAMS_PER_LOGIN)
+        throw new VigilError(
+          'VIGIL_ERR_RATE_LIMITED',
+          `"${login}" has ${mine} live channels open, the most one login may hold; close one`,
+        );
       if (open >= MAX_STREAMS)
         throw new VigilError('VIGIL_ERR_RATE_LIMITED', `${MAX_STREAMS} live channels are open`);
       open++;
+      perLogin.set(login, mine + 1);
       reply.hijack();
       const res = reply.raw;
       streams.add(res);
@@ -67,6 +82,9 @@ export function registerEventRoutes(app: ApiServer, ctx: ApiContext): void {
         if (closed) return;
         closed = true;
         open--;
+        const left = (perLogin.get(login) ?? 1) - 1;
+        if (left > 0) perLogin.set(login, left);
+        else perLogin.delete(login);
         streams.delete(res);
         unsubscribe();
         timers.forEach(clearInterval);
