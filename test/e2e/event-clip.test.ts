@@ -164,7 +164,7 @@ function probe(file: string): { codec: string; duration: number } {
         await browser.newContext({ viewport: { width: 360, height: 780 } })
       ).newPage();
       await late.goto(`${base}/`);
-      await late.getByLabel('Access token').fill('demo-clerk');
+      await late.getByLabel('Access token').fill('vgl_clerk_demo');
       await late.getByRole('button', { name: 'Log in' }).click();
       await late
         .locator(`article.card[data-id="${end.id}"]`)

@@ -6,7 +6,7 @@ import { sha256Hex } from '../../services/core/hashing';
 import { requireVtest } from './media';
 import { TEST_CLERK_USER } from './broker';
 
-/** The demo token (`demo-admin`): tests read the API with it. */
+/** The camera tests' admin token (stored in the legacy sha256 form): tests read the API with it. */
 export const TOKEN = 'demo-admin';
 const TOKEN_SHA = sha256Hex(TOKEN);
 
