@@ -34,6 +34,9 @@ import type { PoseEstimator } from './pose/pose-estimator';
 import type { BackendChoice } from './pose/engines/pose-engine';
 import { createTracker } from './tracking/create-tracker';
 import { ClipService } from './clips/clip-service';
+import { startPush } from './push/start-push';
+import type { PushParts } from './push/start-push';
+import { warnPlainHttpOnLan } from './api/tls-warning';
 
 export interface AppOptions {
   clock?: Clock;
@@ -59,6 +62,7 @@ export class VigilApp {
   private pool: WorkerPoolEstimator | undefined;
   private backend: BackendChoice = { name: 'cpu', skipped: [] };
   private api: ApiServer | undefined;
+  private push: PushParts | undefined;
   private readonly clock: Clock;
   private readonly startedAt = new Date().toISOString();
   private ffmpeg: FfmpegBinary | undefined;
@@ -128,6 +132,13 @@ export class VigilApp {
       this.clips,
     );
     await this.alerts.start();
+    this.push = startPush(
+      () => this.config,
+      this.alerts,
+      this.metrics.registry,
+      this.clock,
+      this.log.child({ module: 'push' }),
+    );
     this.startCameras(ffmpeg);
     const api = await this.startApi();
     return { api, mqttUrl };
@@ -136,6 +147,7 @@ export class VigilApp {
   async stop(): Promise<void> {
     await this.api?.close();
     await Promise.all(this.cameras.map((c) => c.stop()));
+    await this.push?.stop();
     await this.alerts?.stop();
     await this.mqtt?.stop();
     await this.broker?.stop();
@@ -310,10 +322,13 @@ export class VigilApp {
             }),
         },
         metrics: this.metrics,
+        push: this.push?.push,
+        answerTimes: this.push?.answerTimes,
       },
       this.log.child({ module: 'api' }),
       { certFile: a.tlsCertFile, keyFile: a.tlsKeyFile },
     );
+    warnPlainHttpOnLan(a, this.log);
     try {
       return await this.api.listen({ host: a.host, port: a.port });
     } catch (err) {

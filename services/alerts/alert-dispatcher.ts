@@ -9,12 +9,16 @@ import type { RuleEvent } from '../behaviour/rule-event';
 import type { PixelZone } from '../behaviour/zones';
 import { buildAlert, summarise } from './alert';
 import type { Ack } from './alert-state-store';
-import type { ClipRef, Feedback } from './payload-schemas';
+import type { ClipRef, Escalation, Feedback } from './payload-schemas';
 import type { AlertPayload, CameraRef } from './alert';
 import type { Incident, IncidentManager } from './incidents';
 import { OpenIncidents, restartEnd } from './open-incidents';
 import { writeFullSnapshot, writeSnapshot } from './snapshot';
 import { fullSnapshotTopic, snapshotTopic } from './topics';
+
+/** The person crop beside a snapshot: <id>-crop.jpg (retention treats it as a snapshot). */
+export const cropOf = (snapshot: string | null) =>
+  snapshot ? snapshot.replace(/\.jpg$/, '-crop.jpg') : null;
 
 /** Where finished alerts go: the MQTT outbox in the daemon, a JSON-lines file offline. */
 export interface AlertOutput {
@@ -114,6 +118,7 @@ export class AlertDispatcher {
           snapshot,
           snapshotTopic: snapshot ? snapshotTopic(cam.id, d.incident.id) : null,
           fullSnapshotTopic: full ? fullSnapshotTopic(cam.id, d.incident.id) : undefined,
+          crop: d.publish === 'start' ? cropOf(snapshot) : undefined,
         },
         cam,
         e,
@@ -183,17 +188,24 @@ export class AlertDispatcher {
     return this.lastOpen.leftover.length;
   }
 
-  /** Publishes an `update` of an open incident carrying a clerk's acknowledgement or verdict. */
+  /**
+   * Publishes an `update` of an open incident carrying a clerk's acknowledgement or verdict, or
+   * its escalation (nobody answered in time).
+   */
   async echo(
     incident: Incident,
-    change: { ack?: Ack | null; feedback?: Feedback },
+    change: { ack?: Ack | null; feedback?: Feedback; escalation?: Escalation },
     nowMs: number,
   ): Promise<void> {
     const last = this.lastOpen.get(incident.id);
     if (!last) return;
     incident.seq++;
+    // An earlier escalation and the start's crop are not carried into this update.
+    const rest: Partial<AlertPayload> = { ...last };
+    delete rest.escalation;
+    delete rest.crop;
     const base = {
-      ...last,
+      ...(rest as AlertPayload),
       ...change,
       ack: change.ack ?? last.ack,
       type: 'update' as const,
@@ -202,9 +214,11 @@ export class AlertDispatcher {
       snapshot: null,
       snapshotTopic: null,
     };
-    const said = change.feedback
-      ? `judged ${change.feedback.verdict === 'confirmed' ? 'confirmed' : 'a false alarm'} by ${change.feedback.by}`
-      : `acknowledged by ${change.ack?.by ?? '?'}`;
+    const said = change.escalation
+      ? `unanswered after ${change.escalation.unansweredSeconds}s: escalated (${change.escalation.level}/${change.escalation.of}) to ${[...change.escalation.to.logins, ...change.escalation.to.roles].join(', ')}`
+      : change.feedback
+        ? `judged ${change.feedback.verdict === 'confirmed' ? 'confirmed' : 'a false alarm'} by ${change.feedback.by}`
+        : `acknowledged by ${change.ack?.by ?? '?'}`;
     await this.emit({ ...base, summary: `${summarise(base)}; ${said}` });
   }
 
@@ -306,6 +320,7 @@ export class AlertDispatcher {
         path.join(this.opts.dataDir, rel),
         this.opts.snapshotQuality,
         this.opts.snapshotWidth,
+        path.join(this.opts.dataDir, cropOf(rel)!),
       );
       return rel;
     } catch (err) {

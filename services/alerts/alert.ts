@@ -73,6 +73,8 @@ export interface AlertMessage {
   snapshot: string | null;
   snapshotTopic: string | null;
   fullSnapshotTopic?: string;
+  /** Start only: the person's crop (path relative to dataDir), null when it failed. */
+  crop?: string | null;
 }
 
 export function buildAlert(msg: AlertMessage, cam: CameraRef, e: RuleEvent): AlertPayload {
@@ -103,6 +105,7 @@ export function buildAlert(msg: AlertMessage, cam: CameraRef, e: RuleEvent): Ale
     snapshot: msg.snapshot,
     snapshotTopic: msg.snapshotTopic,
     ...(msg.fullSnapshotTopic ? { fullSnapshotTopic: msg.fullSnapshotTopic } : {}),
+    ...(msg.crop !== undefined ? { crop: msg.crop } : {}),
     ack: msg.ack,
     evidence: e.evidence ?? null,
   };

@@ -101,6 +101,29 @@ export const ClipRefSchema = Type.Object(
 
 export type ClipRef = Static<typeof ClipRefSchema>;
 
+export const EscalationPayloadSchema = Type.Object(
+  {
+    level: Type.Integer({ minimum: 1, maximum: 10, description: '1 for the first escalation.' }),
+    of: Type.Integer({ minimum: 1, maximum: 10, description: 'Escalations at most (times).' }),
+    to: Type.Object(
+      {
+        logins: Type.Array(Type.String(), { description: 'Logins escalated to.' }),
+        roles: Type.Array(Type.String(), { description: 'Roles escalated to.' }),
+      },
+      { additionalProperties: false, description: 'The second group (alerts.escalation).' },
+    ),
+    unansweredSeconds: Type.Number({ minimum: 0, description: 'Since the start.' }),
+    at: Iso,
+  },
+  {
+    additionalProperties: false,
+    description:
+      'update only: nobody acknowledged, snoozed or judged the alert in time; it was pushed again to the first group and to this one.',
+  },
+);
+
+export type Escalation = Static<typeof EscalationPayloadSchema>;
+
 export const AlertPayloadSchema = Type.Object(
   {
     schemaVersion: Type.Literal(1),
@@ -144,7 +167,14 @@ export const AlertPayloadSchema = Type.Object(
           'Start only, for cameras with source.snapshotUrl: topic of a full-resolution still (main stream or snapshot URI) with the same overlay, published shortly after the start.',
       }),
     ),
+    crop: Type.Optional(
+      Type.Union([Type.String(), Type.Null()], {
+        description:
+          'Start only: a JPEG of the person (heads pixelated as in the snapshot, the zone outline where it falls), path relative to dataDir; GET /api/alerts/<id>/crop.',
+      }),
+    ),
     ack: Type.Union([AckSchema, Type.Null()]),
+    escalation: Type.Optional(EscalationPayloadSchema),
     feedback: Type.Optional(
       Type.Union([FeedbackSchema, Type.Null()], {
         description: "The clerk's verdict: on the update that echoes a feedback command.",

@@ -5,6 +5,7 @@ import type { Frame, Detection } from '../core/types';
 import type { Point } from '../behaviour/geometry';
 import { VigilError } from '../core/errors';
 import type { Rect } from './head-blur';
+import { personCrop } from './person-crop';
 
 export interface SnapshotScene {
   frame: Frame;
@@ -100,12 +101,16 @@ export async function writeFullSnapshot(
   }
 }
 
-/** Renders the scene to a JPEG file (directories created as needed); `outWidth` 0 keeps the frame size. */
+/**
+ * Renders the scene to a JPEG file (directories created as needed); `outWidth` 0 keeps the frame
+ * size. With `cropFile`, the person's crop from the same picture is written there too.
+ */
 export async function writeSnapshot(
   scene: SnapshotScene,
   file: string,
   quality: number,
   outWidth = 0,
+  cropFile?: string,
 ): Promise<void> {
   try {
     await mkdir(path.dirname(file), { recursive: true });
@@ -118,6 +123,11 @@ export async function writeSnapshot(
     let img = sharp(composed, { raw: { width, height, channels: 3 } });
     if (outWidth > 0 && outWidth !== width) img = img.resize({ width: outWidth });
     await img.jpeg({ quality, mozjpeg: false }).toFile(file);
+    if (cropFile)
+      await writeFile(
+        cropFile,
+        await personCrop(composed, width, height, scene.person.box, quality),
+      );
   } catch (err) {
     throw new VigilError(
       'VIGIL_ERR_SNAPSHOT_FAILED',

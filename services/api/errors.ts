@@ -26,6 +26,7 @@ const STATUS: Partial<Record<ErrorCode, number>> = {
   VIGIL_ERR_UNSUPPORTED_MEDIA: 415,
   VIGIL_ERR_PRECONDITION_REQUIRED: 428,
   VIGIL_ERR_RATE_LIMITED: 429,
+  VIGIL_ERR_PUSH_ENDPOINT_REFUSED: 422,
 };
 
 export interface ApiErrorBody {

@@ -37,6 +37,9 @@ import type { TuneReport } from '../analysis/tune';
 import type { ClipAccess } from './routes/clips';
 import { registerEventRoutes } from './routes/events';
 import { registerConsoleRoutes } from './routes/console';
+import { registerPushRoutes } from './routes/push';
+import type { PushService } from '../push/push-service';
+import type { AnswerTimes } from '../alerts/answer-times';
 
 /** What the API reads from and asks of the running daemon. */
 export interface ApiContext {
@@ -63,6 +66,9 @@ export interface ApiContext {
   tune?(candidate: unknown, sinceMs: number): Promise<TuneReport>;
   /** Event clips and the audit of their downloads. */
   clips?: ClipAccess;
+  /** Web Push devices per login, and the time to first answer. */
+  push?: PushService;
+  answerTimes?: AnswerTimes;
 }
 
 export interface ApiTls {
@@ -218,6 +224,7 @@ export function buildApi(ctx: ApiContext, log: Logger, tls?: ApiTls): ApiServer 
     registerClipRoutes(s, ctx);
     registerTuneRoutes(s, ctx);
     registerEventRoutes(s, ctx);
+    registerPushRoutes(s, ctx);
     // Public like /docs/json: the API's shape is not a secret.
     s.get('/api/openapi.json', { schema: { hide: true } }, async () => s.swagger());
   });

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { Static, TLiteral, TSchema } from '@sinclair/typebox';
 import { SCRYPT_PATTERN } from '../core/hashing';
+import { EscalationSchema, PushSchema } from './push-schema';
 
 /**
  * The one source of truth for configuration: TypeScript types, the validator, API schemas and
@@ -594,6 +595,11 @@ export const ApiSchema = obj(
       description: 'PEM certificate: serve HTTPS (with tlsKeyFile).',
     }),
     tlsKeyFile: Type.String({ default: '', description: 'PEM private key for HTTPS.' }),
+    behindTlsProxy: Type.Boolean({
+      default: false,
+      description:
+        'A TLS-terminating proxy serves the console to phones: no warning at start for plain HTTP on a LAN address.',
+    }),
   },
   'HTTP API.',
 );
@@ -659,6 +665,7 @@ export const AlertsSchema = obj(
       100_000,
       'Undelivered MQTT messages kept on disk; beyond it the oldest are dropped (logged).',
     ),
+    escalation: EscalationSchema,
   },
   'Alert lifecycle, snapshots and delivery.',
 );
@@ -743,6 +750,7 @@ export const ConfigSchema = Type.Object(
     inference: InferenceSchema,
     tracking: TrackingSchema,
     alerts: AlertsSchema,
+    push: PushSchema,
     behaviour: BehaviourSchema,
     cameras: Type.Array(CameraSchema, { minItems: 1, maxItems: 64, description: 'Cameras.' }),
   },

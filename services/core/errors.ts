@@ -62,6 +62,15 @@ export const ERROR_CODES = {
     'A saved config change could not be applied to the running daemon; the previous config was restored and applied.',
   VIGIL_ERR_INPUT_MISSING: 'An input file given on the command line does not exist.',
   VIGIL_ERR_USAGE: 'The command line is not valid.',
+  VIGIL_ERR_PUSH_FAILED:
+    'A Web Push could not be sent (timeout, network, the push service refused it); the alert itself is not affected.',
+  VIGIL_ERR_PUSH_ENDPOINT_REFUSED:
+    'A push subscription names an endpoint outside push.endpointHosts (https only): refused, nothing is sent there.',
+  VIGIL_ERR_PUSH_QUEUE_FULL: 'Pushes waiting reached push.queueMax; the oldest was dropped.',
+  VIGIL_ERR_PUSH_STORE_CORRUPT:
+    'The push subscriptions or VAPID key file was unreadable; it was moved aside and the daemon went on.',
+  VIGIL_ERR_API_PLAIN_HTTP:
+    'The console is reachable on the network over plain HTTP: phones will not install it or get push (set api.tlsCertFile, or api.behindTlsProxy).',
   VIGIL_ERR_INVARIANT: 'An internal invariant was broken; the process exits so it can restart.',
 } as const;
 
