@@ -6,11 +6,14 @@ import { mosquittoPasswordLine } from '../services/alerts/mosquitto-files';
 import { centralAclForSite, mosquittoBridgeConf } from '../services/alerts/mosquitto-bridge';
 import { loadConfigFile } from '../services/config/load';
 import { errorMessage } from '../services/core/errors';
+import { boxNames, makeLocalCa, trustInstructions } from '../services/api/local-ca';
 
 const USAGE = `usage: npm run token -- <viewer|clerk|admin> <name> [console URL]
                                                    an API bearer token (and the console's pairing link)
        npm run token -- mqtt-<clerk|viewer> <name>       an MQTT login (embedded broker, mosquitto)
        npm run token -- mosquitto-acl <config.yaml>      the ACL file for an external mosquitto
+       npm run token -- cert [dir] [name or address...]  a local CA and the API's HTTPS certificate
+                                                   for this box's names and addresses (openssl)
        npm run token -- mosquitto-bridge <site> <central host:port> <central CA file>
                                                    a store's bridge to a central broker, its login there`;
 
@@ -66,6 +69,12 @@ function bridge(site: string, central: string, cafile: string): void {
 
 function main(): number {
   const [what, arg, url, extra] = process.argv.slice(2);
+  if (what === 'cert') {
+    const names = process.argv.slice(4);
+    const files = makeLocalCa(arg ?? 'data/vigil/tls', names.length ? names : boxNames());
+    process.stdout.write(trustInstructions(files));
+    return 0;
+  }
   if (what === 'mosquitto-bridge' && arg && url && extra) {
     bridge(arg, url, extra);
     return 0;

@@ -8,6 +8,8 @@ import { Live } from './live.js';
 import type { LiveState } from './live.js';
 import type { Alert, Answer, CameraState } from './types.js';
 import { ZoneEditor } from './zone-editor.js';
+import { PushControl, registerWorker, shareToken } from './push-control.js';
+import { answerTimesSection } from './answer-times.js';
 
 /**
  * The console: log in once per device (token or pairing link), then the clerk's live alerts, the
@@ -23,6 +25,7 @@ let clerk: ClerkView | undefined;
 let integrator: IntegratorView | undefined;
 let cameras: CameraState[] = [];
 let audio: AudioContext | undefined;
+let pushControl: PushControl | undefined;
 
 function toast(text: string, error = false): void {
   toastEl.textContent = text;
@@ -112,6 +115,7 @@ function renderNav(): void {
           class: 'link',
           onclick: () => {
             token.clear();
+            void shareToken(null);
             showLogin();
           },
         },
@@ -137,6 +141,7 @@ async function route(): Promise<void> {
       const v = new HistoryView(cameras);
       fill(main, v.el);
       await v.load();
+      v.el.append(await answerTimesSection());
     } else if (hash.startsWith('#/cameras') && session.role === 'admin') {
       integrator = new IntegratorView(true);
       fill(main, integrator.el);
@@ -146,7 +151,9 @@ async function route(): Promise<void> {
       fill(main, editor.el);
       await editor.load();
     } else {
-      fill(main, h('h1', { class: 'visually-hidden' }, 'Open alerts'), clerk!.el);
+      fill(main, h('h1', { class: 'visually-hidden' }, 'Open alerts'), pushControl?.el, clerk!.el);
+      // A notification's tap: #/alert/<id> shows that alert's card.
+      if (hash.startsWith('#/alert/')) clerk!.focus(hash.slice('#/alert/'.length));
     }
   } catch (err) {
     fill(
@@ -176,6 +183,10 @@ async function start(): Promise<void> {
     return;
   }
   renderNav();
+  // The service worker answers notifications with this device's login.
+  await shareToken(token.get());
+  await registerWorker();
+  pushControl = new PushControl(toast);
   clerk?.dispose();
   clerk = new ClerkView(session.role !== 'viewer', notify, toast);
   await clerk.load().catch(() => toast('Open alerts could not be loaded', true));

@@ -17,6 +17,61 @@ const ended = (c: Card) => c.alert.type === 'end';
 const SNOOZE_MINUTES = [15, 30, 60, 120];
 
 /**
+ * The person first: their crop, the full frame on tap (and back). Without a crop, the snapshot.
+ */
+function personPicture(a: Alert): HTMLElement {
+  const where = `${ruleTitle(a.rule)} at ${a.zoneName || a.zone}, ${a.cameraName}`;
+  const views = [
+    ...(a.crop
+      ? [{ path: `/api/alerts/${a.id}/crop`, alt: `The person: ${where}`, w: 360, h: 480 }]
+      : []),
+    ...(a.snapshot
+      ? [{ path: `/api/alerts/${a.id}/snapshot`, alt: `Full frame: ${where}`, w: 640, h: 480 }]
+      : []),
+  ];
+  if (views.length === 0) return h('p', { class: 'no-snapshot' }, 'Snapshot not available');
+  let i = 0;
+  const img = h('img', {
+    class: 'snapshot',
+    alt: views[0]!.alt,
+    width: views[0]!.w,
+    height: views[0]!.h,
+  });
+  const showView = () => {
+    const v = views[i]!;
+    img.alt = v.alt;
+    img.width = v.w;
+    img.height = v.h;
+    img.classList.toggle('crop', v.path.endsWith('/crop'));
+    blobUrl(v.path)
+      .then((url) => (img.src = url))
+      .catch(() => img.replaceWith(h('p', { class: 'no-snapshot' }, 'Snapshot not available')));
+  };
+  showView();
+  if (views.length < 2) return img;
+  const button = h(
+    'button',
+    { type: 'button', class: 'picture', 'aria-label': 'Show the full frame' },
+    img,
+  );
+  button.addEventListener('click', () => {
+    i = (i + 1) % views.length;
+    button.setAttribute('aria-label', i === 0 ? 'Show the full frame' : 'Show the person');
+    showView();
+  });
+  return button;
+}
+
+function escalationNote(e: NonNullable<Alert['escalation']>): HTMLElement {
+  const to = [...e.to.logins, ...e.to.roles.map((r) => `${r}s`)].join(', ');
+  return h(
+    'p',
+    { class: 'escalated', role: 'status' },
+    `Unanswered for ${Math.round(e.unansweredSeconds)} s: escalated to ${to} (${e.level} of ${e.of})`,
+  );
+}
+
+/**
  * The clerk's screen: one card per open incident, newest first, with its snapshot, what happened
  * in words, severity and age, and the four answers. Every answer from any console (or MQTT) shows
  * on every card; a card closes when its incident ends.
@@ -67,7 +122,12 @@ export class ClerkView {
       return;
     }
     if (card) {
-      card.alert = { ...a, snapshot: a.snapshot ?? card.alert.snapshot };
+      card.alert = {
+        ...a,
+        snapshot: a.snapshot ?? card.alert.snapshot,
+        crop: a.crop ?? card.alert.crop,
+        escalation: a.escalation ?? card.alert.escalation,
+      };
       this.render(card);
       return;
     }
@@ -134,18 +194,18 @@ export class ClerkView {
     }
   }
 
+  /** Scrolls to an alert's card and focuses it (a notification's tap). */
+  focus(id: string): void {
+    const card = this.cards.get(id);
+    if (!card) return this.toast('That alert is no longer open; see History', true);
+    card.el.tabIndex = -1;
+    card.el.scrollIntoView({ block: 'start' });
+    card.el.focus();
+  }
+
   private render(c: Card): void {
     const a = c.alert;
-    const img = h('img', {
-      class: 'snapshot',
-      alt: `Snapshot: ${ruleTitle(a.rule)} at ${a.zoneName || a.zone}, ${a.cameraName}`,
-      width: 640,
-      height: 480,
-    });
-    if (a.snapshot)
-      blobUrl(`/api/alerts/${a.id}/snapshot`)
-        .then((url) => (img.src = url))
-        .catch(() => img.replaceWith(h('p', { class: 'no-snapshot' }, 'Snapshot not available')));
+    const img = personPicture(a);
     // A walkout shows the concealment too: the gesture, then the door.
     const before = a.concealment?.snapshot
       ? h('img', {
@@ -183,6 +243,7 @@ export class ClerkView {
         h('time', { class: 'age', datetime: a.startedAt }, ago(a.startedAt)),
       ),
       img,
+      a.escalation ? escalationNote(a.escalation) : null,
       before,
       ended(c) ? h('p', { class: 'ended' }, 'Over. Watch the clip, then judge it.') : null,
       a.clip ? clipButton(a) : null,

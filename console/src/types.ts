@@ -13,6 +13,15 @@ export interface Alert {
   at: string;
   durationSeconds: number;
   snapshot: string | null;
+  /** start: the person's crop (GET /api/alerts/<id>/crop), shown first. */
+  crop?: string | null;
+  /** update: nobody answered in time; pushed to these too. */
+  escalation?: {
+    level: number;
+    of: number;
+    to: { logins: string[]; roles: string[] };
+    unansweredSeconds: number;
+  };
   ack: { by: string; at: string; note?: string } | null;
   feedback?: { verdict: 'confirmed' | 'false_alarm'; by: string; at: string } | null;
   evidence: { steps: { step: string; at: string; region: string | null }[] } | null;

@@ -75,6 +75,8 @@ export function registerConsoleRoutes(app: ApiServer): void {
     { schema: { hide: true } },
     async (req, reply) => {
       const f = serve(req.params.file);
+      // The service worker lives here but serves the whole console (scope /).
+      if (req.params.file === 'sw.js') void reply.header('service-worker-allowed', '/');
       return reply.headers(headers).type(f.type).send(f.body);
     },
   );
