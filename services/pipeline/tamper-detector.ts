@@ -1,4 +1,4 @@
-import { GRID, cellMatch, edgeMap, measure } from './tamper-measures';
+import { GRID, blockedShare, cellMatch, edgeMap, measure } from './tamper-measures';
 import type { TamperMeasures } from './tamper-measures';
 
 import type { TamperKind } from '../core/tamper-kind';
@@ -21,7 +21,10 @@ export interface TamperReading {
   brightness: number;
   contrast: number;
   clipped: number;
-  /** Share of textured cells gone flat (a hand, a cloth or tape over most of the lens). */
+  /**
+   * Share of the lit picture blocked (a hand, a cloth, tape): gone flat, or much darker with its
+   * scene lost (tamper-measures `blockedShare`).
+   */
   blankCells: number;
   /** Share of textured cells whose sharpness fell under half the reference. */
   blurredCells: number;
@@ -53,9 +56,10 @@ const DARK_BRIGHTNESS = 35;
 const CLIPPED_SHARE = 0.55;
 const TEXTURED = 8;
 const SHARPNESS_DROP = 0.5;
-const BLANK_DROP = 0.25;
 const MATCH_MIN = 0.45;
 const CELL_SHARE = 0.7;
+/** About half the picture blocked is covered (a hand, a cloth over half the lens). */
+const BLOCKED_SHARE = 0.45;
 
 interface Reference {
   thumb: Float32Array;
@@ -65,10 +69,11 @@ interface Reference {
 }
 
 /**
- * Camera tampering from the picture alone: covered or black (flat, dark and flat, or most of its
- * textured cells gone flat), blinded
- * (most of it clipped white), defocused (sharpness collapses in most textured cells while the
- * scene still matches), moved (most textured cells no longer match the reference scene). A kind
+ * Camera tampering from the picture alone: covered or black (flat, dark and flat, or about half
+ * of it or more blocked: gone flat, or much darker with its scene lost, whatever its texture, as
+ * a hand or a cloth), blinded (most of it clipped white), defocused (sharpness collapses in most
+ * textured cells while the scene still matches), moved (most textured cells no longer match the
+ * reference scene); covered is judged before defocused and moved. A kind
  * must hold `holdSeconds` to fire and normal must hold `clearSeconds` to clear. The reference is
  * learned on the first normal seconds and follows slow changes while nothing is wrong.
  */
@@ -162,25 +167,26 @@ export class TamperDetector {
   /** Classifies one look against the reference (before it exists: only the absolute kinds). */
   private read(m: TamperMeasures): TamperReading {
     const base = { brightness: m.brightness, contrast: m.contrast, clipped: m.clipped };
-    let blank = 0;
     let blurred = 0;
     let moved = 0;
     let textured = 0;
     const ref = this.ref;
-    const edges = ref && ref.samples >= LEARN_SAMPLES ? [edgeMap(m.thumb), edgeMap(ref.thumb)] : [];
-    if (ref && ref.samples >= LEARN_SAMPLES)
+    const learned = ref !== undefined && ref.samples >= LEARN_SAMPLES;
+    const edges: [Float32Array, Float32Array] | undefined = learned
+      ? [edgeMap(m.thumb), edgeMap(ref.thumb)]
+      : undefined;
+    if (ref && edges)
       for (let c = 0; c < GRID * GRID; c++) {
         if (ref.contrast[c]! < TEXTURED) continue;
         textured++;
-        if (m.cellContrast[c]! < BLANK_DROP * ref.contrast[c]!) blank++;
         if (m.cellSharpness[c]! < SHARPNESS_DROP * ref.sharpness[c]!) blurred++;
-        const match = cellMatch(edges[0]!, edges[1]!, c);
+        const match = cellMatch(edges[0], edges[1], c);
         if (!(match >= MATCH_MIN)) moved++;
       }
     const share = (k: number) => (textured > 0 ? k / textured : 0);
     const reading = {
       ...base,
-      blankCells: share(blank),
+      blankCells: ref && edges ? blockedShare(m.thumb, ref.thumb, edges, MATCH_MIN) : 0,
       blurredCells: share(blurred),
       movedCells: share(moved),
     };
@@ -190,7 +196,7 @@ export class TamperDetector {
     else if (
       m.contrast < FLAT_CONTRAST ||
       (m.brightness < DARK_BRIGHTNESS && m.contrast < DARK_CONTRAST) ||
-      (textured >= 4 && reading.blankCells >= CELL_SHARE)
+      reading.blankCells >= BLOCKED_SHARE
     )
       kind = 'covered';
     else if (textured >= 4 && reading.blurredCells >= CELL_SHARE) kind = 'defocused';

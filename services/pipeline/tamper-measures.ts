@@ -89,24 +89,37 @@ export function measure(frame: Buffer, width: number, height: number): TamperMea
   };
 }
 
-/**
- * Zero-mean normalised cross-correlation of one grid cell of two thumbnails: 1 for the same
- * scene under any brightness and contrast, near 0 for a scene that moved; NaN for a flat cell.
- */
-export function cellMatch(a: Float32Array, b: Float32Array, cell: number): number {
-  const cw = THUMB_W / GRID;
-  const ch = THUMB_H / GRID;
-  const x0 = (cell % GRID) * cw;
-  const y0 = floor(cell / GRID) * ch;
-  let ma = 0;
-  let mb = 0;
+/** The thumbnail's cells of a `grid` x `grid` division: first column, first row, width, height. */
+function cellBox(grid: number, cell: number): [number, number, number, number] {
+  const cw = THUMB_W / grid;
+  const ch = THUMB_H / grid;
+  return [(cell % grid) * cw, floor(cell / grid) * ch, cw, ch];
+}
+
+/** Mean and standard deviation of one cell of a thumbnail. */
+function cellStats(a: Float32Array, grid: number, cell: number): [number, number] {
+  const [x0, y0, cw, ch] = cellBox(grid, cell);
+  let s = 0;
+  let q = 0;
   for (let y = y0; y < y0 + ch; y++)
     for (let x = x0; x < x0 + cw; x++) {
-      ma += a[y * THUMB_W + x]!;
-      mb += b[y * THUMB_W + x]!;
+      const v = a[y * THUMB_W + x]!;
+      s += v;
+      q += v * v;
     }
-  ma /= cw * ch;
-  mb /= cw * ch;
+  const mean = s / (cw * ch);
+  return [mean, sqrt(max(0, q / (cw * ch) - mean * mean))];
+}
+
+/**
+ * Zero-mean normalised cross-correlation of one cell of two thumbnails (GRID x GRID cells unless
+ * told): 1 for the same scene under any brightness and contrast, near 0 for a scene that moved;
+ * NaN for a flat cell.
+ */
+export function cellMatch(a: Float32Array, b: Float32Array, cell: number, grid = GRID): number {
+  const [x0, y0, cw, ch] = cellBox(grid, cell);
+  const ma = cellStats(a, grid, cell)[0];
+  const mb = cellStats(b, grid, cell)[0];
   let ab = 0;
   let aa = 0;
   let bb = 0;
@@ -119,6 +132,48 @@ export function cellMatch(a: Float32Array, b: Float32Array, cell: number): numbe
       bb += db * db;
     }
   return aa > 0 && bb > 0 ? ab / sqrt(aa * bb) : Number.NaN;
+}
+
+/** The blocked share is judged on this finer grid of the thumbnail (8x6 thumbnail pixels a cell). */
+export const BLOCK_GRID = 8;
+/** A cell darker than this in the reference has no light to lose; it is not judged. */
+const LIT = 24;
+/** A cell that kept under this share of its reference brightness, its scene lost, is blocked. */
+const DARKENED = 0.6;
+/** Or one that kept under this share of its reference contrast (and had some). */
+const FLATTENED = 0.25;
+const SOME_CONTRAST = 4;
+/** Fewer lit cells than this in the reference: nothing to judge (a dark view). */
+const MIN_LIT_CELLS = 16;
+
+/**
+ * Share of the lit picture blocked by something in front of the lens (a hand, a cloth, tape),
+ * on a BLOCK_GRID grid of the thumbnails: a cell is blocked when it went flat, or when it went
+ * much darker and its scene (its edges against the reference's, `edges`) no longer matches,
+ * whatever its own texture. Lights dimmed keep the scene (not blocked); a moved view keeps its
+ * brightness (not blocked); a dark hand or cloth does neither.
+ */
+export function blockedShare(
+  thumb: Float32Array,
+  ref: Float32Array,
+  edges: [Float32Array, Float32Array],
+  matchMin: number,
+): number {
+  let lit = 0;
+  let blocked = 0;
+  for (let c = 0; c < BLOCK_GRID * BLOCK_GRID; c++) {
+    const [refMean, refStd] = cellStats(ref, BLOCK_GRID, c);
+    if (refMean < LIT) continue;
+    lit++;
+    const [mean, std] = cellStats(thumb, BLOCK_GRID, c);
+    if (refStd >= SOME_CONTRAST && std < FLATTENED * refStd) blocked++;
+    else if (
+      mean < DARKENED * refMean &&
+      !(cellMatch(edges[0], edges[1], c, BLOCK_GRID) >= matchMin)
+    )
+      blocked++;
+  }
+  return lit >= MIN_LIT_CELLS ? blocked / lit : 0;
 }
 
 /**

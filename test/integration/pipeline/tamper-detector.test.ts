@@ -1,4 +1,10 @@
-import { HARMLESS, TAMPER_AT_S, TRANSFORMS, replayTamper } from '../../helpers/tamper-footage';
+import {
+  HARMLESS,
+  OCCLUDERS,
+  TAMPER_AT_S,
+  TRANSFORMS,
+  replayTamper,
+} from '../../helpers/tamper-footage';
 
 /**
  * Real footage (vtest.avi, PETS 2009) tampered with by ffmpeg at 20 s, and the same clip
@@ -15,6 +21,20 @@ describe('tamper detection on transformed real footage', () => {
       expect(delayMs).toBeGreaterThanOrEqual(0);
       expect(delayMs).toBeLessThanOrEqual(5000);
       expect(events.filter((e) => e.type === 'tamper_cleared')).toEqual([]);
+    },
+    60_000,
+  );
+
+  // The kind a clerk reads must be the one that happened: a textured, partly lit hand once read
+  // as moved or defocused.
+  test.each(Object.keys(OCCLUDERS) as (keyof typeof OCCLUDERS)[])(
+    '%s: one tamper alert, covered, within 5 s',
+    async (what) => {
+      const { filter, kind } = OCCLUDERS[what];
+      const { events } = await replayTamper(filter, TAMPER_AT_S + 10);
+      expect(events.map((e) => [e.type, e.kind])).toEqual([['tamper', kind]]);
+      expect(events[0]!.atMs - TAMPER_AT_S * 1000).toBeGreaterThanOrEqual(0);
+      expect(events[0]!.atMs - TAMPER_AT_S * 1000).toBeLessThanOrEqual(5000);
     },
     60_000,
   );
