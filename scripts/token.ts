@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { sha256Hex } from '../services/core/hashing';
+import { scryptHash, sha256Hex } from '../services/core/hashing';
+import { haDiscoveryEnabled } from '../services/alerts/ha-discovery';
 import { mosquittoAcl } from '../services/alerts/broker-acl';
 import { newApiToken } from '../services/api/auth';
 import { mosquittoPasswordLine } from '../services/alerts/mosquitto-files';
@@ -39,11 +40,15 @@ function mqttLogin(role: string, name: string): void {
     `MQTT login for ${name} (${role}): user name ${name}, password ${password} (not stored anywhere)\n`,
   );
   process.stdout.write(
-    `embedded broker: add under mqtt.users in the config:\n  - { name: ${name}, role: ${role}, sha256: ${sha256Hex(password)} }\n`,
+    `embedded broker: add under mqtt.users in the config (a salted scrypt of the password):\n  - { name: ${name}, role: ${role}, scrypt: '${scryptHash(password)}' }\n`,
   );
   process.stdout.write(
     `external mosquitto: add this line to its password_file:\n${mosquittoPasswordLine(name, password)}\n`,
   );
+  if (role === 'clerk')
+    process.stdout.write(
+      `on an external broker, ${name} publishes commands to vigil/<camera>/alerts/<id>/<ack|snooze|feedback>/${name} (the ACL binds that last level to the login)\n`,
+    );
 }
 
 /** The ACL of an external mosquitto: Vigil's own login (mqtt.username) and mqtt.users. */
@@ -52,7 +57,11 @@ function acl(file: string): void {
   const vigil = config.mqtt.username;
   if (!vigil)
     throw new Error('mqtt.username is empty: Vigil needs a login of its own on mosquitto');
-  process.stdout.write(mosquittoAcl([{ name: vigil, role: 'vigil' }, ...config.mqtt.users]));
+  // What the daemon publishes with this config: vigil/, and Home Assistant's prefix when on.
+  const discoveryPrefix = haDiscoveryEnabled(config) ? config.mqtt.homeAssistant.prefix : '';
+  process.stdout.write(
+    mosquittoAcl([{ name: vigil, role: 'vigil' }, ...config.mqtt.users], { discoveryPrefix }),
+  );
 }
 
 /** A store's bridge: its mosquitto.conf section, and its login and ACL lines for the centre. */

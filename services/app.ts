@@ -22,6 +22,7 @@ import { quietHoursOf } from './alerts/incidents';
 import type { PoseScorer } from './behaviour/pose-scorer';
 import { createBehaviour } from './behaviour/create-behaviour';
 import { EmbeddedBroker } from './alerts/embedded-broker';
+import { haDiscoveryEnabled } from './alerts/ha-discovery';
 import { blurHeads } from './alerts/head-blur';
 import { availabilityTopic } from './alerts/topics';
 import { MqttPublisher } from './alerts/mqtt-publisher';
@@ -165,7 +166,11 @@ export class VigilApp {
         m.embeddedHost,
         m.embeddedPort,
         this.log.child({ module: 'broker' }),
-        { users: m.users, vigil: { ...login, clientId: m.clientId } },
+        {
+          users: m.users,
+          vigil: { ...login, clientId: m.clientId },
+          discoveryPrefix: haDiscoveryEnabled(this.config) ? m.homeAssistant.prefix : '',
+        },
         m.embeddedCertFile
           ? {
               port: m.embeddedTlsPort,

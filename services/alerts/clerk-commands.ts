@@ -14,7 +14,10 @@ export type CommandResult =
       command: ClerkCommand;
       incident: Incident | undefined;
       alertId: string;
-      /** Who sent it, as the command names them. */
+      /**
+       * Who sent it: the login of a per-login topic (.../ack/<login>, bound to the login by the
+       * broker's ACL), else the payload's `by` (which the embedded broker sets to the login).
+       */
       by: string;
       /** Snooze: until when (ms). */
       untilMs?: number;
@@ -24,13 +27,16 @@ export type CommandResult =
     }
   | { ok: false; reason: string };
 
-function parse<T>(schema: TSchema, payload: Buffer): T | string {
+/** The payload as a command; with `login` (the per-login topic's last level), `by` is the login. */
+function parse<T>(schema: TSchema, payload: Buffer, login?: string): T | string {
   let value: unknown;
   try {
     value = JSON.parse(payload.toString('utf8'));
   } catch {
     return 'payload is not JSON';
   }
+  if (login !== undefined && value && typeof value === 'object' && !Array.isArray(value))
+    value = { ...value, by: login };
   const errors = [...Value.Errors(schema, value)].slice(0, 3);
   return errors.length === 0
     ? (value as T)
@@ -45,7 +51,7 @@ export type RecentlyEnded = (alertId: string, sinceMs: number) => string | undef
 
 /**
  * Applies a clerk's ack, snooze or verdict (from MQTT or the API): validated, persisted, never
- * throws. An ack or a verdict names an open incident of that camera, or one that ended within
+ * throws. Who answered is the login when the topic names it, whatever the payload says. An ack or a verdict names an open incident of that camera, or one that ended within
  * the last hour; a snooze applies to the
  * camera, zone and rule of the incident named in the topic, which must be open. Anything else
  * (unknown ids, another camera's incident, old ones) is refused and writes nothing.
@@ -77,7 +83,7 @@ export function applyCommand(
     return undefined;
   };
   if (t.command === 'feedback') {
-    const cmd = parse<FeedbackCommand>(FeedbackCommandSchema, payload);
+    const cmd = parse<FeedbackCommand>(FeedbackCommandSchema, payload, t.login);
     if (typeof cmd === 'string') return fail(cmd);
     const refused = openOrRecent();
     if (refused) return fail(refused);
@@ -100,7 +106,7 @@ export function applyCommand(
     };
   }
   if (t.command === 'ack') {
-    const cmd = parse<AckCommand>(AckCommandSchema, payload);
+    const cmd = parse<AckCommand>(AckCommandSchema, payload, t.login);
     if (typeof cmd === 'string') return fail(cmd);
     const refused = openOrRecent();
     if (refused) return fail(refused);
@@ -112,7 +118,7 @@ export function applyCommand(
     log.info({ alertId: t.alertId, by: cmd.by }, 'alert acknowledged');
     return { ok: true, command: 'ack', incident, alertId: t.alertId, by: cmd.by };
   }
-  const cmd = parse<SnoozeCommand>(SnoozeCommandSchema, payload);
+  const cmd = parse<SnoozeCommand>(SnoozeCommandSchema, payload, t.login);
   if (typeof cmd === 'string') return fail(cmd);
   if (!incident) return fail(`no open alert ${t.alertId} to snooze`);
   const untilMs = nowMs + cmd.minutes * 60_000;

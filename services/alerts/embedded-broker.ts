@@ -2,24 +2,27 @@ import { createServer } from 'node:net';
 import type { Server, Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import Aedes from 'aedes';
-import type { AuthenticateError, Client } from 'aedes';
-import { sameSecret, sha256Hex } from '../core/hashing';
+import type { AuthenticateError, Client, PublishPacket } from 'aedes';
+import { systemClock } from '../core/clock';
+import type { Clock } from '../core/clock';
+import { sameSecret } from '../core/hashing';
 import { VigilError } from '../core/errors';
 import type { Logger } from '../core/logger';
-import { mayPublish, maySubscribe } from './broker-acl';
-import type { BrokerRole } from './broker-acl';
+import { isClerkCommand, mayPublish, maySubscribe } from './broker-acl';
+import type { AclScope, BrokerRole } from './broker-acl';
+import { BrokerLogins, DEFAULT_LOGIN_LIMITS } from './broker-logins';
+import type { BrokerLogin, LoginLimits } from './broker-logins';
+import { PacketGuard } from './packet-guard';
+import type { GuardLimits, GuardRefusal } from './packet-guard';
 
-/** A configured login (mqtt.users): the password's sha256, never the password. */
-export interface BrokerLogin {
-  name: string;
-  role: Exclude<BrokerRole, 'vigil'>;
-  sha256: string;
-}
+export type { BrokerLogin } from './broker-logins';
 
 export interface BrokerAuth {
   users: readonly BrokerLogin[];
   /** Vigil's own client: made fresh at every start, known to no one else. */
   vigil: { username: string; password: string; clientId: string };
+  /** Home Assistant's discovery prefix when discovery is on: Vigil publishes there, all read. */
+  discoveryPrefix?: string;
 }
 
 /** The broker's MQTT-over-TLS listener: PEM certificate (chain) and key. */
@@ -29,17 +32,59 @@ export interface BrokerTls {
   key: Buffer;
 }
 
+/** What a connection may send: before login (guard), after it (per role), as a clerk command. */
+export interface BrokerLimits {
+  guard: GuardLimits;
+  maxPacketBytes: Record<BrokerRole, number>;
+  commandPayloadBytes: number;
+  logins: LoginLimits;
+  /** aedes closes a connection whose CONNECT has not arrived by then. */
+  connectTimeoutMs: number;
+}
+
+const KB = 1024;
+export const DEFAULT_BROKER_LIMITS: BrokerLimits = {
+  guard: { preLoginPacketBytes: 4 * KB, preLoginTotalBytes: 16 * KB, loginTimeoutMs: 20_000 },
+  // Vigil's own client carries snapshots; clerks send commands, viewers only subscribe.
+  maxPacketBytes: { vigil: 64 * KB * KB, clerk: 32 * KB, viewer: 8 * KB },
+  commandPayloadBytes: 16 * KB,
+  logins: DEFAULT_LOGIN_LIMITS,
+  connectTimeoutMs: 10_000,
+};
+
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
-function refuse(code: 2 | 4 | 5, message: string): AuthenticateError {
+function refuse(code: 2 | 3 | 4 | 5, message: string): AuthenticateError {
   return Object.assign(new Error(message), { returnCode: code }) as AuthenticateError;
 }
+
+/** A clerk command's payload with `by` set to the publisher's login (not JSON: unchanged, Vigil refuses it). */
+function stampBy(payload: Buffer, login: string): Buffer {
+  let value: unknown;
+  try {
+    value = JSON.parse(payload.toString('utf8'));
+  } catch {
+    return payload;
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return payload;
+  return Buffer.from(JSON.stringify({ ...value, by: login }));
+}
+
+const REFUSALS: Record<GuardRefusal['reason'], string> = {
+  'too-large': 'mqtt packet larger than this connection may send; connection closed',
+  'pre-login-bytes': 'mqtt client sent too much before logging in; connection closed',
+  'not-connect-first': 'mqtt client did not start with CONNECT; connection closed',
+  'bad-length': 'mqtt packet with a malformed length; connection closed',
+  'login-timeout': 'mqtt client did not log in in time; connection closed',
+};
 
 /**
  * An in-process MQTT broker (aedes) for single-box installs and the demo. Every client logs in:
  * Vigil with its own per-start credential, clerks and integrations with the logins of
  * `mqtt.users`; the ACL of broker-acl.ts decides what each may publish and read. Anonymous
  * clients, wrong passwords and a stranger taking Vigil's client id are refused at CONNECT.
+ * Every connection's packets are sized as they arrive (packet-guard.ts): before login only a
+ * small CONNECT, after it the role's limit; a clerk's command is stamped with the login.
  * With a certificate, MQTT over TLS listens on `host` and the plain listener only on 127.0.0.1
  * (for Vigil's own client and tools on the box): nothing leaves the machine in clear.
  */
@@ -48,6 +93,8 @@ export class EmbeddedBroker {
   private readonly servers: { server: Server; host: string; port: number; tls: boolean }[];
   private readonly sockets = new Set<Socket>();
   private readonly roles = new WeakMap<Client, { name: string; role: BrokerRole }>();
+  private readonly logins: BrokerLogins;
+  private readonly scope: AclScope;
 
   constructor(
     private readonly host: string,
@@ -55,27 +102,21 @@ export class EmbeddedBroker {
     private readonly log: Logger,
     private readonly auth: BrokerAuth,
     tls?: BrokerTls,
+    private readonly limits: BrokerLimits = DEFAULT_BROKER_LIMITS,
+    clock: Clock = systemClock,
   ) {
+    this.logins = new BrokerLogins(auth.users, clock, limits.logins);
+    this.scope = { discoveryPrefix: auth.discoveryPrefix ?? '' };
     this.broker = new Aedes({
-      authenticate: (client, username, password, done) => {
-        const r = this.login(client, username, password?.toString('utf8'));
-        if (typeof r === 'string') {
-          this.log.warn({ client: client.id, username, reason: r }, 'mqtt login refused');
-          done(refuse(r.includes('client id') ? 2 : 4, r), false);
-          return;
-        }
-        this.roles.set(client, r);
-        done(null, true);
-      },
-      authorizePublish: (client, packet, done) => {
-        const who = client ? this.roles.get(client) : { name: 'broker', role: 'vigil' as const };
-        if (who && mayPublish(who.role, packet.topic)) return done(null);
-        this.log.warn({ user: who?.name, topic: packet.topic }, 'mqtt publish refused');
-        done(new Error('not authorised'));
-      },
+      connectTimeout: limits.connectTimeoutMs,
+      authenticate: (client, username, password, done) =>
+        void this.authenticate(client, username, password).then((err) =>
+          err ? done(err, false) : done(null, true),
+        ),
+      authorizePublish: (client, packet, done) => done(this.authorizePublish(client, packet)),
       authorizeSubscribe: (client, sub, done) => {
         const who = this.roles.get(client);
-        if (who && maySubscribe(who.role, sub.topic)) return done(null, sub);
+        if (who && maySubscribe(who.role, sub.topic, this.scope)) return done(null, sub);
         this.log.warn({ user: who?.name, filter: sub.topic }, 'mqtt subscribe refused');
         done(null, null);
       },
@@ -83,7 +124,13 @@ export class EmbeddedBroker {
     const handle = (socket: Socket) => {
       this.sockets.add(socket);
       socket.on('close', () => this.sockets.delete(socket));
-      this.broker.handle(socket);
+      const guard = new PacketGuard(socket, limits.guard, (r) =>
+        this.log.warn(
+          { code: 'VIGIL_ERR_MQTT_PACKET_REFUSED', address: socket.remoteAddress, ...r },
+          REFUSALS[r.reason],
+        ),
+      );
+      this.broker.handle(guard as unknown as Socket);
     };
     const plainHost = tls && !LOOPBACK.test(host) ? '127.0.0.1' : host;
     this.servers = [{ server: createServer(handle), host: plainHost, port, tls: false }];
@@ -103,21 +150,68 @@ export class EmbeddedBroker {
     );
   }
 
+  /** Logs the client in (null) or says why not; never throws, whatever the bytes. */
+  private async authenticate(
+    client: Client,
+    username: string | undefined,
+    password: Buffer | undefined,
+  ): Promise<AuthenticateError | null> {
+    const r = await this.login(client, username, password?.toString('utf8')).catch(
+      (err: unknown) => ({ code: 3 as const, reason: `login check failed: ${String(err)}` }),
+    );
+    if ('code' in r) {
+      this.log.warn(
+        { client: client.id, username: username?.slice(0, 64), reason: r.reason },
+        'mqtt login refused',
+      );
+      return refuse(r.code, r.reason);
+    }
+    this.roles.set(client, r);
+    (client.conn as unknown as PacketGuard).loggedIn(this.limits.maxPacketBytes[r.role]);
+    return null;
+  }
+
   /** The login's identity, or why it is refused. */
-  private login(
+  private async login(
     client: Client,
     username: string | undefined,
     password: string | undefined,
-  ): { name: string; role: BrokerRole } | string {
-    if (!username || password === undefined) return 'anonymous clients are not accepted';
+  ): Promise<{ name: string; role: BrokerRole } | { code: 2 | 3 | 4; reason: string }> {
+    if (!username || password === undefined)
+      return { code: 4, reason: 'anonymous clients are not accepted' };
     const v = this.auth.vigil;
     if (sameSecret(username, v.username) && sameSecret(password, v.password))
       return { name: username, role: 'vigil' };
-    const digest = sha256Hex(password);
-    const user = this.auth.users.find((u) => u.name === username && sameSecret(u.sha256, digest));
-    if (!user) return 'bad user name or password';
-    if (client.id === v.clientId) return `client id ${v.clientId} is Vigil's own`;
-    return { name: user.name, role: user.role };
+    if (client.id === v.clientId)
+      return { code: 2, reason: `client id ${v.clientId} is Vigil's own` };
+    const address = (client.conn as unknown as PacketGuard).remoteAddress;
+    const r = await this.logins.check(address, username, password);
+    return r.ok ? { name: r.name, role: r.role } : r;
+  }
+
+  /** null: the publish goes on (a clerk's command stamped with its login); an error closes the client. */
+  private authorizePublish(client: Client | null, packet: PublishPacket): Error | null {
+    const who = client ? this.roles.get(client) : { name: 'broker', role: 'vigil' as const };
+    if (!who || !mayPublish(who.role, packet.topic, who.name, this.scope)) {
+      this.log.warn({ user: who?.name, topic: packet.topic }, 'mqtt publish refused');
+      return new Error('not authorised');
+    }
+    if (who.role !== 'clerk' || !isClerkCommand(packet.topic, who.name)) return null;
+    if (packet.payload.length > this.limits.commandPayloadBytes) {
+      this.log.warn(
+        {
+          code: 'VIGIL_ERR_COMMAND_INVALID',
+          user: who.name,
+          topic: packet.topic,
+          bytes: packet.payload.length,
+          limit: this.limits.commandPayloadBytes,
+        },
+        'clerk command larger than the limit refused; connection closed',
+      );
+      return new Error('command too large');
+    }
+    packet.payload = stampBy(Buffer.from(packet.payload), who.name);
+    return null;
   }
 
   /** Listens; answers the plain listener's port (Vigil's own client connects there). */
@@ -136,6 +230,12 @@ export class EmbeddedBroker {
         ? 'embedded MQTT broker listening (logins required; TLS beyond this machine)'
         : 'embedded MQTT broker listening (logins required)',
     );
+    const legacy = this.auth.users.filter((u) => u.scrypt === undefined).map((u) => u.name);
+    if (legacy.length)
+      this.log.warn(
+        { logins: legacy },
+        'mqtt.users logins stored as unsalted sha256: make them again with npm run token -- mqtt-<role> <name> (salted scrypt)',
+      );
     if (!tls && !LOOPBACK.test(this.host))
       this.log.warn(
         { host: this.host, port: ports[0] },

@@ -1,6 +1,9 @@
 import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
+import { systemClock } from '../core/clock';
+import type { Clock } from '../core/clock';
 import { VigilError } from '../core/errors';
+import { DeniedTopics } from './denied-topics';
 import type { Logger } from '../core/logger';
 import { redactUrl } from '../core/logger';
 import { TOPIC_AVAILABLE, topicMatches } from './topics';
@@ -29,12 +32,16 @@ export class MqttPublisher {
   private readonly connectListeners: (() => void)[] = [];
   private stopping = false;
   private lastError = { message: '', atMs: 0 };
+  private readonly denied: DeniedTopics;
   connected = false;
 
   constructor(
     private readonly opts: MqttPublisherOptions,
     private readonly log: Logger,
-  ) {}
+    clock: Clock = systemClock,
+  ) {
+    this.denied = new DeniedTopics(clock);
+  }
 
   /** The retained availability topic of this daemon. */
   get available(): string {
@@ -53,6 +60,7 @@ export class MqttPublisher {
       will: { topic: this.available, payload: Buffer.from('offline'), qos: 1, retain: true },
     });
     this.client = client;
+    this.watchDenied(client);
     client.on('connect', () => {
       this.connected = true;
       this.log.info({ url: redactUrl(this.opts.url) }, 'MQTT connected');
@@ -80,19 +88,50 @@ export class MqttPublisher {
     });
   }
 
-  /** Publishes with QoS 1; resolves when the broker acknowledged it (or it is queued offline). */
+  /**
+   * Publishes with QoS 1; resolves when the broker acknowledged it (or it is queued offline), or
+   * at once for a topic given up because the broker's ACL denies it (see DeniedTopics).
+   */
   async publish(topic: string, payload: string | Buffer, retain = false): Promise<void> {
     if (!this.client)
       throw new VigilError('VIGIL_ERR_INVARIANT', 'MQTT publisher used before start()');
+    if (this.denied.isBlocked(topic))
+      return this.log.debug({ topic }, 'not published: the broker denies this topic');
     try {
       await this.client.publishAsync(topic, payload, { qos: 1, retain });
     } catch (err) {
+      if (this.denied.isBlocked(topic)) return;
       throw new VigilError(
         'VIGIL_ERR_MQTT_PUBLISH',
         `publish to ${topic} failed: ${(err as Error).message}`,
         { cause: err },
       );
     }
+  }
+
+  /**
+   * Counts connections that close right after a publish the broker never acknowledged; a topic
+   * that costs the connection twice in a row is given up (coded error naming it and the ACL),
+   * and dropped from the client's resend queue, so the loop ends and the outbox moves on.
+   */
+  private watchDenied(client: MqttClient): void {
+    client.on('connect', () => this.denied.connected());
+    client.on('packetsend', (p) => {
+      if (p.cmd === 'publish' && p.qos > 0 && p.messageId !== undefined)
+        this.denied.sent(p.messageId, p.topic);
+    });
+    client.on('packetreceive', (p) => {
+      if (p.cmd === 'puback' && p.messageId !== undefined) this.denied.acked(p.messageId);
+    });
+    client.on('close', () => {
+      const gaveUp = this.denied.closed();
+      if (!gaveUp) return;
+      this.log.error(
+        { code: 'VIGIL_ERR_MQTT_DENIED', topic: gaveUp.topic, prefix: gaveUp.prefix },
+        `the broker drops the connection at each publish to ${gaveUp.topic}: its ACL denies it. Publishing under ${gaveUp.prefix} stopped until restart; alerts go on. Give Vigil's login write access there (npm run token -- mosquitto-acl <config> prints an ACL that matches this config)`,
+      );
+      for (const id of this.denied.blockedInFlight()) client.removeOutgoingMessage(id);
+    });
   }
 
   /** Calls `fn` on every (re)connection. */

@@ -58,24 +58,37 @@ export function tamperSnapshotTopic(camera: string, id: string, which: 'before' 
   return `vigil/${camera}/health/${id}/${which}`;
 }
 
-/** Clerk commands: vigil/<camera>/alerts/<id>/ack, .../snooze and .../feedback. */
-export const COMMAND_FILTERS = [
-  'vigil/+/alerts/+/ack',
-  'vigil/+/alerts/+/snooze',
-  'vigil/+/alerts/+/feedback',
-] as const;
+/**
+ * Clerk commands: vigil/<camera>/alerts/<id>/ack, .../snooze and .../feedback, each also with the
+ * publisher's login as a last level (.../ack/<login>). The broker's ACL binds that level to the
+ * login (both the embedded broker and the generated mosquitto ACL), so Vigil records the login as
+ * who answered, whatever the payload's `by` says. Without it, only the embedded broker can vouch
+ * for the publisher (it stamps `by` with the login); the generated mosquitto ACL does not grant it.
+ */
+export const CLERK_COMMANDS = ['ack', 'snooze', 'feedback'] as const;
+export const SHARED_COMMAND_FILTERS = CLERK_COMMANDS.map((c) => `vigil/+/alerts/+/${c}`);
+export const LOGIN_COMMAND_FILTERS = CLERK_COMMANDS.map((c) => `vigil/+/alerts/+/${c}/+`);
+export const COMMAND_FILTERS = [...SHARED_COMMAND_FILTERS, ...LOGIN_COMMAND_FILTERS] as const;
 
-export type ClerkCommand = 'ack' | 'snooze' | 'feedback';
+export type ClerkCommand = (typeof CLERK_COMMANDS)[number];
 
-export function commandTopic(camera: string, alertId: string, command: ClerkCommand): string {
-  return `vigil/${camera}/alerts/${alertId}/${command}`;
+/** The command topic; with `login`, the per-login form a clerk of an external broker publishes to. */
+export function commandTopic(
+  camera: string,
+  alertId: string,
+  command: ClerkCommand,
+  login?: string,
+): string {
+  return `vigil/${camera}/alerts/${alertId}/${command}${login ? `/${login}` : ''}`;
 }
 
 export function parseCommandTopic(
   topic: string,
-): { camera: string; alertId: string; command: ClerkCommand } | undefined {
-  const m = /^vigil\/([^/]+)\/alerts\/([^/]+)\/(ack|snooze|feedback)$/.exec(topic);
-  return m ? { camera: m[1]!, alertId: m[2]!, command: m[3] as ClerkCommand } : undefined;
+): { camera: string; alertId: string; command: ClerkCommand; login?: string } | undefined {
+  const m = /^vigil\/([^/]+)\/alerts\/([^/]+)\/(ack|snooze|feedback)(?:\/([^/]+))?$/.exec(topic);
+  if (!m) return undefined;
+  const t = { camera: m[1]!, alertId: m[2]!, command: m[3] as ClerkCommand };
+  return m[4] === undefined ? t : { ...t, login: m[4] };
 }
 
 /** MQTT topic filter match with + and # wildcards. */

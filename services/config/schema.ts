@@ -511,10 +511,20 @@ export const MqttSchema = obj(
             'viewer',
             'viewer reads alerts, snapshots and status; clerk also acks and snoozes alerts.',
           ),
-          sha256: Type.String({
-            pattern: '^[0-9a-f]{64}$',
-            description: 'sha256 (hex) of the password; the password itself is never stored.',
-          }),
+          scrypt: Type.Optional(
+            Type.String({
+              pattern: SCRYPT_PATTERN,
+              description:
+                'Salted scrypt of the password (scrypt$N$r$p$salt$key, as npm run token prints it); the password itself is never stored.',
+            }),
+          ),
+          sha256: Type.Optional(
+            Type.String({
+              pattern: '^[0-9a-f]{64}$',
+              description:
+                'Older form: unsalted sha256 (hex) of the password, still accepted with a warning at start. Exactly one of scrypt and sha256.',
+            }),
+          ),
         },
         { additionalProperties: false },
       ),

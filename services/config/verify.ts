@@ -32,6 +32,7 @@ export function verifyConfig(config: Config, baseDir?: string): ProblemDetail[] 
   });
   problems.push(...verifyMqttTls(config.mqtt, baseDir));
   problems.push(...verifyApiTokens(config.api.tokens));
+  problems.push(...verifyMqttUsers(config.mqtt.users));
   const url = config.mqtt.url;
   if (url !== '' && url !== 'embedded' && !/^(mqtts?|wss?|tcp|ssl):\/\/[^/]+/.test(url)) {
     problems.push({
@@ -90,6 +91,23 @@ function verifySource(url: string, path: string, baseDir?: string): ProblemDetai
   return [
     { path, message: `unsupported scheme "${scheme}": use rtsp://, rtsps:// or a file path` },
   ];
+}
+
+/** Each MQTT login: one stored form of its password (scrypt, or the older sha256), one name. */
+function verifyMqttUsers(users: Config['mqtt']['users']): ProblemDetail[] {
+  const problems: ProblemDetail[] = [];
+  const names = new Set<string>();
+  users.forEach((u, i) => {
+    if ((u.scrypt === undefined) === (u.sha256 === undefined))
+      problems.push({
+        path: `/mqtt/users/${i}`,
+        message: `login "${u.name}" needs exactly one of scrypt and sha256`,
+      });
+    if (names.has(u.name))
+      problems.push({ path: `/mqtt/users/${i}/name`, message: `duplicate login "${u.name}"` });
+    names.add(u.name);
+  });
+  return problems;
 }
 
 export const MQTT_FILES = [

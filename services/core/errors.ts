@@ -44,6 +44,10 @@ export const ERROR_CODES = {
   VIGIL_ERR_COMMAND_INVALID:
     'A clerk command (ack, snooze) was malformed or named an unknown alert; it was ignored.',
   VIGIL_ERR_BROKER_START: 'The embedded MQTT broker could not listen on its address.',
+  VIGIL_ERR_MQTT_PACKET_REFUSED:
+    'The embedded broker closed a connection that sent a packet larger than it may (before login: a small CONNECT), or did not log in in time.',
+  VIGIL_ERR_MQTT_DENIED:
+    "The broker dropped Vigil's connection at each publish to a topic its ACL denies; publishing there stopped until restart, alerts go on.",
   VIGIL_ERR_API_START: 'The HTTP API could not listen on its address.',
   VIGIL_ERR_UNAUTHORIZED: 'The request has no valid bearer token.',
   VIGIL_ERR_FORBIDDEN: 'The token is valid but its role may not do this (viewer on a write).',

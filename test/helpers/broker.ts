@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { sha256Hex } from '../../services/core/hashing';
-import { EmbeddedBroker } from '../../services/alerts/embedded-broker';
-import type { BrokerLogin, BrokerTls } from '../../services/alerts/embedded-broker';
+import { scryptHash, sha256Hex } from '../../services/core/hashing';
+import { DEFAULT_BROKER_LIMITS, EmbeddedBroker } from '../../services/alerts/embedded-broker';
+import type { BrokerLimits, BrokerLogin, BrokerTls } from '../../services/alerts/embedded-broker';
 import type { Logger } from '../../services/core/logger';
 
 export interface Login {
@@ -9,7 +9,10 @@ export interface Login {
   password: string;
 }
 
-/** A login of each configured role, with its password (tests only). */
+/**
+ * A login of each configured role, with its password (tests only): the clerk's stored as a
+ * salted scrypt, the viewer's in the older sha256 form (both are accepted).
+ */
 export function makeLogins(): { clerk: Login; viewer: Login; users: BrokerLogin[] } {
   const clerk = { username: 'clerk-ann', password: randomBytes(12).toString('hex') };
   const viewer = { username: 'dashboard', password: randomBytes(12).toString('hex') };
@@ -17,7 +20,7 @@ export function makeLogins(): { clerk: Login; viewer: Login; users: BrokerLogin[
     clerk,
     viewer,
     users: [
-      { name: clerk.username, role: 'clerk', sha256: sha256Hex(clerk.password) },
+      { name: clerk.username, role: 'clerk', scrypt: scryptHash(clerk.password) },
       { name: viewer.username, role: 'viewer', sha256: sha256Hex(viewer.password) },
     ],
   };
@@ -29,10 +32,19 @@ export async function startEmbeddedBroker(
   clientId = 'vigil-test',
   host = '127.0.0.1',
   tls?: BrokerTls,
+  limits: BrokerLimits = DEFAULT_BROKER_LIMITS,
+  discoveryPrefix = '',
 ) {
   const logins = makeLogins();
   const vigil = { username: 'vigil', password: randomBytes(12).toString('hex'), clientId };
-  const broker = new EmbeddedBroker(host, 0, log, { users: logins.users, vigil }, tls);
+  const broker = new EmbeddedBroker(
+    host,
+    0,
+    log,
+    { users: logins.users, vigil, discoveryPrefix },
+    tls,
+    limits,
+  );
   const url = `mqtt://127.0.0.1:${await broker.start()}`;
   return { broker, url, vigil, ...logins };
 }
@@ -42,5 +54,5 @@ export const TEST_CLERK: Login = { username: 'test-clerk', password: 'test-clerk
 export const TEST_CLERK_USER: BrokerLogin = {
   name: TEST_CLERK.username,
   role: 'clerk',
-  sha256: sha256Hex(TEST_CLERK.password),
+  scrypt: scryptHash(TEST_CLERK.password),
 };

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
-import { networkInterfaces } from 'node:os';
 import path from 'node:path';
 import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
 import { mosquittoAcl } from '../../../services/alerts/broker-acl';
 import { mosquittoPasswordLine } from '../../../services/alerts/mosquitto-files';
 import { COMMAND_FILTERS } from '../../../services/alerts/topics';
+import { DEFAULT_BROKER_LIMITS } from '../../../services/alerts/embedded-broker';
 import { makeLogins, startEmbeddedBroker } from '../../helpers/broker';
+import { rawMqtt, remainingLength } from '../../helpers/mqtt-raw';
 import type { Login } from '../../helpers/broker';
 import { captureLogger } from '../../helpers/logger';
 import { requireMosquitto, startMosquitto } from '../../helpers/mosquitto';
@@ -121,23 +122,49 @@ describe.each(sites)('%s', (_name, makeSite) => {
     await waitFor('the viewer reads the alert', () => seen.some((m) => m.payload === '{"real":1}'));
 
     await tryPublish(viewer, 'vigil/cam/alerts', '{"forged":"viewer"}');
-    await tryPublish(viewer, 'vigil/cam/alerts/a1/ack', '{"by":"viewer"}');
+    await tryPublish(viewer, `vigil/cam/alerts/a1/ack/${site.viewer.username}`, '{"by":"viewer"}');
     const clerkAgain = clerk.connected ? clerk : await open({ ...site.clerk });
     await tryPublish(clerkAgain, 'vigil/cam/alerts', '{"forged":"clerk"}');
     await tryPublish(clerkAgain, 'vigil/available', 'offline');
-    const clerkAck = clerkAgain.connected ? clerkAgain : await open({ ...site.clerk });
-    await clerkAck.publishAsync('vigil/cam/alerts/a1/ack', '{"by":"ann"}', { qos: 1 });
-    await waitFor('the ack reaches Vigil', () => toVigil.some((m) => m.payload === '{"by":"ann"}'));
+    // Another login's name as the topic's last level: the ACL binds it to the publisher.
+    const clerkOther = clerkAgain.connected ? clerkAgain : await open({ ...site.clerk });
+    await tryPublish(clerkOther, 'vigil/cam/alerts/a1/ack/manager', '{"by":"manager","forged":1}');
+    const clerkAck = clerkOther.connected ? clerkOther : await open({ ...site.clerk });
+    const own = `vigil/cam/alerts/a1/ack/${site.clerk.username}`;
+    await clerkAck.publishAsync(own, '{"by":"manager"}', { qos: 1 });
+    await waitFor('the ack reaches Vigil', () => toVigil.some((m) => m.topic === own));
     await vigil.publishAsync('vigil/cam/alerts', '{"marker":1}', { qos: 1 });
     await waitFor('the marker', () => seen.some((m) => m.payload === '{"marker":1}'));
 
     expect(seen.filter((m) => m.payload.includes('forged'))).toEqual([]);
     expect(seen.filter((m) => m.topic === 'vigil/available')).toEqual([]);
     expect(toVigil.filter((m) => m.payload.includes('viewer'))).toEqual([]);
+    expect(toVigil.filter((m) => m.topic.endsWith('/manager'))).toEqual([]);
   }, 30_000);
 });
 
 describe('the embedded broker only', () => {
+  test("a clerk's command is recorded as its login's: the broker sets `by` to it", async () => {
+    const site = await embeddedSite();
+    const clients: MqttClient[] = [];
+    try {
+      const vigil = await connect(site.url, { ...site.vigil });
+      clients.push(vigil);
+      await vigil.subscribeAsync([...COMMAND_FILTERS], { qos: 1 });
+      const toVigil = received(vigil);
+      const clerk = await connect(site.url, { ...site.clerk });
+      clients.push(clerk);
+      await clerk.publishAsync('vigil/cam/alerts/a1/ack', '{"by":"manager","note":"x"}', {
+        qos: 1,
+      });
+      await waitFor('the ack', () => toVigil.length === 1);
+      expect(JSON.parse(toVigil[0]!.payload)).toEqual({ by: site.clerk.username, note: 'x' });
+    } finally {
+      for (const c of clients) c.end(true);
+      await site.stop();
+    }
+  });
+
   test("a login may not take Vigil's client id (it would disconnect Vigil), nor read beyond vigil/", async () => {
     const site = await embeddedSite();
     try {
@@ -185,17 +212,102 @@ describe('the embedded broker only', () => {
       await vigil.publishAsync('vigil/cam/alerts', '{"over":"tls"}', { qos: 1 });
       await waitFor('the alert over TLS', () => got.length === 1, 5000);
       expect(got[0]).toEqual({ topic: 'vigil/cam/alerts', payload: '{"over":"tls"}' });
-      // The plain listener answers on loopback only: not on this machine's other addresses.
-      const external = Object.values(networkInterfaces())
-        .flat()
-        .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
-      if (external)
-        await expect(connect(`mqtt://${external}:${new URL(b.url).port}`, b.vigil)).rejects.toThrow(
-          /ECONNREFUSED/,
-        );
+      // The plain listener answers on 127.0.0.1 only: not on another address of this machine.
+      // 127.0.0.2 is one on every Linux box (all of 127/8 is loopback), and the TLS listener,
+      // bound to every address, answers there: the refusal below is the plain listener's own.
+      const other = await connect(`mqtts://127.0.0.2:${tls.port}`, {
+        ...b.clerk,
+        ca,
+        servername: 'localhost',
+      });
+      clients.push(other);
+      await expect(connect(`mqtt://127.0.0.2:${new URL(b.url).port}`, b.vigil)).rejects.toThrow(
+        /ECONNREFUSED/,
+      );
     } finally {
       for (const c of clients) c.end(true);
       await b.broker.stop();
     }
   });
+});
+
+describe('the embedded broker sizes packets before it reads them', () => {
+  const MB = 2 ** 20;
+  /** A CONNECT that declares `declared` bytes, and `sent` of them (zeros after the header). */
+  const hugeConnect = (declared: number, sent: number) => {
+    const head = Buffer.concat([Buffer.from([0x10]), remainingLength(declared)]);
+    return Buffer.concat([head, Buffer.alloc(sent)]);
+  };
+
+  test('before login: a CONNECT declaring 250 MB is closed after its header, four at once too; one that never logs in is closed', async () => {
+    const { log, lines } = captureLogger('debug');
+    const limits = { ...DEFAULT_BROKER_LIMITS, guard: { ...DEFAULT_BROKER_LIMITS.guard } };
+    limits.guard.loginTimeoutMs = 1500;
+    const b = await startEmbeddedBroker(log, 'vigil', '127.0.0.1', undefined, limits);
+    const port = Number(new URL(b.url).port);
+    try {
+      // 32 MB of the 250 declared: the broker closes the socket long before it could take them
+      // all (loopback buffers hold a few MB); without the guard aedes buffers every byte.
+      const outcomes = await Promise.all(
+        [0, 1, 2, 3].map(() =>
+          rawMqtt(port, hugeConnect(250 * MB, 32 * MB), { untilClose: true, waitMs: 30_000 }),
+        ),
+      );
+      for (const o of outcomes) {
+        expect(o.closed).toBe(true);
+        expect(o.written).toBeLessThan(32 * MB);
+      }
+      const refused = lines().filter((l) => l.code === 'VIGIL_ERR_MQTT_PACKET_REFUSED');
+      expect(refused.filter((l) => l.reason === 'too-large')).toHaveLength(4);
+      // Connected, nothing sent: closed at the login deadline.
+      const idle = await rawMqtt(port, Buffer.alloc(0), { untilClose: true, waitMs: 20_000 });
+      expect(idle.closed).toBe(true);
+      await waitFor('the timeout logged', () => lines().some((l) => l.reason === 'login-timeout'));
+      // A real login still works.
+      const c = await connect(b.url, { ...b.clerk });
+      c.end(true);
+    } finally {
+      await b.broker.stop();
+    }
+  }, 60_000);
+
+  test("after login: a clerk's 1 MB publish closes its connection unread, a 17 KB ack is refused with a log line, neither reaches a subscriber", async () => {
+    const { log, lines } = captureLogger('debug');
+    const b = await startEmbeddedBroker(log, 'vigil');
+    const clients: MqttClient[] = [];
+    try {
+      const observer = await connect(b.url, { ...b.viewer });
+      clients.push(observer);
+      await observer.subscribeAsync('vigil/#', { qos: 1 });
+      const seen = received(observer);
+      const big = await connect(b.url, { ...b.clerk, reconnectPeriod: 0 });
+      clients.push(big);
+      const closed = new Promise<void>((r) => big.once('close', () => r()));
+      big.publish('vigil/cam/alerts/a1/ack', JSON.stringify({ by: 'x', note: 'n'.repeat(MB) }));
+      await closed;
+      const ack = await connect(b.url, { ...b.clerk, reconnectPeriod: 0 });
+      clients.push(ack);
+      const closedToo = new Promise<void>((r) => ack.once('close', () => r()));
+      ack.publish('vigil/cam/alerts/a1/ack', JSON.stringify({ by: 'x', note: 'n'.repeat(17_000) }));
+      await closedToo;
+      // A marker from Vigil: everything published before it has been delivered or dropped.
+      const vigil = await connect(b.url, { ...b.vigil });
+      clients.push(vigil);
+      await vigil.publishAsync('vigil/cam/alerts', 'marker', { qos: 1 });
+      await waitFor('the marker', () => seen.some((m) => m.payload === 'marker'));
+      expect(seen.filter((m) => m.topic.endsWith('/ack'))).toEqual([]);
+      expect(lines().filter((l) => l.reason === 'too-large')).toMatchObject([
+        {
+          code: 'VIGIL_ERR_MQTT_PACKET_REFUSED',
+          limit: DEFAULT_BROKER_LIMITS.maxPacketBytes.clerk,
+        },
+      ]);
+      expect(
+        lines().filter((l) => l.code === 'VIGIL_ERR_COMMAND_INVALID' && l.limit === 16 * 1024),
+      ).toHaveLength(1);
+    } finally {
+      for (const c of clients) c.end(true);
+      await b.broker.stop();
+    }
+  }, 30_000);
 });

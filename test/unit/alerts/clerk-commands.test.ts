@@ -69,3 +69,29 @@ test.each([
   expect(r.ok).toBe(false);
   expect(acked).toEqual([]);
 });
+
+test("on a per-login topic the login answers, whatever the payload's `by` says", () => {
+  const store = new AlertStateStore(undefined, captureLogger().log);
+  const r = applyCommand(
+    `vigil/till/alerts/${OPEN}/ack/ann`,
+    Buffer.from(JSON.stringify({ by: 'manager', note: 'ok' })),
+    NOW,
+    incidents,
+    store,
+    captureLogger().log,
+    recentlyEnded,
+  );
+  expect(r).toMatchObject({ ok: true, by: 'ann' });
+  expect(store.ackOf(OPEN)).toMatchObject({ by: 'ann', note: 'ok' });
+  // Without `by` in the payload too: the topic names who answered.
+  const f = applyCommand(
+    `vigil/till/alerts/${OPEN}/feedback/ann`,
+    Buffer.from(JSON.stringify({ verdict: 'confirmed' })),
+    NOW,
+    incidents,
+    store,
+    captureLogger().log,
+    recentlyEnded,
+  );
+  expect(f).toMatchObject({ ok: true, by: 'ann', feedback: { by: 'ann' } });
+});
