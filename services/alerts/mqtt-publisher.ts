@@ -150,15 +150,16 @@ export class MqttPublisher {
     this.client.on('message', (topic, payload) => {
       if (topicMatches(filter, topic)) onMessage(topic, payload);
     });
-    if (this.client.connected) await this.client.subscribeAsync(filter, { qos: 1 });
-    else
-      this.client.once(
-        'connect',
-        () =>
-          void this.client
-            ?.subscribeAsync(filter, { qos: 1 })
-            .catch((err: Error) => this.log.warn({ err: err.message, filter }, 'subscribe failed')),
-      );
+    // A connection lost before the SUBACK (a broker that drops Vigil at a denied publish) is no
+    // startup failure: the subscription is made again on the next connection.
+    const subscribe = async (): Promise<void> => {
+      await this.client?.subscribeAsync(filter, { qos: 1 }).catch((err: Error) => {
+        this.log.warn({ err: err.message, filter }, 'subscribe failed; again on reconnect');
+        this.client?.once('connect', () => void subscribe());
+      });
+    };
+    if (this.client.connected) await subscribe();
+    else this.client.once('connect', () => void subscribe());
   }
 
   /** One warn per distinct error, again each minute while it lasts; debug in between. */
