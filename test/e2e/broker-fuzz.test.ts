@@ -16,7 +16,13 @@ import { waitFor } from '../helpers/wait';
 const MB = 2 ** 20;
 const rnd = seededRandom(28);
 const junk = (n: number) => Buffer.from(Array.from({ length: n }, () => Math.floor(rnd() * 256)));
-const valid = connectPacket({ clientId: 'truncated', username: 'test-clerk', password: 'x' });
+const valid = connectPacket({
+  clientId: 'truncated',
+  username: TEST_CLERK.username,
+  password: 'x',
+});
+/** The test clerk's name, its last letter accented: as many characters, more bytes. */
+const clerkAccented = `${TEST_CLERK.username.slice(0, -1)}ń`;
 
 /**
  * Each case is sent on a fresh TCP connection. The first ones are logins whose names have as many
@@ -29,7 +35,7 @@ const CASES: [string, Buffer][] = [
   ['demĺ for demo', connectPacket({ username: 'demĺ', password: 'demo-viewer' })],
   [
     "the test clerk's name with a final accent",
-    connectPacket({ username: 'test-clerḱ', password: TEST_CLERK.password }),
+    connectPacket({ username: clerkAccented, password: TEST_CLERK.password }),
   ],
   [
     'vigil, a password of multi-byte characters',
@@ -43,7 +49,10 @@ const CASES: [string, Buffer][] = [
     }),
   ],
   ['empty user name and password', connectPacket({ username: '', password: '' })],
-  ['a real name, an empty password', connectPacket({ username: 'test-clerk', password: '' })],
+  [
+    'a real name, an empty password',
+    connectPacket({ username: TEST_CLERK.username, password: '' }),
+  ],
   [
     '64 KB user name and password',
     connectPacket({ username: 'u'.repeat(65_535), password: 'p'.repeat(65_535) }),
@@ -52,7 +61,7 @@ const CASES: [string, Buffer][] = [
   ['a NUL in the name', connectPacket({ username: 'vigil\u0000', password: 'x' })],
   [
     'a user name without the password flag',
-    connectPacket({ username: 'test-clerk', usernameFlag: true }),
+    connectPacket({ username: TEST_CLERK.username, usernameFlag: true }),
   ],
   [
     'a password without a user name',

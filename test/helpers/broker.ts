@@ -14,7 +14,7 @@ export interface Login {
  * salted scrypt, the viewer's in the older sha256 form (both are accepted).
  */
 export function makeLogins(): { clerk: Login; viewer: Login; users: BrokerLogin[] } {
-  const clerk = { username: 'clerk-ann', password: randomBytes(12).toString('hex') };
+  const clerk = { username: 'ann', password: randomBytes(12).toString('hex') };
   const viewer = { username: 'dashboard', password: randomBytes(12).toString('hex') };
   return {
     clerk,
@@ -49,8 +49,11 @@ export async function startEmbeddedBroker(
   return { broker, url, vigil, ...logins };
 }
 
-/** A fixed clerk login for daemon tests (the daemon's config lists it under mqtt.users). */
-export const TEST_CLERK: Login = { username: 'test-clerk', password: 'test-clerk-password' };
+/**
+ * A fixed clerk login for daemon tests (the daemon's config lists it under mqtt.users). Its name
+ * is who answers: the broker records a command as its login's, whatever the payload says.
+ */
+export const TEST_CLERK: Login = { username: 'clerk-ann', password: 'test-clerk-password' };
 export const TEST_CLERK_USER: BrokerLogin = {
   name: TEST_CLERK.username,
   role: 'clerk',

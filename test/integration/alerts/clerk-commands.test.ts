@@ -57,3 +57,50 @@ test('a clerk acknowledges an open incident over MQTT: persisted and echoed; a s
     await site.stop();
   }
 });
+
+/** The ack persisted for an alert (alert-state.json), or undefined. */
+const ackOf = (dataDir: string, id: string) =>
+  (
+    JSON.parse(readFileSync(path.join(dataDir, 'alert-state.json'), 'utf8')) as {
+      acks: Record<string, { by: string }>;
+    }
+  ).acks[id];
+
+test("the broker login is who answers: clerk ann cannot ack as manager, on the shared topic or another login's", async () => {
+  const { log } = captureLogger('debug');
+  const site = await startAlertSite(log, 'vigil-identity', 'vigil-identity-');
+  const { url, clerk, dataDir, alerts } = site;
+  const rec = await recordMqtt(url, 'vigil/cam/alerts', undefined, clerk);
+  try {
+    const now = Date.now();
+    const raise = async (trackId: number) =>
+      (
+        await alerts.dispatcher.dispatch(
+          SMALL_CAM,
+          blackFrame(),
+          [],
+          [ruleEvent('start', { trackId, startedAtMs: now - 31_000, atMs: now + trackId })],
+        )
+      )[0]!;
+    const [a, b] = [await raise(1), await raise(2)];
+    const manager = JSON.stringify({ by: 'manager', note: 'me' });
+    await rec.client.publishAsync(`vigil/cam/alerts/${a.id}/ack`, manager, { qos: 1 });
+    await rec.client.publishAsync(`vigil/cam/alerts/${b.id}/ack/${clerk.username}`, manager, {
+      qos: 1,
+    });
+    await waitFor('both acks applied', () => alerts.commandsApplied === 2);
+    expect(ackOf(dataDir, a.id)).toMatchObject({ by: clerk.username, note: 'me' });
+    expect(ackOf(dataDir, b.id)).toMatchObject({ by: clerk.username, note: 'me' });
+    // Another login's topic: the broker refuses it (and drops the client); nothing recorded.
+    const forger = await recordMqtt(url, 'vigil/cam/status', undefined, clerk);
+    forger.client.publish(`vigil/cam/alerts/${a.id}/ack/manager`, manager, { qos: 1 });
+    const marker = await raise(3);
+    await rec.client.publishAsync(`vigil/cam/alerts/${marker.id}/ack`, '{"by":"x"}', { qos: 1 });
+    await waitFor('the marker ack', () => alerts.commandsApplied === 3);
+    expect(readFileSync(path.join(dataDir, 'alert-state.json'), 'utf8')).not.toContain('manager');
+    await forger.client.endAsync(true);
+  } finally {
+    await rec.client.endAsync();
+    await site.stop();
+  }
+});
