@@ -5,14 +5,17 @@ import type { MqttClient } from 'mqtt';
 import { mosquittoAcl } from '../../../services/alerts/broker-acl';
 import { mosquittoPasswordLine } from '../../../services/alerts/mosquitto-files';
 import { COMMAND_FILTERS } from '../../../services/alerts/topics';
-import { DEFAULT_BROKER_LIMITS } from '../../../services/alerts/embedded-broker';
+import { execFileSync } from 'node:child_process';
+import { parse } from 'yaml';
+import { DEFAULT_BROKER_LIMITS, EmbeddedBroker } from '../../../services/alerts/embedded-broker';
+import { parseConfig } from '../../../services/config/load';
 import { makeLogins, startEmbeddedBroker } from '../../helpers/broker';
 import { rawMqtt, remainingLength } from '../../helpers/mqtt-raw';
 import type { Login } from '../../helpers/broker';
 import { captureLogger } from '../../helpers/logger';
 import { requireMosquitto, startMosquitto } from '../../helpers/mosquitto';
 import { freePort } from '../../helpers/ports';
-import { tempDir } from '../../helpers/media';
+import { REPO, tempDir } from '../../helpers/media';
 import { privateCa } from '../../helpers/tls-ca';
 import { waitFor } from '../../helpers/wait';
 
@@ -229,6 +232,44 @@ describe('the embedded broker only', () => {
       await b.broker.stop();
     }
   });
+});
+
+test('npm run token -- mqtt-clerk prints a salted scrypt login that the embedded broker and the config accept', async () => {
+  const out = execFileSync(
+    process.execPath,
+    [path.join(REPO, 'dist/scripts/token.js'), 'mqtt-clerk', 'bob'],
+    {
+      encoding: 'utf8',
+    },
+  );
+  const password = /password (\S+) \(not stored/.exec(out)![1]!;
+  const line = /^ {2}- (\{ name: bob.*\})$/m.exec(out)![1]!;
+  const config = parseConfig({
+    cameras: [{ id: 'c', source: { url: 'rtsp://127.0.0.1/x' } }],
+    mqtt: { users: [parse(line)] },
+  });
+  const user = config.mqtt.users[0]!;
+  expect(user).toMatchObject({
+    name: 'bob',
+    role: 'clerk',
+    scrypt: expect.stringMatching(/^scrypt\$/),
+  });
+  expect(user.sha256).toBeUndefined();
+  const { log, lines } = captureLogger('debug');
+  const vigil = { username: 'vigil', password: 'v', clientId: 'vigil' };
+  const broker = new EmbeddedBroker('127.0.0.1', 0, log, { users: [user], vigil });
+  const url = `mqtt://127.0.0.1:${await broker.start()}`;
+  try {
+    const c = await connect(url, { username: 'bob', password });
+    c.end(true);
+    await expect(connect(url, { username: 'bob', password: `${password}x` })).rejects.toThrow(
+      /Bad username|Not authorized|refused/i,
+    );
+    // Only sha256 logins warn at start.
+    expect(lines().filter((l) => /unsalted sha256/.test(String(l.msg)))).toEqual([]);
+  } finally {
+    await broker.stop();
+  }
 });
 
 describe('the embedded broker sizes packets before it reads them', () => {
