@@ -2,10 +2,17 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { clipAlerts } from '../services/analysis/clip-alerts';
 import type { ClipAlert, ClipResult } from '../services/analysis/clip-alerts';
-import { falseAlertRate, recallAtBudgets, scoreEvents } from '../services/analysis/alert-metrics';
-import type { CurvePoint } from '../services/analysis/alert-metrics';
+import {
+  falseAlertRate,
+  heldOutAtBudget,
+  recallAtBudgets,
+  scoreEvents,
+} from '../services/analysis/alert-metrics';
+import type { CameraPoint, CurvePoint } from '../services/analysis/alert-metrics';
 import { aucRoc } from '../services/analysis/roc';
 import type { PoseScorer } from '../services/behaviour/pose-scorer';
+import type { CueNorms } from '../services/behaviour/concealment-cues';
+import { learnCueNorms } from '../services/behaviour/cue-norms';
 import { readPoseTrackDir } from '../services/behaviour/pose-tracks';
 import type { PoseTracks } from '../services/behaviour/pose-tracks';
 import { PoseZModel, cameraOf } from '../services/behaviour/pose-zscore';
@@ -31,11 +38,12 @@ export function runClips(
   log: Logger,
   label: string,
   model?: PoseScorer,
+  normsOf?: NormsOf,
 ): Record<string, ClipResult> {
   const out: Record<string, ClipResult> = {};
   const tty = process.stderr.isTTY;
   docs.forEach((doc, i) => {
-    out[doc.clip] = clipAlerts(config, doc, log, model);
+    out[doc.clip] = clipAlerts(config, doc, log, model, normsOf?.(doc));
     if (tty || i + 1 === docs.length || (i + 1) % 20 === 0)
       process.stderr.write(
         `${tty ? '\r' : ''}${label} ${progressBar(i + 1, docs.length, doc.clip)}${tty ? '' : '\n'}`,
@@ -43,6 +51,31 @@ export function runClips(
   });
   if (tty) process.stderr.write('\n');
   return out;
+}
+
+/** The concealment cue norms a clip is analysed with (undefined: the built-in ones). */
+export type NormsOf = (doc: PoseTracks) => CueNorms | undefined;
+
+/**
+ * The site's own normal, as `behaviour train` learns it from the normal clips: a labelled clip
+ * uses its camera's norms from all of them; a normal clip, on which false alerts are counted,
+ * uses norms learned from the other half of its camera's clips (every other clip by name), so
+ * no clip is judged against a normal learned from itself.
+ */
+export function siteNorms(normal: readonly PoseTracks[]): { dev: NormsOf; normal: NormsOf } {
+  const all = learnCueNorms(normal);
+  const fold = new Map<string, number>();
+  const seen = new Map<string, number>();
+  for (const d of [...normal].sort((a, b) => a.clip.localeCompare(b.clip))) {
+    const n = seen.get(cameraOf(d)) ?? 0;
+    fold.set(d.clip, n % 2);
+    seen.set(cameraOf(d), n + 1);
+  }
+  const halves = [0, 1].map((k) => learnCueNorms(normal.filter((d) => fold.get(d.clip) !== k)));
+  return {
+    dev: (d) => all[cameraOf(d)],
+    normal: (d) => halves[fold.get(d.clip) ?? 0]![cameraOf(d)],
+  };
 }
 
 const alertsOf = (r: Record<string, ClipResult>): Record<string, ClipAlert[]> =>
@@ -76,7 +109,9 @@ function frameAuc(docs: readonly PoseTracks[], score: (d: PoseTracks) => ArrayLi
 }
 
 /** Thresholds of the trade-off curve (concealment score, body units). */
-const SWEEP = [-0.5, 0, 0.25, 0.375, 0.5, 0.55, 0.6, 0.65, 0.75, 1, 1.5, 2];
+const SWEEP = [-0.5, 0, 0.25, 0.5, 0.6, 0.75, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2, 2.5, 3];
+/** Budgets of false alerts per camera-hour the held-out cameras are judged at. */
+const HELD_OUT_BUDGETS = [2, 5];
 const BUDGETS = [1, 2, 5, 10, 20];
 const f3 = (v: number) => v.toFixed(3);
 const f1 = (v: number) => v.toFixed(1);
@@ -87,12 +122,29 @@ function operatingPoint(
   config: Config,
   log: Logger,
   label: string,
+  norms?: { dev: NormsOf; normal: NormsOf },
 ) {
-  const d = runClips(dev, config, log, `${label} dev`);
-  const n = runClips(normal, config, log, `${label} normal`);
+  const d = runClips(dev, config, log, `${label} dev`, undefined, norms?.dev);
+  const n = runClips(normal, config, log, `${label} normal`, undefined, norms?.normal);
   const events = scoreEvents(dev, alertsOf(d));
   const fa = falseAlertRate(normal, alertsOf(n));
-  return { devRuns: d, events, fa };
+  const cams = [...new Set(dev.map((x) => cameraOf(x)))];
+  const byCamera: CameraPoint = {
+    threshold: config.behaviour.concealment.scoreThreshold,
+    dev: Object.fromEntries(
+      cams.map((c) => {
+        const e = scoreEvents(
+          dev.filter((x) => cameraOf(x) === c),
+          alertsOf(d),
+        );
+        return [c, { events: e.events, caught: e.caught }];
+      }),
+    ),
+    normal: Object.fromEntries(
+      Object.entries(fa.perCamera).map(([c, v]) => [c, { alerts: v.alerts, hours: v.hours }]),
+    ),
+  };
+  return { devRuns: d, events, fa, byCamera };
 }
 
 /**
@@ -105,14 +157,18 @@ export function evaluate(
   normalDir: string,
   configFile: string | undefined,
   log: Logger,
+  cueNorms: 'site' | 'builtin' = 'site',
 ): Record<string, unknown> {
   const dev = readPoseTrackDir(devDir);
   const normal = readPoseTrackDir(normalDir);
   const config = evalConfig(configFile);
   const threshold = config.behaviour.concealment.scoreThreshold;
-  const def = operatingPoint(dev, normal, config, log, 'default');
+  const norms = cueNorms === 'site' ? siteNorms(normal) : undefined;
+  const def = operatingPoint(dev, normal, config, log, 'default', norms);
+  const points: CameraPoint[] = [];
   const curve: CurvePoint[] = SWEEP.map((t) => {
-    const p = operatingPoint(dev, normal, evalConfig(configFile, t), log, `threshold ${t}`);
+    const p = operatingPoint(dev, normal, evalConfig(configFile, t), log, `threshold ${t}`, norms);
+    points.push(p.byCamera);
     return {
       threshold: t,
       recall: p.events.caught / Math.max(1, p.events.events),
@@ -153,6 +209,11 @@ export function evaluate(
     `\nAlerts as a clerk gets them (the daemon's rules and incident policy, clip fps, virtual clock)`,
   );
   w(
+    cueNorms === 'site'
+      ? `concealment cues scored against each camera's own normal, learned from the normal clips (a normal clip: from the other half of its camera's clips)`
+      : `concealment cues scored against the built-in normal (a camera with no recordings yet)`,
+  );
+  w(
     `labelled: ${dev.length} clips of cameras ${cams.join(', ')}; normal: ${normal.length} clips, ${f1(Object.values(def.fa.perCamera).reduce((s, c) => s + c.hours * 60, 0))} camera-minutes`,
   );
   w(`\nDefault operating point (behaviour.concealment.scoreThreshold ${threshold}):`);
@@ -190,8 +251,20 @@ export function evaluate(
       `  ${k.padEnd(14)}${vals.map((x) => f3(x).padStart(8)).join('')}${f3(vals.reduce((a, b) => a + b, 0) / vals.length).padStart(8)}${f3(Math.min(...vals)).padStart(8)}${f3(v.all!).padStart(8)}`,
     );
   }
+  const heldOut2 = HELD_OUT_BUDGETS.flatMap((b) => cams.map((c) => heldOutAtBudget(points, c, b)));
+  w(
+    `\nLeave one camera out: the threshold chosen on the other cameras (their events, their normal clips' false alerts within the budget), judged on the held-out camera:`,
+  );
+  for (const b of HELD_OUT_BUDGETS) {
+    const rows = heldOut2.filter((r) => r.budget === b);
+    const rec = rows.map((r) => r.caught / Math.max(1, r.events));
+    w(
+      `  <= ${b} false/h: ${rows.map((r) => `${r.camera} ${r.caught}/${r.events} at ${r.threshold ?? '-'} (${f1(r.falsePerHour)} false/h)`).join(', ')}; mean ${f3(rec.reduce((a, x) => a + x, 0) / rec.length)}, worst ${f3(Math.min(...rec))}`,
+    );
+  }
   const summary = {
     bench: 'behaviour-alerts',
+    cueNorms,
     scoreThreshold: threshold,
     events: def.events.events,
     caught: def.events.caught,
@@ -203,6 +276,7 @@ export function evaluate(
     recallAt: Object.fromEntries(budgets.map((b) => [`${b.falsePerHour}/h`, b.recall])),
     curve,
     frameAuc: auc,
+    heldOutAlerts: heldOut2,
     heldOutAuc: {
       mean: heldOut.reduce((a, b) => a + b, 0) / heldOut.length,
       worst: Math.min(...heldOut),

@@ -4,6 +4,7 @@ import { createRootLogger } from '../services/core/logger';
 import { VigilError } from '../services/core/errors';
 import { loadPoseScorer } from '../services/behaviour/pose-scorer';
 import { readPoseTrackDir } from '../services/behaviour/pose-tracks';
+import { learnCueNorms } from '../services/behaviour/cue-norms';
 import { PoseZModel, cameraOf } from '../services/behaviour/pose-zscore';
 import { TRAIN_DEFAULTS, Z_DEFAULTS, progressBar } from '../services/behaviour/train-defaults';
 import { exitOnError } from '../services/core/exit-codes';
@@ -15,7 +16,7 @@ const USAGE = `usage: npm run behaviour -- train --data <dir of pose-tracks/v1 j
                                 [--method pose-z|autoencoder] [--epochs N] [--seed N]
        npm run behaviour -- score --model <model dir> --data <dir> --out <scores.json>
        npm run behaviour -- alerts --data <dir> [--model <dir>] [--config <yaml>] --out <alerts.json>
-       npm run behaviour -- eval [--data <labelled dir>] [--normal <normal dir>] [--config <yaml>]
+       npm run behaviour -- eval [--data <labelled dir>] [--normal <normal dir>] [--config <yaml>] [--cue-norms site|builtin]
 
 alerts: every clip (PoseLift, or the daemon's own recordings <dataDir>/pose-tracks/<camera>)
 through the daemon's rules and incident policy at the clip's fps: {clip: [{frame, rule, severity,
@@ -39,7 +40,7 @@ async function train(data: string, out: string, method: string, epochs?: string,
     const model = PoseZModel.train(docs, {
       ...Z_DEFAULTS,
       onCamera: (cam, done, of) => bar(done, of, `camera ${cam}`),
-    });
+    }).withCueNorms(learnCueNorms(docs));
     model.save(out);
     const cams = Object.entries(model.meta.cameras)
       .map(([c, s]) => `${c} (${s.clips} clips, ${s.windows} windows)`)
@@ -66,6 +67,11 @@ async function train(data: string, out: string, method: string, epochs?: string,
   );
 }
 
+function cueNormsOption(v: string): 'site' | 'builtin' {
+  if (v === 'site' || v === 'builtin') return v;
+  throw new VigilError('VIGIL_ERR_USAGE', `--cue-norms ${v}: site or builtin\n${USAGE}`);
+}
+
 async function main(): Promise<void> {
   const [command, ...rest] = process.argv.slice(2);
   const { values } = parseArgs({
@@ -79,6 +85,7 @@ async function main(): Promise<void> {
       seed: { type: 'string' },
       config: { type: 'string' },
       normal: { type: 'string' },
+      'cue-norms': { type: 'string', default: 'site' },
     },
     strict: true,
   });
@@ -96,6 +103,7 @@ async function main(): Promise<void> {
       values.normal ?? path.join(data, 'train'),
       values.config,
       log,
+      cueNormsOption(values['cue-norms']!),
     );
     process.stdout.write(`\n${JSON.stringify(summary)}\n`);
     return;

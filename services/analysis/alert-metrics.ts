@@ -102,3 +102,60 @@ export function recallAtBudgets(
     return { falsePerHour: b, recall: best?.recall ?? 0, threshold: best?.threshold ?? null };
   });
 }
+
+/** One operating point, per camera: theft events caught on labelled clips, false alerts on normal ones. */
+export interface CameraPoint {
+  threshold: number;
+  dev: Record<string, { events: number; caught: number }>;
+  normal: Record<string, { alerts: number; hours: number }>;
+}
+
+export interface HeldOutResult {
+  camera: string;
+  budget: number;
+  /** The threshold chosen on the other cameras only (null: none met the budget). */
+  threshold: number | null;
+  events: number;
+  caught: number;
+  /** False alerts per hour on the held-out camera's own normal clips. */
+  falsePerHour: number;
+}
+
+const sumOf = <T>(r: Record<string, T>, keep: (k: string) => boolean, f: (v: T) => number) =>
+  Object.entries(r).reduce((s, [k, v]) => s + (keep(k) ? f(v) : 0), 0);
+
+/**
+ * Leave one camera out: the operating point is chosen without the held-out camera (most events
+ * caught on the other labelled cameras with false alerts per camera-hour on the other cameras'
+ * normal clips within `budget`; ties go to the lower threshold, the budget's own operating point), then judged on the held-out one.
+ */
+export function heldOutAtBudget(
+  points: readonly CameraPoint[],
+  held: string,
+  budget: number,
+): HeldOutResult {
+  const others = (k: string) => k !== held;
+  const ok = points.filter((p) => {
+    const hours = sumOf(p.normal, others, (v) => v.hours);
+    return hours > 0 && sumOf(p.normal, others, (v) => v.alerts) / hours <= budget;
+  });
+  const caughtElsewhere = (p: CameraPoint) => sumOf(p.dev, others, (v) => v.caught);
+  const best = ok.reduce<CameraPoint | undefined>(
+    (m, p) =>
+      !m ||
+      caughtElsewhere(p) > caughtElsewhere(m) ||
+      (caughtElsewhere(p) === caughtElsewhere(m) && p.threshold < m.threshold)
+        ? p
+        : m,
+    undefined,
+  );
+  const n = best?.normal[held];
+  return {
+    camera: held,
+    budget,
+    threshold: best?.threshold ?? null,
+    events: points[0]?.dev[held]?.events ?? 0,
+    caught: best?.dev[held]?.caught ?? 0,
+    falsePerHour: n && n.hours > 0 ? n.alerts / n.hours : 0,
+  };
+}

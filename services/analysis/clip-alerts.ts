@@ -1,6 +1,7 @@
 import type { CameraConfig, Config } from '../config/schema';
 import type { Logger } from '../core/logger';
 import type { PoseScorer } from '../behaviour/pose-scorer';
+import type { CueNorms } from '../behaviour/concealment-cues';
 import type { PoseTracks } from '../behaviour/pose-tracks';
 import { cameraOf } from '../behaviour/pose-zscore';
 import { Replay, chunkStartMs, framesOf } from './replay';
@@ -41,6 +42,7 @@ export function clipAlerts(
   doc: PoseTracks,
   log: Logger,
   model?: PoseScorer,
+  cueNorms?: CueNorms,
 ): ClipResult {
   const t0 = chunkStartMs(doc) ?? VIRTUAL_EPOCH_MS;
   const stepMs = 1000 / doc.fps;
@@ -48,7 +50,7 @@ export function clipAlerts(
   const recorded = new Map<number, RecordedFrame>();
   for (const f of framesOf({ ...doc, startedAt: new Date(t0).toISOString() }, -Infinity))
     recorded.set(frameOf(f.atMs), f);
-  const replay = new Replay(config, cameraForClip(config, doc), log, model);
+  const replay = new Replay(config, cameraForClip(config, doc), log, model, cueNorms);
   const scores = new Float32Array(doc.frameCount).fill(NOBODY_SCORE);
   for (let i = 0; i < doc.frameCount; i++) {
     replay.push(recorded.get(i) ?? { atMs: t0 + i * stepMs, people: [] });

@@ -12,6 +12,7 @@ import type { PoseTracks } from '../behaviour/pose-tracks';
 import { FrameProcessor } from '../pipeline/frame-processor';
 import type { BehaviourParts } from '../pipeline/frame-processor';
 import type { PoseScorer } from '../behaviour/pose-scorer';
+import type { CueNorms } from '../behaviour/concealment-cues';
 import type { PoseEstimator } from '../pose/pose-estimator';
 import { createTracker } from '../tracking/create-tracker';
 
@@ -138,8 +139,16 @@ export class Replay {
     private readonly camera: CameraConfig,
     log: Logger,
     model?: PoseScorer,
+    /** The camera's concealment cue norms; default: the model's, if it learned them. */
+    cueNorms?: CueNorms,
   ) {
-    this.parts = createBehaviour(config, camera, model, false);
+    this.parts = createBehaviour(
+      config,
+      camera,
+      model,
+      false,
+      cueNorms ?? model?.cueNorms?.(camera.id),
+    );
     this.processor = new FrameProcessor(
       camera,
       noModel,

@@ -2,6 +2,7 @@ import type { Keypoint, TrackedPerson } from '../core/types';
 import type { Point } from './geometry';
 import { distanceToPolygonEdge, pointInPolygon } from './geometry';
 import { ConcealmentScorer } from './concealment-cues';
+import type { CueNorms } from './concealment-cues';
 import type { RuleEvent } from './rule-event';
 import type { PixelZone } from './zones';
 
@@ -146,12 +147,16 @@ function relative(p: Point, h: HipFrame): Point {
  */
 export class ConcealmentRule {
   private readonly hands = new Map<string, HandState>();
-  private readonly scorer = new ConcealmentScorer();
+  private readonly scorer: ConcealmentScorer;
 
   constructor(
     private shelves: readonly PixelZone[],
     private readonly opts: ConcealmentOptions,
-  ) {}
+    /** This camera's own normal of the cues (learned by `behaviour train`), else the built-in one. */
+    norms?: CueNorms,
+  ) {
+    this.scorer = new ConcealmentScorer(undefined, undefined, norms);
+  }
 
   setZones(zones: readonly PixelZone[]): void {
     this.shelves = zones.filter((z) => z.kind === 'shelf');

@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { VigilError } from '../core/errors';
 import type { PoseTracks } from './pose-tracks';
+import type { CueNorms } from './concealment-cues';
+import { validCueNorms } from './cue-norms';
 import { PoseZModel } from './pose-zscore';
 import type { PoseZMeta } from './pose-zscore';
 
@@ -12,6 +14,8 @@ export interface PoseScorer {
   windowFrames(fps: number): number;
   /** One score per frame, higher is more suspicious; `camera` picks the camera's own part. */
   scoreClip(doc: PoseTracks, camera?: string): Float32Array;
+  /** The camera's own normal of the concealment cues, when the model learned it (pose-z). */
+  cueNorms?(camera: string): CueNorms | undefined;
   /** Windows it learned from (for the log). */
   readonly trainedWindows: number;
   dispose(): void;
@@ -23,6 +27,7 @@ export function zScorer(model: PoseZModel): PoseScorer {
     kind: 'pose-z',
     windowFrames: (fps) => model.windowFrames(fps),
     scoreClip: (doc, camera) => model.scoreClip(doc, camera),
+    cueNorms: (camera) => model.meta.cues?.[camera],
     trainedWindows: model.meta.site.windows,
     dispose: () => undefined,
   };
@@ -53,7 +58,8 @@ export async function loadPoseScorer(dir: string): Promise<PoseScorer> {
       m.site.mean.length === m.features &&
       Object.values(m.cameras ?? {}).every(
         (c) => c.mean.length === m.features && c.std.length === m.features,
-      );
+      ) &&
+      (m.cues === undefined || validCueNorms(m.cues));
     if (!ok)
       throw new VigilError(
         'VIGIL_ERR_MODEL_LOAD',

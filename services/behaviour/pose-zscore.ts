@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { VigilError } from '../core/errors';
+import type { CueNorms } from './concealment-cues';
 import type { PoseTrack, PoseTracks } from './pose-tracks';
 
 /**
@@ -30,6 +31,8 @@ export interface PoseZMeta {
   features: number;
   cameras: Record<string, ZStats>;
   site: ZStats;
+  /** Each camera's normal of the concealment cues (cue-norms.ts); absent in older models. */
+  cues?: Record<string, CueNorms>;
 }
 
 /** The camera a clip comes from: its `camera` field, else its name (`poselift-02_0216`: `02`). */
@@ -214,6 +217,11 @@ export class PoseZModel {
       cameras,
       site: fit(all, dim, docs.length),
     });
+  }
+
+  /** The same model with each camera's concealment cue norms (cue-norms.ts learnCueNorms). */
+  withCueNorms(cues: Record<string, CueNorms>): PoseZModel {
+    return new PoseZModel({ ...this.meta, cues });
   }
 
   /** The statistics a clip of `camera` is scored against: its own, else the site's. */

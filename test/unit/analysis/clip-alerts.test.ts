@@ -53,9 +53,10 @@ describe('behaviour alerts on pose-tracks/v1 clips', () => {
     const r = clipAlerts(config, doc, captureLogger('warn').log);
     expect(r.alerts).toHaveLength(1);
     expect(r.alerts[0]).toMatchObject({ rule: 'concealment', severity: expect.any(String) });
-    // Reach at 1 s, to-body at 2 s, held 0.5 s, and the 1-s average score past 0.6: frames 12-15.
+    // Reach at 1 s, to-body at 2 s, held 0.5 s, and the 2-s average score past 0.6 (the average
+    // still holds the standing and reaching poses until about 4 s): frames 12-20.
     expect(r.alerts[0]!.frame).toBeGreaterThanOrEqual(12);
-    expect(r.alerts[0]!.frame).toBeLessThanOrEqual(15);
+    expect(r.alerts[0]!.frame).toBeLessThanOrEqual(20);
     expect(r.alerts[0]!.score).toBeGreaterThanOrEqual(0.6);
     expect(r.scores).toHaveLength(30);
     expect(r.scores[20]!).toBeGreaterThan(r.scores[2]!);
