@@ -12,7 +12,7 @@ import type { CameraPoint, CurvePoint } from '../services/analysis/alert-metrics
 import { aucRoc } from '../services/analysis/roc';
 import type { PoseScorer } from '../services/behaviour/pose-scorer';
 import type { CueNorms } from '../services/behaviour/concealment-cues';
-import { learnCueNorms } from '../services/behaviour/cue-norms';
+import { crossFitCueNorms, learnCueNorms } from '../services/behaviour/cue-norms';
 import { readPoseTrackDir } from '../services/behaviour/pose-tracks';
 import type { PoseTracks } from '../services/behaviour/pose-tracks';
 import { PoseZModel, cameraOf } from '../services/behaviour/pose-zscore';
@@ -57,25 +57,13 @@ export function runClips(
 export type NormsOf = (doc: PoseTracks) => CueNorms | undefined;
 
 /**
- * The site's own normal, as `behaviour train` learns it from the normal clips: a labelled clip
- * uses its camera's norms from all of them; a normal clip, on which false alerts are counted,
- * uses norms learned from the other half of its camera's clips (every other clip by name), so
- * no clip is judged against a normal learned from itself.
+ * The site's own normal, as `behaviour train` learns it from the normal clips (cue-norms.ts): a
+ * labelled clip uses its camera's norms from all of them; a normal clip, on which false alerts
+ * are counted, norms from the other half of its camera's clips.
  */
 export function siteNorms(normal: readonly PoseTracks[]): { dev: NormsOf; normal: NormsOf } {
   const all = learnCueNorms(normal);
-  const fold = new Map<string, number>();
-  const seen = new Map<string, number>();
-  for (const d of [...normal].sort((a, b) => a.clip.localeCompare(b.clip))) {
-    const n = seen.get(cameraOf(d)) ?? 0;
-    fold.set(d.clip, n % 2);
-    seen.set(cameraOf(d), n + 1);
-  }
-  const halves = [0, 1].map((k) => learnCueNorms(normal.filter((d) => fold.get(d.clip) !== k)));
-  return {
-    dev: (d) => all[cameraOf(d)],
-    normal: (d) => halves[fold.get(d.clip) ?? 0]![cameraOf(d)],
-  };
+  return { dev: (d) => all[cameraOf(d)], normal: crossFitCueNorms(normal) };
 }
 
 const alertsOf = (r: Record<string, ClipResult>): Record<string, ClipAlert[]> =>

@@ -55,6 +55,28 @@ export function learnCueNorms(docs: readonly PoseTracks[]): CueNormsByCamera {
 
 const round = (v: number) => Math.round(v * 1e4) / 1e4;
 
+/**
+ * Norms for judging normal clips without judging any clip against a normal learned from itself:
+ * each camera's clips (by name) alternate between two halves, and a clip gets the norms learned
+ * from the other half (undefined where that half is too short: the built-in norms).
+ */
+export function crossFitCueNorms(
+  docs: readonly PoseTracks[],
+): (doc: Pick<PoseTracks, 'clip'> & { camera?: string }) => CueNorms | undefined {
+  const half = new Map<string, number>();
+  const seen = new Map<string, number>();
+  for (const d of [...docs].sort((a, b) => a.clip.localeCompare(b.clip))) {
+    const n = seen.get(cameraOf(d)) ?? 0;
+    half.set(d.clip, n % 2);
+    seen.set(cameraOf(d), n + 1);
+  }
+  const other = [0, 1].map((k) => learnCueNorms(docs.filter((d) => half.get(d.clip) !== k)));
+  return (d) => {
+    const k = half.get(d.clip);
+    return k === undefined ? undefined : other[k]![cameraOf(d)];
+  };
+}
+
 /** True when `x` is a map of cameras to every cue's finite centre and positive spread. */
 export function validCueNorms(x: unknown): x is CueNormsByCamera {
   if (typeof x !== 'object' || x === null || Array.isArray(x)) return false;

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { learnCueNorms } from '../../../services/behaviour/cue-norms';
 import { loadPoseScorer } from '../../../services/behaviour/pose-scorer';
 import { PoseZModel, cameraOf, smoothScores } from '../../../services/behaviour/pose-zscore';
 import { tempDir } from '../../helpers/media';
@@ -55,5 +56,27 @@ describe('pose z-score, per camera', () => {
     await expect(loadPoseScorer(path.join(dir, 'none'))).rejects.toMatchObject({
       code: 'VIGIL_ERR_MODEL_MISSING',
     });
+  });
+
+  test("a model with each camera's concealment cue norms gives them per camera; an older model has none; damaged norms do not load", async () => {
+    const dir = tempDir('vigil-posez-cues-');
+    model.save(dir);
+    expect((await loadPoseScorer(dir)).cueNorms?.('a')).toBeUndefined();
+    const long = [0, 1, 2, 3].map((i) => clip(`store-a_010${i}`, 300, 15, 40));
+    const cues = learnCueNorms(long);
+    const withCues = model.withCueNorms(cues);
+    expect(withCues.meta.cameras).toBe(model.meta.cameras);
+    withCues.save(dir);
+    const loaded = await loadPoseScorer(dir);
+    expect(loaded.cueNorms?.('a')).toEqual(cues.a);
+    expect(loaded.cueNorms?.('b')).toBeUndefined();
+    writeFileSync(
+      path.join(dir, 'meta.json'),
+      JSON.stringify({
+        ...withCues.meta,
+        cues: { a: { ...cues.a, headDown: { centre: 0, spread: -1 } } },
+      }),
+    );
+    await expect(loadPoseScorer(dir)).rejects.toMatchObject({ code: 'VIGIL_ERR_MODEL_LOAD' });
   });
 });
