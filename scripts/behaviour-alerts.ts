@@ -97,7 +97,7 @@ function frameAuc(docs: readonly PoseTracks[], score: (d: PoseTracks) => ArrayLi
 }
 
 /** Thresholds of the trade-off curve (concealment score, body units). */
-const SWEEP = [-0.5, 0, 0.25, 0.5, 0.6, 0.75, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2, 2.5, 3];
+const SWEEP = [-0.5, 0, 0.25, 0.375, 0.5, 0.6, 0.75, 0.9, 1, 1.1, 1.25, 1.5, 1.75, 2, 2.5, 3];
 /** Budgets of false alerts per camera-hour the held-out cameras are judged at. */
 const HELD_OUT_BUDGETS = [2, 5];
 const BUDGETS = [1, 2, 5, 10, 20];

@@ -712,7 +712,7 @@ export const BehaviourSchema = obj(
           0.6,
           -10,
           10,
-          "The alert decision: a completed reach, to-body and hold fires only while the person's concealment score (head down, elbows bent, hands together at the waist band, wrist fading; body units, about 0 for ordinary shopping) is at least this. High severity from one above it.",
+          "The alert decision: a completed reach, to-body and hold fires only while the person's concealment score (head down, elbows bent, hands together at the waist band, wrist fading; body units, about 0 for ordinary shopping, averaged over 2 s; each cue judged against the camera's own normal when anomalyModelDir holds a model from `behaviour train`, else a built-in one) is at least this. High severity from one above it.",
         ),
       },
       'Concealment rule (explainable): a reach, the hand to the body (or out of sight there), held there while the concealment score is high.',
@@ -720,7 +720,7 @@ export const BehaviourSchema = obj(
     anomalyModelDir: Type.String({
       default: '',
       description:
-        'Pose anomaly model trained on this site (npm run behaviour -- train); empty: none.',
+        "Pose anomaly model trained on this site (npm run behaviour -- train), with each camera's normal of the concealment cues; empty: none.",
     }),
     anomalyThreshold: num(
       3,
