@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { scryptHash, sha256Hex } from '../services/core/hashing';
+import { scryptHash } from '../services/core/hashing';
 import { haDiscoveryEnabled } from '../services/alerts/ha-discovery';
 import { mosquittoAcl } from '../services/alerts/broker-acl';
 import { newApiToken } from '../services/api/auth';

@@ -111,6 +111,20 @@ const DOCS: Record<string, { summary: string; ok?: TSchema | ReturnType<typeof b
       '`{since, frames, cameras, rows: [{camera, zone, rule, current, candidate, vanish, appear, confirmed: {total, kept}, falseAlarms: {total, removed}}]}`',
     ),
   },
+  'GET /api/push/vapid-public-key': { summary: '', ok: loose('`{publicKey}` (base64url).') },
+  'GET /api/push/subscriptions': {
+    summary: '',
+    ok: loose('`{subscriptions: [{id, origin, createdAt, device}]}`'),
+  },
+  'DELETE /api/push/subscriptions/:id': {
+    summary: '',
+    ok: { description: 'Turned off (204 No Content).' } as ReturnType<typeof binary>,
+  },
+  'GET /api/answer-times': {
+    summary: '',
+    ok: loose('`{rows: [{camera, rule, answered, meanSeconds, medianSeconds, p90Seconds}]}`'),
+  },
+  'GET /api/alerts/:id/crop': { summary: '', ok: binary('image/jpeg', "The person's crop JPEG.") },
 };
 
 /** Routes that change the config file: they need If-Match (428 without, 412 when stale). */

@@ -66,6 +66,12 @@ export function registerPushRoutes(app: ApiServer, ctx: ApiContext): void {
         summary:
           "Turn notifications on for this device: its PushSubscription (toJSON()), stored against this token's login",
         body: Subscription,
+        response: {
+          201: Type.Object(
+            { id: Type.String(), createdAt: Type.String({ format: 'date-time' }) },
+            { description: 'The device is registered.' },
+          ),
+        },
       },
     },
     async (req, reply) => {
