@@ -92,6 +92,22 @@ const RuleOrAny = Type.Union(
   { default: 'any', description: "The rule this applies to, or 'any'." },
 );
 
+/** When an unanswered alert escalates and how often: the same fields site-wide and per rule. */
+const escalationTiming = () => ({
+  afterSeconds: num(
+    120,
+    10,
+    86400,
+    'Unanswered this long after the start (or the last escalation): escalate.',
+  ),
+  times: Type.Integer({
+    minimum: 1,
+    maximum: 10,
+    default: 2,
+    description: 'Escalations at most.',
+  }),
+});
+
 export const EscalationRuleSchema = Type.Object(
   {
     rule: RuleOrAny,
@@ -101,18 +117,7 @@ export const EscalationRuleSchema = Type.Object(
       "The severity (at the start) this applies to, or 'any'.",
     ),
     enabled: Type.Boolean({ default: true, description: 'false: these alerts never escalate.' }),
-    afterSeconds: num(
-      120,
-      10,
-      86400,
-      'Unanswered this long after the start (or the last escalation): escalate.',
-    ),
-    times: Type.Integer({
-      minimum: 1,
-      maximum: 10,
-      default: 2,
-      description: 'Escalations at most.',
-    }),
+    ...escalationTiming(),
     toLogins: Type.Array(Login, {
       default: [],
       maxItems: 100,
@@ -130,18 +135,7 @@ export const EscalationSchema = Type.Object(
       description:
         'Notify again, and a second group, when nobody acknowledges, snoozes or judges an alert in time.',
     }),
-    afterSeconds: num(
-      120,
-      10,
-      86400,
-      'Unanswered this long after the start (or the last escalation): escalate.',
-    ),
-    times: Type.Integer({
-      minimum: 1,
-      maximum: 10,
-      default: 2,
-      description: 'Escalations at most.',
-    }),
+    ...escalationTiming(),
     toLogins: Type.Array(Login, {
       default: [],
       maxItems: 100,

@@ -13,27 +13,12 @@ import { parseConfig } from '../../../services/config/load';
 import type { Keypoint, TrackedPerson } from '../../../services/core/types';
 import { captureLogger } from '../../helpers/logger';
 import { tempDir } from '../../helpers/media';
-import { body, landmarks } from '../../helpers/poses';
-
-const STAND = { x: 300, y: 400, torso: 50 };
-const L = landmarks(STAND);
+import { body } from '../../helpers/poses';
+import { STAND, armOut, concealing } from '../../helpers/concealment-poses';
 
 /** Standing (0-1 s), arm out (1-2 s), hands hidden together at the waist, head down (2-5 s). */
-function poseAt(s: number): Keypoint[] {
-  if (s < 1) return body(1, STAND).keypoints;
-  if (s < 2)
-    return body(1, { ...STAND, rightWrist: [STAND.x + 1.1 * L.t, L.shY + 0.3 * L.t] }).keypoints;
-  const k = body(1, {
-    ...STAND,
-    leftWrist: [STAND.x - 0.1 * L.t, L.hipY],
-    rightWrist: [STAND.x + 0.1 * L.t, L.hipY],
-  }).keypoints.map((p) => ({ ...p }));
-  k[0] = { x: STAND.x, y: L.shY + 0.15 * L.t, score: 0.8 };
-  k[7] = { x: STAND.x - 0.6 * L.t, y: L.shY + 0.7 * L.t, score: 0.8 };
-  k[8] = { x: STAND.x + 0.6 * L.t, y: L.shY + 0.7 * L.t, score: 0.8 };
-  k[10] = { ...k[10]!, score: 0.4 };
-  return k;
-}
+const poseAt = (s: number): Keypoint[] =>
+  s < 1 ? body(1, STAND).keypoints : s < 2 ? armOut() : concealing();
 
 const config = parseConfig({
   cameras: [{ id: 'shop', source: { url: 'rtsp://cam/x' }, analysis: { fps: 5 } }],

@@ -1,33 +1,9 @@
 import { ConcealmentScorer, cueScore, cuesOf } from '../../../services/behaviour/concealment-cues';
 import { ConcealmentRule, NO_SHELF } from '../../../services/behaviour/concealment';
 import type { RuleEvent } from '../../../services/behaviour/rule-event';
-import type { Keypoint, PoseSample, TrackedPerson } from '../../../services/core/types';
+import type { Keypoint, TrackedPerson } from '../../../services/core/types';
 import { body, landmarks } from '../../helpers/poses';
-import type { Body } from '../../helpers/poses';
-
-const STAND = { x: 300, y: 400, torso: 50 };
-
-/** A person of `b`, optionally looking down (nose below the shoulder line) and a wrist's score. */
-function pose(b: Body, opts: { headDown?: boolean; wristScore?: number } = {}): Keypoint[] {
-  const k = body(1, b).keypoints.map((p) => ({ ...p }));
-  const L = landmarks(b);
-  if (opts.headDown) k[0] = { x: b.x, y: L.shY + 0.15 * L.t, score: 0.8 };
-  if (opts.wristScore !== undefined) k[10] = { ...k[10]!, score: opts.wristScore };
-  return k;
-}
-
-/** Both hands together at the waist band, elbows folded, head down, the right hand half out of sight: hiding something. */
-function concealing(b: Body = STAND, wristScore = 0.4): Keypoint[] {
-  const L = landmarks(b);
-  const k = pose(
-    { ...b, leftWrist: [b.x - 0.1 * L.t, L.hipY], rightWrist: [b.x + 0.1 * L.t, L.hipY] },
-    { headDown: true, wristScore },
-  );
-  // Elbows out to the side, so each forearm folds back to the belly.
-  k[7] = { x: b.x - 0.6 * L.t, y: L.shY + 0.7 * L.t, score: 0.8 };
-  k[8] = { x: b.x + 0.6 * L.t, y: L.shY + 0.7 * L.t, score: 0.8 };
-  return k;
-}
+import { STAND, armOut, concealing, playConcealment, pose } from '../../helpers/concealment-poses';
 
 describe('concealment cues and score (body units)', () => {
   test.each([
@@ -78,23 +54,11 @@ const OPTS = {
 };
 
 /** Plays (seconds, pose) segments at 5 fps through a rule with no shelf zone. */
-function play(segments: [number, () => Keypoint[]][], opts = OPTS): RuleEvent[] {
-  const rule = new ConcealmentRule([], opts);
-  const history: PoseSample[] = [];
-  const events: RuleEvent[] = [];
-  let t = 1_000_000;
-  for (const [secs, kps] of segments)
-    for (let i = 0; i < secs * 5; i++) {
-      const p = { ...body(1, STAND), keypoints: kps() };
-      history.push({ timestampMs: t, box: p.box, score: p.score, keypoints: p.keypoints });
-      events.push(...rule.evaluate([{ ...p, history: [...history] }], t));
-      t += 200;
-    }
-  return events;
-}
+const play = (segments: [number, () => Keypoint[]][], opts = OPTS): RuleEvent[] =>
+  playConcealment(new ConcealmentRule([], opts), segments);
 
 const L = landmarks(STAND);
-const ARM_OUT = () => pose({ ...STAND, rightWrist: [STAND.x + 1.1 * L.t, L.shY + 0.3 * L.t] });
+const ARM_OUT = () => armOut();
 
 describe('concealment with no shelf zone drawn', () => {
   test('arm held out, then hands hidden at the waist band with the head down: one alert, zone "any", the score as evidence', () => {

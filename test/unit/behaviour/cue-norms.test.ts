@@ -15,30 +15,14 @@ import {
 } from '../../../services/behaviour/cue-norms';
 import type { PoseTracks } from '../../../services/behaviour/pose-tracks';
 import type { RuleEvent } from '../../../services/behaviour/rule-event';
-import type { Keypoint, PoseSample, TrackedPerson } from '../../../services/core/types';
+import type { Keypoint, TrackedPerson } from '../../../services/core/types';
 import { clip } from '../../helpers/pose-clips';
-import { body, landmarks } from '../../helpers/poses';
+import { body } from '../../helpers/poses';
+import { STAND, armOut, concealing, playConcealment } from '../../helpers/concealment-poses';
 
-const STAND = { x: 300, y: 400, torso: 50 };
-const L = landmarks(STAND);
 const NAMES = Object.keys(CUE_NORMS) as CueName[];
 
-/** Both hands together at the waist band, elbows folded, head down, a wrist half out of sight. */
-function concealing(): Keypoint[] {
-  const k = body(1, {
-    ...STAND,
-    leftWrist: [STAND.x - 0.1 * L.t, L.hipY],
-    rightWrist: [STAND.x + 0.1 * L.t, L.hipY],
-  }).keypoints.map((p) => ({ ...p }));
-  k[0] = { x: STAND.x, y: L.shY + 0.15 * L.t, score: 0.8 };
-  k[7] = { x: STAND.x - 0.6 * L.t, y: L.shY + 0.7 * L.t, score: 0.8 };
-  k[8] = { x: STAND.x + 0.6 * L.t, y: L.shY + 0.7 * L.t, score: 0.8 };
-  k[10] = { ...k[10]!, score: 0.4 };
-  return k;
-}
 const standing = () => body(1, STAND).keypoints;
-const armOut = () =>
-  body(1, { ...STAND, rightWrist: [STAND.x + 1.1 * L.t, L.shY + 0.3 * L.t] }).keypoints;
 
 /** The mean of each cue over every pose of `docs` (what a camera's centre must be). */
 function meanCues(docs: readonly PoseTracks[]): Record<CueName, number> {
@@ -129,30 +113,21 @@ describe("a camera's own normal of the concealment cues", () => {
 });
 
 /** Plays (seconds, pose) segments at 5 fps through a rule with no shelf zone and these norms. */
-function play(segments: [number, () => Keypoint[]][], norms?: CueNorms): RuleEvent[] {
-  const rule = new ConcealmentRule(
-    [],
-    {
-      minKeypointScore: 0.1,
-      windowSeconds: 3,
-      holdSeconds: 0.5,
-      minTorsoPx: 24,
-      scoreThreshold: 0.6,
-    },
-    norms,
+const play = (segments: [number, () => Keypoint[]][], norms?: CueNorms): RuleEvent[] =>
+  playConcealment(
+    new ConcealmentRule(
+      [],
+      {
+        minKeypointScore: 0.1,
+        windowSeconds: 3,
+        holdSeconds: 0.5,
+        minTorsoPx: 24,
+        scoreThreshold: 0.6,
+      },
+      norms,
+    ),
+    segments,
   );
-  const history: PoseSample[] = [];
-  const events: RuleEvent[] = [];
-  let t = 1_000_000;
-  for (const [secs, kps] of segments)
-    for (let i = 0; i < secs * 5; i++) {
-      const p = { ...body(1, STAND), keypoints: kps() };
-      history.push({ timestampMs: t, box: p.box, score: p.score, keypoints: p.keypoints });
-      events.push(...rule.evaluate([{ ...p, history: [...history] }], t));
-      t += 200;
-    }
-  return events;
-}
 
 describe('the concealment rule with a camera of its own normal', () => {
   const act: [number, () => Keypoint[]][] = [
