@@ -73,6 +73,7 @@ export class VigilApp {
     alertsByRule: () => this.alerts?.dispatcher.byRule ?? new Map(),
     outboxDepth: () => this.alerts?.outbox.depth ?? 0,
     outboxDropped: () => this.alerts?.outbox.dropped ?? 0,
+    outbox: () => this.alerts?.outbox.health(),
     feedback: () => this.alerts?.feedback.rows() ?? [],
     inferencePool: () => this.pool?.status(),
   });
@@ -289,6 +290,7 @@ export class VigilApp {
         cameras: () => this.cameras.map((c) => c.status()),
         backend: () => this.backend,
         mqttConnected: () => this.mqtt?.connected ?? false,
+        outbox: () => this.alerts?.outbox.health(),
         startedAt: this.startedAt,
         version: packageVersion(),
         tokens: () => this.config.api.tokens,

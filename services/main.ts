@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { loadConfigFile } from './config/load';
 import { VigilError, errorMessage, isVigilError } from './core/errors';
 import { createRootLogger } from './core/logger';
+import type { Logger } from './core/logger';
 import { VigilApp } from './app';
 import { EXIT, exitCodeOf } from './core/exit-codes';
 
@@ -35,6 +36,7 @@ async function main(): Promise<number> {
     return exitCodeOf(err);
   }
   const log = createRootLogger(config.logLevel);
+  onBrokenInvariant(log);
   const app = new VigilApp(config, log, {
     configFile: configPath,
     announce: (line) => process.stderr.write(`[vigil] ${line}\n`),
@@ -74,6 +76,27 @@ async function main(): Promise<number> {
     process.once('SIGTERM', shutdown);
   });
 }
+
+/**
+ * A rejection or exception nobody handled is a broken invariant (every expected failure is
+ * caught where it happens): logged fatal with its code, then exit non-zero so the supervisor
+ * restarts a clean process rather than one in an unknown state.
+ */
+function onBrokenInvariant(log: Logger): void {
+  const die = (kind: string) => (err: unknown) => {
+    log.fatal(
+      { code: 'VIGIL_ERR_INVARIANT', err: errorMessage(err), stack: (err as Error)?.stack, kind },
+      'broken invariant; exiting so the supervisor restarts Vigil',
+    );
+    process.stderr.write(`vigil: VIGIL_ERR_INVARIANT (${kind}): ${errorMessage(err)}\n`);
+    process.exit(EXIT.failure);
+  };
+  process.on('unhandledRejection', die('unhandledRejection'));
+  process.on('uncaughtException', die('uncaughtException'));
+}
+
+// Everything Vigil writes (state, snapshots, clips, recordings, ffmpeg's files) is private: 0600/0700.
+process.umask(0o077);
 
 main().then(
   (code) => process.exit(code),

@@ -325,7 +325,7 @@ export class AlertDispatcher {
       return rel;
     } catch (err) {
       this.log.error(
-        { err: errorMessage(err), alertId: id },
+        { code: 'VIGIL_ERR_SNAPSHOT_FAILED', err: errorMessage(err), alertId: id },
         'snapshot failed; alert sent without it',
       );
       return null;

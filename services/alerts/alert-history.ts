@@ -1,7 +1,10 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import path from 'node:path';
+import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
+import { FILE_MODE, makePrivateDir, scanLineFile } from '../core/state-file';
 import type { AlertPayload } from './payload-schemas';
+import { isAlertPayload } from './state-checks';
 
 export interface HistoryQuery {
   camera?: string;
@@ -26,37 +29,60 @@ export class AlertHistory {
   /** Messages dropped from the front of `items`: items[i] is message number dropped + i. */
   private dropped = 0;
 
-  /** Lines of the history file that could not be parsed when it was read (a torn last line). */
-  readonly unreadableLines: number = 0;
+  /** Lines of the history file set aside when it was read (torn, not JSON, not an alert). */
+  unreadableLines = 0;
+  private writeFailing = false;
 
   constructor(
     dataDir: string,
     private readonly keep = 5000,
-    log?: Logger,
+    private readonly log?: Logger,
   ) {
-    mkdirSync(dataDir, { recursive: true });
+    makePrivateDir(dataDir);
     this.file = path.join(dataDir, 'alerts.jsonl');
-    if (existsSync(this.file)) {
-      const lines = readFileSync(this.file, 'utf8').split('\n').filter(Boolean).slice(-keep);
-      let bad = 0;
-      for (const l of lines) {
-        try {
-          this.items.push(JSON.parse(l) as AlertPayload);
-        } catch {
-          bad++; // counted: a torn last line after a crash is expected, more is worth a warning
-        }
-      }
-      this.unreadableLines = bad;
-      if (bad > 0)
-        log?.warn(
-          { file: this.file, unreadable: bad },
-          bad === 1
-            ? 'alert history: one torn line skipped (a crash while writing)'
-            : 'alert history: unreadable lines skipped',
-        );
-    }
   }
 
+  /**
+   * Reads the file back, streamed line by line, keeping the last `keep` messages. Every line is
+   * checked against the alert schema: bad ones go to alerts.jsonl.corrupt-<time>
+   * (VIGIL_ERR_STATE_CORRUPT) and the file is rewritten without them.
+   */
+  async load(): Promise<void> {
+    const scan = await scanLineFile(
+      this.file,
+      (line) => {
+        const a = parseAlert(line);
+        if (!a) return false;
+        this.items.push(a);
+        if (this.items.length >= 2 * this.keep) this.items.splice(0, this.items.length - this.keep);
+        return true;
+      },
+      { rewrite: true },
+    ).catch((err: unknown) => {
+      this.log?.error(
+        { code: 'VIGIL_ERR_STATE_CORRUPT', file: this.file, err: errorMessage(err) },
+        'alert history unreadable; starting with what was read',
+      );
+      return undefined;
+    });
+    if (this.items.length > this.keep) this.items.splice(0, this.items.length - this.keep);
+    if (!scan || scan.bad === 0) return;
+    this.unreadableLines = scan.bad;
+    this.log?.[scan.tornOnly ? 'warn' : 'error'](
+      {
+        code: 'VIGIL_ERR_STATE_CORRUPT',
+        file: this.file,
+        unreadable: scan.bad,
+        aside: scan.aside,
+        asideError: scan.asideError,
+      },
+      scan.tornOnly
+        ? 'alert history: one torn line set aside (a crash while writing)'
+        : 'alert history: malformed lines set aside; the rest kept',
+    );
+  }
+
+  /** Never throws: a disk that refuses the line is logged once per failure spell; the message stays in memory. */
   add(a: AlertPayload): void {
     this.items.push(a);
     if (this.items.length > this.keep) {
@@ -64,7 +90,18 @@ export class AlertHistory {
       this.items.splice(0, n);
       this.dropped += n;
     }
-    appendFileSync(this.file, `${JSON.stringify(a)}\n`);
+    try {
+      appendFileSync(this.file, `${JSON.stringify(a)}\n`, { mode: FILE_MODE });
+      if (this.writeFailing) this.log?.info({ file: this.file }, 'alert history written again');
+      this.writeFailing = false;
+    } catch (err) {
+      if (!this.writeFailing)
+        this.log?.error(
+          { code: 'VIGIL_ERR_DISK_WRITE', err: errorMessage(err), file: this.file },
+          'alert history not written; kept in memory while the disk refuses',
+        );
+      this.writeFailing = true;
+    }
   }
 
   /** Newest first; `nextBefore` is the cursor of the next page, null on the last one. */
@@ -120,4 +157,14 @@ export class AlertHistory {
       .filter((a) => a.type !== 'end' || Date.parse(a.at) >= sinceMs)
       .slice(0, limit);
   }
+}
+
+function parseAlert(line: string): AlertPayload | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(line);
+  } catch {
+    return undefined; // not JSON: set aside by load()
+  }
+  return isAlertPayload(v) ? v : undefined;
 }

@@ -39,6 +39,8 @@ import { AuditLog } from './audit-log';
 import { TamperAlerts } from './tamper-alerts';
 import type { TamperNotice } from '../pipeline/tamper-watch';
 import type { CameraRef } from './alert';
+import { isOutage } from './state-checks';
+import { privateDataDir } from '../core/state-file';
 
 const DAY_MS = 86_400_000;
 /** Retention runs this often: a size cap is kept within minutes, not hours. */
@@ -114,12 +116,18 @@ export class AlertService {
     clips?: ClipMaker,
   ) {
     const a = config.alerts;
+    privateDataDir(config.dataDir, log);
     this.store = new AlertStateStore(path.join(config.dataDir, 'alert-state.json'), log);
     this.incidents = new IncidentManager(policyFromConfig(config), this.store);
     this.outbox = new Outbox(
       path.join(config.dataDir, 'outbox'),
       mqtt,
-      { maxBytes: a.outboxMaxMB * 2 ** 20, publishTimeoutMs: 10_000, retryMs: 1000 },
+      {
+        maxBytes: a.outboxMaxMB * 2 ** 20,
+        publishTimeoutMs: 10_000,
+        retryMs: 1000,
+        topicRoots: () => [config.mqtt.homeAssistant.prefix, ...this.haDiscovery.prefixes()],
+      },
       log.child({ module: 'outbox' }),
     );
     this.history = new AlertHistory(config.dataDir, 5000, log);
@@ -132,7 +140,12 @@ export class AlertService {
       log.child({ module: 'tamper' }),
       announce,
     );
-    this.outages = new PersistedMap(path.join(config.dataDir, 'open-outages.json'), log, 'outages');
+    this.outages = new PersistedMap(
+      path.join(config.dataDir, 'open-outages.json'),
+      log,
+      'outages',
+      isOutage,
+    );
     this.haDiscovery = new HaDiscovery(this.outbox, config.dataDir, packageVersion(), log);
     this.dispatcher = new AlertDispatcher(
       [
@@ -168,7 +181,8 @@ export class AlertService {
   readonly haDiscovery: HaDiscovery;
 
   async start(): Promise<void> {
-    this.outbox.start();
+    await this.history.load();
+    await this.outbox.start();
     this.haDiscovery.sync(this.config);
     const ended = await this.dispatcher.endLeftovers(this.clock.now());
     if (ended > 0)
@@ -177,7 +191,11 @@ export class AlertService {
         'incidents left open by the last run (a crash?) ended on this start',
       );
     for (const filter of COMMAND_FILTERS)
-      await this.mqtt.subscribe(filter, (topic, payload) => void this.onCommand(topic, payload));
+      await this.mqtt.subscribe(filter, (topic, payload) => {
+        this.onCommand(topic, payload).catch((err: unknown) =>
+          this.log.error({ err: errorMessage(err), topic }, 'clerk command failed'),
+        );
+      });
     const prune = () => {
       for (const rule of retentionRules(this.config))
         pruneFiles(rule, this.clock.now(), this.log).catch((err: unknown) =>
@@ -199,6 +217,9 @@ export class AlertService {
 
   /** Retained vigil/<camera>/status; not queued: only the latest state matters. */
   publishStatus(s: CameraStatus): void {
+    // A camera stopped (restarted by a config change, removed) takes its offline watch with it:
+    // an outage it announced is now one "from before", ended by whatever runs the camera next.
+    if (s.state === 'stopped') this.watchedHere.delete(s.id);
     this.endOutageFromBefore(s);
     const payload: CameraStatusPayload = {
       schemaVersion: 1,
@@ -257,7 +278,7 @@ export class AlertService {
   /** Retained vigil/<camera>/snoozes: what is silenced on that camera now (an empty list when nothing). */
   publishSnoozes(camera: string): void {
     const list = this.snoozes().filter((s) => s.camera === camera);
-    this.outbox.enqueue({
+    void this.outbox.enqueue({
       topic: snoozesTopic(camera),
       payload: Buffer.from(
         JSON.stringify({ camera, at: new Date(this.clock.now()).toISOString(), snoozes: list }),
@@ -310,7 +331,7 @@ export class AlertService {
       summary,
     );
     this.announce?.(summary);
-    this.outbox.enqueue({
+    void this.outbox.enqueue({
       topic: healthTopic(s.id),
       payload: Buffer.from(JSON.stringify(payload)),
       retain: false,

@@ -1,16 +1,14 @@
-import {
-  closeSync,
-  fsyncSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeSync,
-  mkdirSync,
-} from 'node:fs';
-import path from 'node:path';
-import type { Logger } from '../core/logger';
 import { errorMessage } from '../core/errors';
+import type { Logger } from '../core/logger';
+import {
+  goodEntries,
+  isPlainObject,
+  readJsonState,
+  setAside,
+  writeFileAtomic,
+} from '../core/state-file';
 import type { Feedback } from './payload-schemas';
+import { isAck, isFeedback, isSnooze } from './state-checks';
 
 export interface Ack {
   by: string;
@@ -46,18 +44,47 @@ function trim(map: Record<string, unknown>): void {
 export class AlertStateStore {
   private state: StateFile = { acks: {}, snoozes: {} };
 
+  private writeFailing = false;
+
   /** `file` undefined: kept in memory only (offline analysis). */
   constructor(
     private readonly file: string | undefined,
     private readonly log: Logger,
   ) {
-    if (!file) return;
-    try {
-      this.state = JSON.parse(readFileSync(file, 'utf8')) as StateFile;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
-        this.log.error({ err: errorMessage(err), file }, 'alert state unreadable; starting empty');
-    }
+    if (file) this.load(file);
+  }
+
+  /**
+   * Every ack, snooze and verdict read back is checked: a file that is not an object starts
+   * empty, bad entries are dropped; either way the file is moved aside (VIGIL_ERR_STATE_CORRUPT)
+   * and what was good is written back at once.
+   */
+  private load(file: string): void {
+    const raw = readJsonState(file, this.log, 'alert state');
+    if (raw === undefined) return;
+    if (!isPlainObject(raw)) return setAside(file, this.log, 'alert state', 'not a JSON object');
+    const acks = goodEntries(raw.acks ?? {}, isAck);
+    const snoozes = goodEntries(raw.snoozes ?? {}, isSnooze);
+    const feedback = goodEntries(raw.feedback ?? {}, isFeedback);
+    const problems = [
+      !acks && 'acks is not an object',
+      !snoozes && 'snoozes is not an object',
+      !feedback && 'feedback is not an object',
+      !('acks' in raw) && 'no acks',
+      !('snoozes' in raw) && 'no snoozes',
+      ...[acks, snoozes, feedback].map((r) => (r?.bad ? `${r.bad} malformed entries` : false)),
+      ...Object.keys(raw)
+        .filter((k) => !['acks', 'snoozes', 'feedback'].includes(k))
+        .map((k) => `unknown key ${k}`),
+    ].filter((p): p is string => typeof p === 'string');
+    this.state = {
+      acks: Object.fromEntries(acks?.good ?? []),
+      snoozes: Object.fromEntries(snoozes?.good ?? []),
+      feedback: Object.fromEntries(feedback?.good ?? []),
+    };
+    if (problems.length === 0) return;
+    setAside(file, this.log, 'alert state', problems.join('; '));
+    this.save();
   }
 
   ackOf(id: string): Ack | null {
@@ -112,17 +139,20 @@ export class AlertStateStore {
     this.save();
   }
 
+  /** Never throws: a disk that refuses is logged once, the state stays in memory and is written whole at the next change. */
   private save(): void {
     if (!this.file) return;
-    mkdirSync(path.dirname(this.file), { recursive: true });
-    const tmp = `${this.file}.tmp`;
-    const fd = openSync(tmp, 'w');
     try {
-      writeSync(fd, JSON.stringify(this.state));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
+      writeFileAtomic(this.file, JSON.stringify(this.state));
+      if (this.writeFailing) this.log.info({ file: this.file }, 'alert state saved again');
+      this.writeFailing = false;
+    } catch (err) {
+      if (!this.writeFailing)
+        this.log.error(
+          { code: 'VIGIL_ERR_DISK_WRITE', err: errorMessage(err), file: this.file },
+          'alert state not saved; kept in memory, written at the next change',
+        );
+      this.writeFailing = true;
     }
-    renameSync(tmp, this.file);
   }
 }

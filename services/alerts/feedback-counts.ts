@@ -4,6 +4,7 @@ import { PersistedMap } from '../core/persisted-map';
 import type { AlertOutput } from './alert-dispatcher';
 import type { AlertPayload, Feedback, Verdict } from './payload-schemas';
 import type { FeedbackRow } from '../../console/src/contract';
+import { isFeedbackTotals } from './state-checks';
 
 interface Totals {
   camera: string;
@@ -29,6 +30,7 @@ export class FeedbackCounts implements AlertOutput {
       dataDir ? path.join(dataDir, 'feedback-counts.json') : undefined,
       log,
       'feedback counts',
+      isFeedbackTotals,
     );
   }
 

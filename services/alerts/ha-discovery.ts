@@ -4,6 +4,7 @@ import type { Logger } from '../core/logger';
 import { PersistedMap } from '../core/persisted-map';
 import { discoveryConfigs, discoveryRemovals } from './home-assistant';
 import type { Outbox } from './outbox';
+import { isDiscoveryEntry } from './state-checks';
 import { availabilityTopic } from './topics';
 
 /** Home Assistant discovery on when asked, or ('auto') when the broker is not the embedded one. */
@@ -20,6 +21,7 @@ export function haDiscoveryEnabled(config: Config): boolean {
  */
 export class HaDiscovery {
   private readonly published: PersistedMap<{ prefix: string }>;
+  private synced: string | undefined;
 
   constructor(
     private readonly outbox: Outbox,
@@ -27,15 +29,26 @@ export class HaDiscovery {
     private readonly version: string,
     private readonly log: Logger,
   ) {
-    this.published = new PersistedMap(path.join(dataDir, 'ha-discovery.json'), log, 'HA discovery');
+    this.published = new PersistedMap(
+      path.join(dataDir, 'ha-discovery.json'),
+      log,
+      'HA discovery',
+      isDiscoveryEntry,
+    );
+  }
+
+  /** The discovery prefixes this daemon publishes under: the last synced and the remembered ones (the outbox's allowed topic roots). */
+  prefixes(): string[] {
+    return [...(this.synced ? [this.synced] : []), ...this.published.values().map((p) => p.prefix)];
   }
 
   sync(config: Config): void {
     const on = haDiscoveryEnabled(config);
     const prefix = config.mqtt.homeAssistant.prefix;
+    this.synced = prefix;
     const cams = on ? config.cameras.filter((c) => c.enabled) : [];
     const send = (topic: string, payload: string) =>
-      this.outbox.enqueue({ topic, payload: Buffer.from(payload), retain: true });
+      void this.outbox.enqueue({ topic, payload: Buffer.from(payload), retain: true });
     for (const id of this.published.keys())
       if (!cams.some((c) => c.id === id) || this.published.get(id)!.prefix !== prefix) {
         for (const m of discoveryRemovals(this.published.get(id)!.prefix, id))

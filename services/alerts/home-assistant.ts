@@ -157,7 +157,7 @@ export class HomeAssistantOutput implements AlertOutput {
   }
 
   sendSnapshot(camera: string, _alertId: string, jpeg: Buffer): void {
-    this.outbox.enqueue({ topic: latestSnapshotTopic(camera), payload: jpeg, retain: true });
+    void this.outbox.enqueue({ topic: latestSnapshotTopic(camera), payload: jpeg, retain: true });
   }
 
   send(a: AlertPayload): void {
@@ -169,7 +169,7 @@ export class HomeAssistantOutput implements AlertOutput {
     this.open.set(key, ids);
     if (before !== ids.size > 0) this.setState(a.camera, a.rule, ids.size > 0);
     if (a.type === 'start')
-      this.outbox.enqueue({
+      void this.outbox.enqueue({
         topic: eventsTopic(a.camera),
         payload: Buffer.from(
           JSON.stringify({
@@ -187,7 +187,7 @@ export class HomeAssistantOutput implements AlertOutput {
   }
 
   private setState(camera: string, rule: string, on: boolean): void {
-    this.outbox.enqueue({
+    void this.outbox.enqueue({
       topic: ruleStateTopic(camera, rule),
       payload: Buffer.from(on ? 'ON' : 'OFF'),
       retain: true,

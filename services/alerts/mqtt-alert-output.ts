@@ -11,20 +11,25 @@ import { alertsTopic, fullSnapshotTopic, snapshotTopic } from './topics';
 export class MqttAlertOutput implements AlertOutput {
   constructor(private readonly outbox: Outbox) {}
 
-  sendSnapshot(camera: string, alertId: string, jpeg: Buffer): void {
-    this.outbox.enqueue({ topic: snapshotTopic(camera, alertId), payload: jpeg, retain: false });
+  sendSnapshot(camera: string, alertId: string, jpeg: Buffer): Promise<void> {
+    return this.outbox.enqueue({
+      topic: snapshotTopic(camera, alertId),
+      payload: jpeg,
+      retain: false,
+    });
   }
 
-  sendFullSnapshot(camera: string, alertId: string, jpeg: Buffer): void {
-    this.outbox.enqueue({
+  sendFullSnapshot(camera: string, alertId: string, jpeg: Buffer): Promise<void> {
+    return this.outbox.enqueue({
       topic: fullSnapshotTopic(camera, alertId),
       payload: jpeg,
       retain: false,
     });
   }
 
-  send(alert: AlertPayload): void {
-    this.outbox.enqueue({
+  /** Resolves once the alert is on disk in the outbox: what the dispatcher reports as accepted. */
+  send(alert: AlertPayload): Promise<void> {
+    return this.outbox.enqueue({
       topic: alertsTopic(alert.camera),
       payload: Buffer.from(JSON.stringify(alert)),
       retain: false,

@@ -1,6 +1,7 @@
 import type { Logger } from '../core/logger';
 import { PersistedMap } from '../core/persisted-map';
 import type { AlertPayload } from './payload-schemas';
+import { isAlertPayload } from './state-checks';
 
 /**
  * The last message of every incident that has started and not ended, on disk, so that incidents
@@ -15,8 +16,8 @@ export class OpenIncidents {
   /** `file` undefined: memory only (offline analysis). */
   constructor(file: string | undefined, log: Logger) {
     // Left on disk until their `end` is sent: a second crash before that loses none of them.
-    this.open = new PersistedMap(file, log, 'open incidents');
-    this.leftover = this.open.values().filter((a) => a && a.type !== 'end');
+    this.open = new PersistedMap(file, log, 'open incidents', isAlertPayload);
+    this.leftover = this.open.values().filter((a) => a.type !== 'end');
   }
 
   get(id: string): AlertPayload | undefined {

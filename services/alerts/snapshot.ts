@@ -1,9 +1,10 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { Frame, Detection } from '../core/types';
 import type { Point } from '../behaviour/geometry';
 import { VigilError } from '../core/errors';
+import { DIR_MODE, FILE_MODE } from '../core/state-file';
 import type { Rect } from './head-blur';
 import { personCrop } from './person-crop';
 
@@ -65,7 +66,7 @@ export async function writeFullSnapshot(
   heads: readonly Rect[] = [],
 ): Promise<Buffer> {
   try {
-    await mkdir(path.dirname(file), { recursive: true });
+    await mkdir(path.dirname(file), { recursive: true, mode: DIR_MODE });
     const meta = await sharp(still).metadata();
     const width = meta.width ?? 0;
     const height = meta.height ?? 0;
@@ -90,7 +91,7 @@ export async function writeFullSnapshot(
       .composite([...blurs, { input: Buffer.from(svg), top: 0, left: 0 }])
       .jpeg({ quality })
       .toBuffer();
-    await writeFile(file, jpeg);
+    await writeJpeg(file, jpeg);
     return jpeg;
   } catch (err) {
     throw new VigilError(
@@ -113,7 +114,7 @@ export async function writeSnapshot(
   cropFile?: string,
 ): Promise<void> {
   try {
-    await mkdir(path.dirname(file), { recursive: true });
+    await mkdir(path.dirname(file), { recursive: true, mode: DIR_MODE });
     const { width, height, rgb } = scene.frame;
     const composed = await sharp(rgb, { raw: { width, height, channels: 3 } })
       .composite([{ input: Buffer.from(overlaySvg(scene)), top: 0, left: 0 }])
@@ -122,9 +123,9 @@ export async function writeSnapshot(
       .toBuffer();
     let img = sharp(composed, { raw: { width, height, channels: 3 } });
     if (outWidth > 0 && outWidth !== width) img = img.resize({ width: outWidth });
-    await img.jpeg({ quality, mozjpeg: false }).toFile(file);
+    await writeJpeg(file, await img.jpeg({ quality, mozjpeg: false }).toBuffer());
     if (cropFile)
-      await writeFile(
+      await writeJpeg(
         cropFile,
         await personCrop(composed, width, height, scene.person.box, quality),
       );
@@ -134,6 +135,16 @@ export async function writeSnapshot(
       `cannot write snapshot ${file}: ${(err as Error).message}`,
       { cause: err },
     );
+  }
+}
+
+/** Writes a JPEG private to this user; a write the disk refuses (full) leaves no partial file behind. */
+async function writeJpeg(file: string, jpeg: Buffer): Promise<void> {
+  try {
+    await writeFile(file, jpeg, { mode: FILE_MODE });
+  } catch (err) {
+    await rm(file, { force: true });
+    throw err;
   }
 }
 

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { errorMessage } from '../core/errors';
+import { DIR_MODE, FILE_MODE } from '../core/state-file';
 import type { Logger } from '../core/logger';
 import type { TamperKind } from '../pipeline/tamper-detector';
 import type { TamperNotice, TamperPicture } from '../pipeline/tamper-watch';
@@ -66,7 +67,7 @@ export class TamperAlerts {
       ...(e.type === 'tamper_cleared' ? { reason: e.reason } : {}),
       summary,
     };
-    this.outbox.enqueue({
+    await this.outbox.enqueue({
       topic: healthTopic(cam.id),
       payload: Buffer.from(JSON.stringify(payload)),
       retain: false,
@@ -88,10 +89,10 @@ export class TamperAlerts {
       const jpeg = await renderScene(frame, [], [], this.quality);
       const day = new Date(n.event.atMs).toISOString().slice(0, 10);
       const rel = path.join('snapshots', cam.id, day, `${n.id}-tamper-${which}.jpg`);
-      await mkdir(path.dirname(path.join(this.dataDir, rel)), { recursive: true });
-      await writeFile(path.join(this.dataDir, rel), jpeg);
+      await mkdir(path.dirname(path.join(this.dataDir, rel)), { recursive: true, mode: DIR_MODE });
+      await writeFile(path.join(this.dataDir, rel), jpeg, { mode: FILE_MODE });
       const topic = tamperSnapshotTopic(cam.id, n.id, which);
-      this.outbox.enqueue({ topic, payload: jpeg, retain: false });
+      void this.outbox.enqueue({ topic, payload: jpeg, retain: false });
       return { snapshot: rel, topic };
     } catch (err) {
       this.log.error(

@@ -2,8 +2,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/schema';
 import type { Logger } from '../core/logger';
-import type { AlertPayload, Verdict } from '../alerts/payload-schemas';
+import type { Verdict } from '../alerts/payload-schemas';
 import { AlertStateStore } from '../alerts/alert-state-store';
+import { isAlertPayload } from '../alerts/state-checks';
 import { Replay, recordedChunks } from './replay';
 import type { TuneReport, TuneRow } from '../../console/src/contract';
 import type { ReplayedAlert } from './replay';
@@ -97,12 +98,14 @@ export function sentAlerts(dataDir: string, sinceMs: number, log: Logger): SentA
   const store = new AlertStateStore(path.join(dataDir, 'alert-state.json'), log);
   const out: SentAlert[] = [];
   for (const line of readFileSync(file, 'utf8').split('\n')) {
-    let a: AlertPayload;
+    let a: unknown;
     try {
-      a = JSON.parse(line) as AlertPayload;
+      a = JSON.parse(line);
     } catch {
       continue; // an empty or torn last line
     }
+    // The daemon sets malformed lines aside at its start; one written since is skipped here.
+    if (!isAlertPayload(a)) continue;
     if (a.type !== 'start' || Date.parse(a.startedAt) < sinceMs) continue;
     out.push({
       id: a.id,

@@ -18,6 +18,7 @@ import type { Logger } from '../core/logger';
 import type { CameraStatus } from '../core/camera-status';
 import type { AlertService } from '../alerts/alert-service';
 import type { AlertHistory } from '../alerts/alert-history';
+import type { OutboxHealth } from '../alerts/outbox';
 import type { ConfigChange, ConfigStore, Version } from '../config/config-store';
 import type { Metrics } from '../metrics/metrics';
 import { TokenVerifier, authHook, isConsoleFile, warnLegacyTokens } from './auth';
@@ -46,6 +47,8 @@ export interface ApiContext {
   cameras(): CameraStatus[];
   backend(): { name: string; skipped: { name: string; reason: string }[] };
   mqttConnected(): boolean;
+  /** The outbox's disk and delivery state (/readyz). */
+  outbox?(): OutboxHealth | undefined;
   startedAt: string;
   version: string;
   tokens(): readonly ApiToken[];

@@ -41,6 +41,12 @@ export const ERROR_CODES = {
   VIGIL_ERR_MQTT_PUBLISH: 'An MQTT publish failed.',
   VIGIL_ERR_OUTBOX_FULL:
     'The alert outbox reached its size limit; the oldest undelivered message was dropped.',
+  VIGIL_ERR_OUTBOX_TOPIC:
+    'A message for a topic Vigil may not publish (empty, a wildcard, outside vigil/ and the Home Assistant prefix) was set aside, never sent.',
+  VIGIL_ERR_STATE_CORRUPT:
+    'A state file under dataDir failed validation; it was moved aside as <name>.corrupt-<time> (bad lines only for line files) and its good records kept.',
+  VIGIL_ERR_DISK_WRITE:
+    'A state file or the outbox could not be written (disk full, read-only); kept in memory and retried until the disk takes it again.',
   VIGIL_ERR_COMMAND_INVALID:
     'A clerk command (ack, snooze) was malformed or named an unknown alert; it was ignored.',
   VIGIL_ERR_BROKER_START: 'The embedded MQTT broker could not listen on its address.',

@@ -1,6 +1,7 @@
 import { Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CameraStatus, InferencePoolStatus } from '../core/camera-status';
 import type { FeedbackRow } from '../alerts/feedback-counts';
+import type { OutboxHealth } from '../alerts/outbox';
 
 export interface MetricsSource {
   cameras(): CameraStatus[];
@@ -10,6 +11,7 @@ export interface MetricsSource {
   feedback(): FeedbackRow[];
   /** The inference worker pool; undefined when the model runs on the main thread. */
   inferencePool?(): InferencePoolStatus | undefined;
+  outbox?(): OutboxHealth | undefined;
 }
 
 /** Prometheus metrics of one daemon (its own registry: no global state). */
@@ -128,12 +130,42 @@ export class Metrics {
     });
     new Gauge({
       name: 'vigil_outbox_dropped_total',
-      help: 'Messages dropped because the outbox was full.',
+      help: 'Messages dropped because the outbox was full (oldest status messages first, alerts last).',
       registers: [r],
       collect() {
         this.set(src.outboxDropped());
       },
     });
+    this.outboxGauges(src);
+  }
+
+  private outboxGauges(src: MetricsSource): void {
+    const gauge = (name: string, help: string, pick: (h: OutboxHealth) => number) =>
+      new Gauge({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          const h = src.outbox?.();
+          if (h) this.set(pick(h));
+        },
+      });
+    gauge(
+      'vigil_outbox_disk_ok',
+      '0 while the disk refuses the outbox log (full, read-only): messages are held in memory only; 1 otherwise.',
+      (h) => (h.disk === 'ok' ? 1 : 0),
+    );
+    gauge('vigil_outbox_file_bytes', 'Bytes of the outbox log on disk.', (h) => h.fileBytes);
+    gauge(
+      'vigil_outbox_dropped_alerts_total',
+      'Alert messages dropped because the outbox was full of alerts (included in vigil_outbox_dropped_total).',
+      (h) => h.droppedAlerts,
+    );
+    gauge(
+      'vigil_outbox_rejected_total',
+      'Messages set aside, never sent: a topic Vigil may not publish.',
+      (h) => h.rejected,
+    );
   }
 
   /** The worker pool: how many run and are wanted, and what went wrong with them. */

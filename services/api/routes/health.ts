@@ -38,6 +38,15 @@ export function registerHealthRoutes(app: ApiServer, ctx: ApiContext): void {
     if (pool?.state === 'down')
       reasons.push(`no inference worker runs (${pool.lastError?.code ?? 'starting'}); retried`);
     if (!ctx.mqttConnected()) reasons.push('MQTT broker not connected');
+    const outbox = ctx.outbox?.();
+    if (outbox?.disk === 'failing')
+      reasons.push(
+        `outbox: VIGIL_ERR_DISK_WRITE the disk refuses writes; ${outbox.depth} message(s) held in memory only`,
+      );
+    if (outbox && outbox.headFailures >= 3)
+      reasons.push(
+        `outbox: the oldest message failed ${outbox.headFailures} times in a row; ${outbox.depth} waiting`,
+      );
     return reply
       .code(reasons.length === 0 ? 200 : 503)
       .send({ ready: reasons.length === 0, reasons });
