@@ -2,9 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config/schema';
 import type { Logger } from '../core/logger';
-import type { Verdict } from '../alerts/payload-schemas';
+import type { AlertPayload, Verdict } from '../alerts/payload-schemas';
 import { AlertStateStore } from '../alerts/alert-state-store';
-import { isAlertPayload } from '../alerts/state-checks';
 import { Replay, recordedChunks } from './replay';
 import type { TuneReport, TuneRow } from '../../console/src/contract';
 import type { ReplayedAlert } from './replay';
@@ -91,6 +90,20 @@ export function compareAlerts(
   return [...rows.values()].sort((x, y) => keyOf(x).localeCompare(keyOf(y)));
 }
 
+type SentLine = Pick<
+  AlertPayload,
+  'id' | 'type' | 'camera' | 'zone' | 'rule' | 'trackId' | 'startedAt'
+>;
+
+function isSentStart(a: unknown): a is SentLine {
+  if (typeof a !== 'object' || a === null) return false;
+  const r = a as Record<string, unknown>;
+  return (
+    ['id', 'type', 'camera', 'zone', 'rule', 'startedAt'].every((k) => typeof r[k] === 'string') &&
+    Number.isInteger(r.trackId)
+  );
+}
+
 /** The alerts sent since `sinceMs` (dataDir/alerts.jsonl) with their verdicts (alert-state.json). */
 export function sentAlerts(dataDir: string, sinceMs: number, log: Logger): SentAlert[] {
   const file = path.join(dataDir, 'alerts.jsonl');
@@ -104,8 +117,8 @@ export function sentAlerts(dataDir: string, sinceMs: number, log: Logger): SentA
     } catch {
       continue; // an empty or torn last line
     }
-    // The daemon sets malformed lines aside at its start; one written since is skipped here.
-    if (!isAlertPayload(a)) continue;
+    // A malformed line (null, another shape) is skipped; the daemon sets them aside at its start.
+    if (!isSentStart(a)) continue;
     if (a.type !== 'start' || Date.parse(a.startedAt) < sinceMs) continue;
     out.push({
       id: a.id,

@@ -61,8 +61,8 @@ describe.each(brokers)('MQTT round trip through %s', (_name, makeBroker) => {
       { maxBytes: 1 << 20, publishTimeoutMs: 5000, retryMs: 100 },
       captureLogger().log,
     );
-    outbox.start();
-    new MqttAlertOutput(outbox).send(alert);
+    await outbox.start();
+    await new MqttAlertOutput(outbox).send(alert);
     const got = await waitFor('the alert', () =>
       rec.messages.find((m) => m.topic === 'vigil/cam1/alerts'),
     );

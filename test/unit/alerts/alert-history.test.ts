@@ -1,8 +1,5 @@
-import { writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { AlertHistory } from '../../../services/alerts/alert-history';
 import type { AlertPayload } from '../../../services/alerts/payload-schemas';
-import { captureLogger } from '../../helpers/logger';
 import { tempDir } from '../../helpers/media';
 
 const msg = (n: number, at: string, camera = 'cam'): AlertPayload =>
@@ -37,15 +34,4 @@ test('a time in `before` is compared as an instant: offsets and fractions of a s
   // As strings, '2026-01-01T10:00:00.5Z' < '2026-01-01T10:00:00.500Z' would be false for id-3.
   expect(ids('2026-01-01T10:00:00.6Z')).toEqual(['id-3', 'id-2', 'id-1']);
   expect(ids('2026-01-01T10:00:00Z')).toEqual(['id-1']);
-});
-
-test('unreadable lines of the history file are counted and warned about, the rest is kept', () => {
-  const dir = tempDir('vigil-hist-');
-  const good = (n: number) => JSON.stringify(msg(n, '2026-01-01T10:00:00Z'));
-  writeFileSync(path.join(dir, 'alerts.jsonl'), `${good(1)}\nnot json\n${good(2)}\n{"torn":`);
-  const { log, lines } = captureLogger('warn');
-  const h = new AlertHistory(dir, 100, log);
-  expect(h.unreadableLines).toBe(2);
-  expect(h.list({ limit: 10 }).items.map((a) => a.id)).toEqual(['id-2', 'id-1']);
-  expect(lines().map((l) => l.unreadable)).toEqual([2]);
 });
