@@ -23,7 +23,8 @@ const MAX_TOPIC_BYTES = 65_535;
  */
 export function publishableTopic(topic: unknown, roots: readonly string[]): topic is string {
   if (typeof topic !== 'string' || topic === '') return false;
-  if (/[+#]/.test(topic) || topic.includes('\0') || Buffer.byteLength(topic) > MAX_TOPIC_BYTES) return false;
+  if (/[+#]/.test(topic) || topic.includes('\0') || Buffer.byteLength(topic) > MAX_TOPIC_BYTES)
+    return false;
   return roots.some((r) => r !== '' && topic.startsWith(`${r}/`) && topic.length > r.length + 1);
 }
 

@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { TrackedPerson } from '../core/types';
 import type { PoseTracks } from './pose-tracks';
@@ -78,14 +78,21 @@ export class PoseRecorder {
           boxes: t.boxes.map((b) => [...b].map((v) => Math.round(v * 10) / 10) as Box4),
         })),
     };
-    mkdirSync(this.dir, { recursive: true });
     const file = path.join(this.dir, `${doc.clip}.json`);
-    writeFileSync(`${file}.tmp`, JSON.stringify(doc));
-    renameSync(`${file}.tmp`, file);
+    // The chunk is over whether or not the disk takes it: a full disk costs one chunk and one
+    // thrown write per chunk, never a throw on every frame after it.
     this.tracks = new Map();
     this.firstFrame = -1;
     this.frames = 0;
     this.poses = 0;
+    try {
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      writeFileSync(`${file}.tmp`, JSON.stringify(doc), { mode: 0o600 });
+      renameSync(`${file}.tmp`, file);
+    } catch (err) {
+      rmSync(`${file}.tmp`, { force: true });
+      throw err;
+    }
     this.files++;
     return file;
   }
