@@ -21,6 +21,22 @@ interface Kept {
 
 const RECENT = 200;
 
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0;
+
+/** A record read back from the file: anything else is set aside (core/persisted-map.ts). */
+function isKept(v: unknown): v is Kept {
+  const k = v as Partial<Kept> | null;
+  return (
+    typeof k === 'object' &&
+    k !== null &&
+    isCount(k.answered) &&
+    isCount(k.sumSeconds) &&
+    Array.isArray(k.recent) &&
+    k.recent.length <= RECENT &&
+    k.recent.every(isCount)
+  );
+}
+
 function quantile(sorted: number[], q: number): number {
   if (sorted.length === 0) return 0;
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
@@ -33,16 +49,21 @@ export class AnswerTimes {
   private readonly map: PersistedMap<Kept>;
 
   constructor(dataDir: string, log: Logger) {
-    this.map = new PersistedMap(path.join(dataDir, 'answer-times.json'), log, 'answer times');
+    this.map = new PersistedMap(
+      path.join(dataDir, 'answer-times.json'),
+      log,
+      'answer times',
+      isKept,
+    );
   }
 
   record(camera: string, rule: string, seconds: number): void {
     const key = `${camera}/${rule}`;
     const k = this.map.get(key) ?? { answered: 0, sumSeconds: 0, recent: [] };
-    const recent = [...(Array.isArray(k.recent) ? k.recent : []), seconds].slice(-RECENT);
+    const recent = [...k.recent, seconds].slice(-RECENT);
     this.map.set(key, {
-      answered: (Number(k.answered) || 0) + 1,
-      sumSeconds: (Number(k.sumSeconds) || 0) + seconds,
+      answered: k.answered + 1,
+      sumSeconds: k.sumSeconds + seconds,
       recent,
     });
   }

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import type { AlertPayload } from '../../services/alerts/payload-schemas';
-import { sha256Hex } from '../../services/api/auth';
+import { sha256Hex } from '../../services/core/hashing';
 import { TEST_CLERK, TEST_CLERK_USER } from './broker';
 import { startDaemon } from './daemon';
 import type { Daemon } from './daemon';
