@@ -2,7 +2,7 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { Frame, Detection } from '../core/types';
-import type { Point } from '../behaviour/geometry';
+import type { Point } from '../core/geometry';
 import { VigilError } from '../core/errors';
 import { DIR_MODE, FILE_MODE } from '../core/state-file';
 import type { Rect } from './head-blur';

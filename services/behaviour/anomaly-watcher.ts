@@ -1,6 +1,6 @@
 import type { PoseSample, TrackedPerson } from '../core/types';
 import type { PoseScorer } from './pose-scorer';
-import { pointInPolygon } from './geometry';
+import { pointInPolygon } from '../core/geometry';
 import type { RuleEvent } from './rule-event';
 import type { PixelZone } from './zones';
 

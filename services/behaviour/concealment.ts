@@ -1,6 +1,6 @@
 import type { Keypoint, TrackedPerson } from '../core/types';
-import type { Point } from './geometry';
-import { distanceToPolygonEdge, pointInPolygon } from './geometry';
+import type { Point } from '../core/geometry';
+import { distanceToPolygonEdge, pointInPolygon } from '../core/geometry';
 import { ConcealmentScorer } from './concealment-cues';
 import type { CueNorms } from './concealment-cues';
 import type { RuleEvent } from './rule-event';

@@ -1,6 +1,6 @@
 import { inQuietHours } from '../alerts/quiet-hours';
 import type { TrackedPerson } from '../core/types';
-import { footPoint } from './geometry';
+import { footPoint } from '../core/geometry';
 import type { RuleEvent, RuleEvidence, RuleName } from './rule-event';
 import type { PixelZone } from './zones';
 import { zonesContaining } from './zones';

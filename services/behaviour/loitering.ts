@@ -1,6 +1,6 @@
 import type { TrackedPerson } from '../core/types';
-import type { Point } from './geometry';
-import { footPoint } from './geometry';
+import type { Point } from '../core/geometry';
+import { footPoint } from '../core/geometry';
 import type { RuleEvent } from './rule-event';
 import type { PixelZone } from './zones';
 import { zonesContaining } from './zones';

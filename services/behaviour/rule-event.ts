@@ -1,4 +1,4 @@
-import type { Point } from './geometry';
+import type { Point } from '../core/geometry';
 import type { Detection } from '../core/types';
 
 /** Every rule that raises alerts (alert payloads, topics, the API and Home Assistant use this list). */

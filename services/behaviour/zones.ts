@@ -1,6 +1,6 @@
 import type { ZoneConfig, ZoneKind } from '../config/schema';
-import type { Point } from './geometry';
-import { distanceToPolygonEdge, pointInPolygon } from './geometry';
+import type { Point } from '../core/geometry';
+import { distanceToPolygonEdge, pointInPolygon } from '../core/geometry';
 
 /** A zone in pixels of the analysis frame. The one place normalised config becomes pixels. */
 export interface PixelZone {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { ProblemDetail } from '../core/errors';
-import { polygonArea, segmentsIntersect } from '../behaviour/geometry';
+import { polygonArea, segmentsIntersect } from '../core/geometry';
 import type { Config } from './schema';
 
 /**

@@ -1,4 +1,4 @@
-import { iou } from '../behaviour/geometry';
+import { iou } from '../core/geometry';
 import type { Box, Detection } from '../core/types';
 
 function intersection(a: Box, b: Box): number {

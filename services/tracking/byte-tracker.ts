@@ -1,4 +1,4 @@
-import { iou } from '../behaviour/geometry';
+import { iou } from '../core/geometry';
 import { assign } from '../core/hungarian';
 import type { Detection, TrackedPerson } from '../core/types';
 import { appearanceDistance } from './appearance';

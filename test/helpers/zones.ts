@@ -1,4 +1,4 @@
-import type { Point } from '../../services/behaviour/geometry';
+import type { Point } from '../../services/core/geometry';
 import type { PixelZone } from '../../services/behaviour/zones';
 
 /** The corners of an axis-aligned rectangle, clockwise from top-left. */

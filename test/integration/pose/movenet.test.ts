@@ -1,6 +1,6 @@
 import { copyFileSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { iou } from '../../../services/behaviour/geometry';
+import { iou } from '../../../services/core/geometry';
 import { parseConfig } from '../../../services/config/load';
 import { loadPoseEstimator } from '../../../services/pose/load-estimator';
 import type { LoadedEstimator } from '../../../services/pose/load-estimator';

@@ -1,4 +1,4 @@
-import type { Box, Keypoint } from '../core/types';
+import type { Box, Keypoint } from './types';
 
 export interface Point {
   x: number;
