@@ -1,7 +1,7 @@
 import { api } from './api.js';
 import { clipButton } from './clip-player.js';
 import { fill, h } from './dom.js';
-import type { FeedbackRow } from './contract.js';
+import type { FeedbackRow } from '../../services/core/contract.js';
 import type { Alert } from './types.js';
 import { ruleTitle, whatHappened } from './words.js';
 

@@ -1,6 +1,6 @@
 import { ApiError, api, blobUrl } from './api.js';
 import { append, fill, h } from './dom.js';
-import type { SnoozeView } from './contract.js';
+import type { SnoozeView } from '../../services/core/contract.js';
 import type { CameraState } from './types.js';
 
 interface Device {

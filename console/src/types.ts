@@ -33,7 +33,7 @@ export interface Alert {
   summary: string;
 }
 
-export type { LiveAnswer as Answer } from './contract.js';
+export type { LiveAnswer as Answer } from '../../services/core/contract.js';
 
 export interface CameraState {
   id: string;

@@ -1,7 +1,7 @@
 import { ApiError, api, blobUrl } from './api.js';
 import { fill, h } from './dom.js';
 import type { Zone } from './types.js';
-import type { TuneReport, TuneRow } from './contract.js';
+import type { TuneReport, TuneRow } from '../../services/core/contract.js';
 
 const SVG = 'http://www.w3.org/2000/svg';
 

@@ -31,7 +31,7 @@ import type { ClerkCommand } from './topics';
 import type { CommandResult } from './clerk-commands';
 import { FeedbackCounts } from './feedback-counts';
 import { LiveEvents } from './live-events';
-import type { SnoozeView } from '../../console/src/contract';
+import type { SnoozeView } from '../core/contract';
 import { HaDiscovery, haDiscoveryEnabled } from './ha-discovery';
 import { HomeAssistantOutput } from './home-assistant';
 import { packageVersion } from '../core/package-info';

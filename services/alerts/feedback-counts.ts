@@ -3,7 +3,7 @@ import type { Logger } from '../core/logger';
 import { PersistedMap } from '../core/persisted-map';
 import type { AlertOutput } from './alert-dispatcher';
 import type { AlertPayload, Feedback, Verdict } from './payload-schemas';
-import type { FeedbackRow } from '../../console/src/contract';
+import type { FeedbackRow } from '../core/contract';
 import { isFeedbackTotals } from './state-checks';
 
 interface Totals {

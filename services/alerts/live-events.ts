@@ -1,7 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { AlertOutput } from './alert-dispatcher';
 import type { AlertPayload } from './payload-schemas';
-import type { LiveAnswer } from '../../console/src/contract';
+import type { LiveAnswer } from '../core/contract';
 
 /** What the console's live channel (GET /api/events) carries. */
 export type LiveEvent =

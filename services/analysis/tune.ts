@@ -5,7 +5,7 @@ import type { Logger } from '../core/logger';
 import type { AlertPayload, Verdict } from '../alerts/payload-schemas';
 import { AlertStateStore } from '../alerts/alert-state-store';
 import { Replay, recordedChunks } from './replay';
-import type { TuneReport, TuneRow } from '../../console/src/contract';
+import type { TuneReport, TuneRow } from '../core/contract';
 import type { ReplayedAlert } from './replay';
 
 /** An alert the daemon really sent (alerts.jsonl), with the clerk's verdict if one was given. */
@@ -20,7 +20,7 @@ export interface SentAlert {
 }
 
 // The report's shape is shared with the console, which renders it.
-export type { TuneReport, TuneRow } from '../../console/src/contract';
+export type { TuneReport, TuneRow } from '../core/contract';
 
 /** Two alerts are the same incident: one person, zone and rule, started within this of each other. */
 const SAME_MS = 10_000;

@@ -1,6 +1,9 @@
 /**
- * Shapes the daemon sends the console, in one place: the server's code imports these types (they
- * vanish at build), the console's code uses them. Types only: no imports, nothing at run time.
+ * The message contract: shapes the daemon sends the console (API answers and live events), in one
+ * place both sides import. The server's code and the console's code import these types; they
+ * vanish at build. A declaration file, so that the console's build (rootDir console/src) may
+ * include it from here: types only, no imports, nothing at run time. The console's tsconfig checks
+ * it (skipLibCheck off there; the services' tsconfig skips declaration files).
  */
 
 /** Per camera, zone and rule: alerts raised and how clerks judged them (GET /api/alerts). */
