@@ -27,7 +27,7 @@ import { blurHeads } from './alerts/head-blur';
 import { availabilityTopic } from './alerts/topics';
 import { MqttPublisher } from './alerts/mqtt-publisher';
 import { buildApi } from './api/server';
-import type { ApiServer } from './api/server';
+import type { ApiServer } from './api/api-context';
 import { autoWorkers, startEstimator } from './pose/start-estimator';
 import { modelCacheDir } from './pose/load-estimator';
 import type { WorkerPoolEstimator } from './pose/worker-pool-estimator';

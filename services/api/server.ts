@@ -1,29 +1,15 @@
 import { readFileSync } from 'node:fs';
 import type { Duplex } from 'node:stream';
 import Fastify, { LogController } from 'fastify';
-import type { FastifyRequest } from 'fastify';
-import type {
-  FastifyBaseLogger,
-  FastifyInstance,
-  RawReplyDefaultExpression,
-  RawRequestDefaultExpression,
-  RawServerDefault,
-} from 'fastify';
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { VigilError } from '../core/errors';
 import type { Logger } from '../core/logger';
-import type { CameraStatus } from '../core/camera-status';
-import type { AlertService } from '../alerts/alert-service';
-import type { AlertHistory } from '../alerts/alert-history';
-import type { OutboxHealth } from '../alerts/outbox';
-import type { ConfigChange, ConfigStore, Version } from '../config/config-store';
-import type { Metrics } from '../metrics/metrics';
 import { TokenVerifier, authHook, isConsoleFile, warnLegacyTokens } from './auth';
 import { parseJsonBody } from './json-body';
-import type { ApiToken } from './auth';
+import type { ApiContext, ApiServer } from './api-context';
 import { errorHandler } from './errors';
 import { documentRoute } from './openapi';
 import { registerHealthRoutes } from './routes/health';
@@ -34,58 +20,14 @@ import { registerDiscoveryRoutes } from './routes/discovery';
 import { registerClerkRoutes } from './routes/clerk';
 import { registerClipRoutes } from './routes/clips';
 import { registerTuneRoutes } from './routes/tune';
-import type { TuneReport } from '../analysis/tune';
-import type { ClipAccess } from './routes/clips';
 import { registerEventRoutes } from './routes/events';
 import { registerConsoleRoutes } from './routes/console';
 import { registerPushRoutes } from './routes/push';
-import type { PushService } from '../push/push-service';
-import type { AnswerTimes } from '../alerts/answer-times';
-
-/** What the API reads from and asks of the running daemon. */
-export interface ApiContext {
-  cameras(): CameraStatus[];
-  backend(): { name: string; skipped: { name: string; reason: string }[] };
-  mqttConnected(): boolean;
-  /** The outbox's disk and delivery state (/readyz). */
-  outbox?(): OutboxHealth | undefined;
-  startedAt: string;
-  version: string;
-  tokens(): readonly ApiToken[];
-  rateLimitPerMinute?: number;
-  configStore?: ConfigStore;
-  /** Applies a saved config to the running daemon: only the cameras that changed notice. */
-  applyConfig?(v: Version, change: ConfigChange): Promise<void>;
-  history?: AlertHistory;
-  /** The snoozes in force, and their cancellation (audited, published on vigil/<camera>/snoozes). */
-  snoozes?: Pick<AlertService, 'snoozes' | 'cancelSnooze'>;
-  /** Clerk answers (ack, snooze, verdict), the live channel and the verdict counts. */
-  clerk?: Pick<AlertService, 'answer' | 'live' | 'feedback' | 'store'>;
-  dataDir?: string;
-  /** The latest analysed frame of a camera with tracks and zones drawn, as JPEG. */
-  latestFrame?(camera: string, withZones?: boolean): Promise<Buffer | undefined>;
-  metrics?: Metrics;
-  /** npm run tune as a call: the recordings since `sinceMs` under the current and a candidate config. */
-  tune?(candidate: unknown, sinceMs: number): Promise<TuneReport>;
-  /** Event clips and the audit of their downloads. */
-  clips?: ClipAccess;
-  /** Web Push devices per login, and the time to first answer. */
-  push?: PushService;
-  answerTimes?: AnswerTimes;
-}
 
 export interface ApiTls {
   certFile: string;
   keyFile: string;
 }
-
-export type ApiServer = FastifyInstance<
-  RawServerDefault,
-  RawRequestDefaultExpression,
-  RawReplyDefaultExpression,
-  FastifyBaseLogger,
-  TypeBoxTypeProvider
->;
 
 /** The console's page and files may be asked this many times more often than the API. */
 const CONSOLE_FILES_FACTOR = 10;

@@ -1,4 +1,4 @@
-import type { ApiContext } from '../../services/api/server';
+import type { ApiContext } from '../../services/api/api-context';
 
 /** An API context with no cameras, the MQTT link up and no tokens, with `over` on top. */
 export function testApiContext(over: Partial<ApiContext> = {}): ApiContext {

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { VigilError } from '../../core/errors';
-import type { ApiContext, ApiServer } from '../server';
+import type { ApiContext, ApiServer } from '../api-context';
 
 export const CameraParams = Type.Object(
   { id: Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,62}$' }) },

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { Note, VerdictSchema } from '../../alerts/payload-schemas';
 import { VigilError } from '../../core/errors';
-import type { ApiContext, ApiServer } from '../server';
+import type { ApiContext, ApiServer } from '../api-context';
 import { AlertParams } from './alerts';
 
 const Bodies = {

@@ -1,14 +1,8 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { VigilError } from '../../core/errors';
-import type { ApiContext, ApiServer } from '../server';
+import type { ApiContext, ApiServer } from '../api-context';
 import { AlertParams } from './alerts';
-
-/** What the clip route needs: where an incident's clip is, and the audit log of downloads. */
-export interface ClipAccess {
-  find(alertId: string): Promise<string | undefined>;
-  recordDownload(by: string, alertId: string, detail: Record<string, unknown>): void;
-}
 
 /** `bytes=a-b`, `bytes=a-`, `bytes=-n` of a file of `size` bytes; undefined: not satisfiable. */
 export function parseRange(

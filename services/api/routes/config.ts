@@ -3,7 +3,7 @@ import { VigilError } from '../../core/errors';
 import { ZoneSchema } from '../../config/schema';
 import type { Committed, ConfigStore, Version } from '../../config/config-store';
 import { redactConfig, restoreRedacted } from '../../config/redact';
-import type { ApiContext, ApiServer } from '../server';
+import type { ApiContext, ApiServer } from '../api-context';
 import { hasRole } from '../auth';
 import { CameraParams } from './cameras';
 

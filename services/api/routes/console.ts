@@ -2,7 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { VigilError } from '../../core/errors';
 import { repoRoot } from '../../core/package-info';
-import type { ApiServer } from '../server';
+import type { ApiServer } from '../api-context';
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',

@@ -3,7 +3,7 @@ import { VigilError } from '../../core/errors';
 import { CameraSchema } from '../../config/schema';
 import { discoverDevices } from '../../onvif/discovery-service';
 import { readDevice, withCredentials } from '../../onvif/onvif-adapter';
-import type { ApiContext, ApiServer } from '../server';
+import type { ApiContext, ApiServer } from '../api-context';
 import type { Version } from '../../config/config-store';
 import { DryRun, answer, store } from './config';
 

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { LiveEvent } from '../../alerts/live-events';
 import { VigilError } from '../../core/errors';
-import type { ApiContext, ApiServer } from '../server';
+import type { ApiContext, ApiServer } from '../api-context';
 
 /** Open live channels at once; more is a 429 (each holds a socket and a listener). */
 const MAX_STREAMS = 64;

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { ApiContext, ApiServer } from '../server';
+import type { ApiContext, ApiServer } from '../api-context';
 
 const Health = Type.Object({
   status: Type.Literal('ok'),

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import { VigilError } from '../../core/errors';
 import { parseSince } from '../../analysis/tune';
 import { restoreRedacted } from '../../config/redact';
-import type { ApiContext, ApiServer } from '../server';
+import type { ApiContext, ApiServer } from '../api-context';
 
 const Body = Type.Object(
   {

@@ -4,7 +4,7 @@ import { stringify } from 'yaml';
 import { LiveEvents } from '../../../services/alerts/live-events';
 import { MAX_STREAMS_PER_LOGIN } from '../../../services/api/routes/events';
 import { buildApi } from '../../../services/api/server';
-import type { ApiContext, ApiServer } from '../../../services/api/server';
+import type { ApiContext, ApiServer } from '../../../services/api/api-context';
 import { newApiToken } from '../../../services/api/auth';
 import type { ApiToken } from '../../../services/api/auth';
 import { ConfigStore } from '../../../services/config/config-store';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { AlertHistory } from '../../../services/alerts/alert-history';
 import { sha256Hex } from '../../../services/core/hashing';
 import { buildApi } from '../../../services/api/server';
-import type { ApiContext } from '../../../services/api/server';
+import type { ApiContext } from '../../../services/api/api-context';
 import type { CameraStatus } from '../../../services/core/camera-status';
 import { captureLogger } from '../../helpers/logger';
 import { tempDir } from '../../helpers/media';
