@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { formatTune, parseSince, tune } from '../services/analysis/tune';
+import { formatTune, tune } from '../services/analysis/tune';
+import { parseSince } from '../services/core/since';
 import { loadConfigFile } from '../services/config/load';
 import { VigilError } from '../services/core/errors';
 import { exitOnError } from '../services/core/exit-codes';

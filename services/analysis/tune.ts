@@ -206,11 +206,3 @@ export function formatTune(report: TuneReport): string {
   if (body.length === 0) lines.push('(no alert with either config)');
   return `${lines.join('\n')}\n`;
 }
-
-/** `7d`, `12h`, `30m` before `nowMs`. */
-export function parseSince(text: string, nowMs: number): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)([dhm])$/.exec(text.trim());
-  if (!m) return undefined;
-  const unit = { d: 86_400_000, h: 3_600_000, m: 60_000 }[m[2] as 'd' | 'h' | 'm'];
-  return nowMs - Number(m[1]) * unit;
-}

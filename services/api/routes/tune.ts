@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { VigilError } from '../../core/errors';
-import { parseSince } from '../../analysis/tune';
+import { parseSince } from '../../core/since';
 import { restoreRedacted } from '../../config/redact';
 import type { ApiContext, ApiServer } from '../api-context';
 

@@ -4,7 +4,7 @@ import { Replay, recordedChunks } from '../../../services/analysis/replay';
 import type { RecordedFrame } from '../../../services/analysis/replay';
 import type { Config } from '../../../services/config/schema';
 import type { Logger } from '../../../services/core/logger';
-import { compareAlerts, parseSince, tune } from '../../../services/analysis/tune';
+import { compareAlerts, tune } from '../../../services/analysis/tune';
 import type { SentAlert } from '../../../services/analysis/tune';
 import { PoseRecorder } from '../../../services/behaviour/pose-recorder';
 import { parseConfig } from '../../../services/config/load';
@@ -150,15 +150,4 @@ test('compareAlerts pairs the same incident (person, zone, rule, start within 10
       falseAlarms: { total: 1, removed: 1 },
     }),
   ]);
-});
-
-test.each([
-  ['7d', 7 * 86_400_000],
-  ['12h', 12 * 3_600_000],
-  ['30m', 30 * 60_000],
-])('parseSince %s', (text, ago) => {
-  expect(parseSince(text, 1e12)).toBe(1e12 - ago);
-});
-test('parseSince refuses what it cannot read', () => {
-  expect(parseSince('a week', 1e12)).toBeUndefined();
 });
