@@ -1,39 +1,27 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { VigilError } from '../core/errors';
+import { VigilError, errorEntry } from '../core/errors';
 import type { ErrorCode, ProblemDetail } from '../core/errors';
 import type { Logger } from '../core/logger';
 
-const STATUS: Partial<Record<ErrorCode, number>> = {
-  VIGIL_ERR_CONFIG_INVALID: 400,
-  VIGIL_ERR_REQUEST_INVALID: 400,
-  VIGIL_ERR_BAD_JSON: 400,
-  VIGIL_ERR_UNAUTHORIZED: 401,
-  VIGIL_ERR_FORBIDDEN: 403,
-  VIGIL_ERR_NOT_FOUND: 404,
-  VIGIL_ERR_CAMERA_EXISTS: 409,
-  VIGIL_ERR_COMMAND_INVALID: 409,
-  VIGIL_ERR_PRECONDITION_FAILED: 412,
-  VIGIL_ERR_CONFIG_WRITE: 409,
-  VIGIL_ERR_CONFIG_APPLY: 409,
-  VIGIL_ERR_CONFIG_READ: 409,
-  VIGIL_ERR_ONVIF_AUTH: 422,
-  VIGIL_ERR_ONVIF_FAILED: 502,
-  VIGIL_ERR_SNAPSHOT_FAILED: 503,
-  // WS-Discovery could not run here (no such interface): not a device that did not answer.
-  VIGIL_ERR_DISCOVERY_FAILED: 422,
-  VIGIL_ERR_ONVIF_UNREACHABLE: 504,
-  VIGIL_ERR_BODY_TOO_LARGE: 413,
-  VIGIL_ERR_UNSUPPORTED_MEDIA: 415,
-  VIGIL_ERR_PRECONDITION_REQUIRED: 428,
-  VIGIL_ERR_RATE_LIMITED: 429,
-  VIGIL_ERR_PUSH_ENDPOINT_REFUSED: 422,
-};
+/** The HTTP status of a code, from the one catalogue (core/errors.ts); 500 when it names none. */
+function statusOf(code: ErrorCode): number {
+  return errorEntry(code).http ?? 500;
+}
 
 export interface ApiErrorBody {
   code: ErrorCode;
   message: string;
   details?: ProblemDetail[];
 }
+
+/** Fastify's own error codes, turned into ours (the status is the catalogue's). */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'VIGIL_ERR_BAD_JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'VIGIL_ERR_BAD_JSON',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'VIGIL_ERR_UNSUPPORTED_MEDIA',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'VIGIL_ERR_BAD_JSON',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'VIGIL_ERR_BODY_TOO_LARGE',
+};
 
 /** Fastify's own errors, turned into our stable codes. */
 function fromFastify(err: FastifyError): { status: number; body: ApiErrorBody } | undefined {
@@ -46,7 +34,7 @@ function fromFastify(err: FastifyError): { status: number; body: ApiErrorBody } 
       return { path: p, message: extra ? 'unknown key' : (v.message ?? 'invalid') };
     });
     return {
-      status: 400,
+      status: statusOf('VIGIL_ERR_REQUEST_INVALID'),
       body: {
         code: 'VIGIL_ERR_REQUEST_INVALID',
         message: `${details[0]!.path}: ${details[0]!.message}`,
@@ -54,19 +42,11 @@ function fromFastify(err: FastifyError): { status: number; body: ApiErrorBody } 
       },
     };
   }
-  const map: Record<string, [number, ErrorCode]> = {
-    FST_ERR_CTP_INVALID_JSON_BODY: [400, 'VIGIL_ERR_BAD_JSON'],
-    FST_ERR_CTP_EMPTY_JSON_BODY: [400, 'VIGIL_ERR_BAD_JSON'],
-    FST_ERR_CTP_INVALID_MEDIA_TYPE: [415, 'VIGIL_ERR_UNSUPPORTED_MEDIA'],
-    FST_ERR_CTP_INVALID_CONTENT_LENGTH: [400, 'VIGIL_ERR_BAD_JSON'],
-    FST_ERR_CTP_BODY_TOO_LARGE: [413, 'VIGIL_ERR_BODY_TOO_LARGE'],
-  };
-  const hit = err.code ? map[err.code] : undefined;
-  if (hit) return { status: hit[0], body: { code: hit[1], message: err.message } };
-  if (err.statusCode === 429)
-    return { status: 429, body: { code: 'VIGIL_ERR_RATE_LIMITED', message: err.message } };
-  if (err instanceof SyntaxError)
-    return { status: 400, body: { code: 'VIGIL_ERR_BAD_JSON', message: err.message } };
+  const code =
+    (err.code ? FASTIFY_CODES[err.code] : undefined) ??
+    (err.statusCode === 429 ? 'VIGIL_ERR_RATE_LIMITED' : undefined) ??
+    (err instanceof SyntaxError ? 'VIGIL_ERR_BAD_JSON' : undefined);
+  if (code) return { status: statusOf(code), body: { code, message: err.message } };
   return byStatus(err);
 }
 
@@ -101,7 +81,7 @@ function byStatus(err: FastifyError): { status: number; body: ApiErrorBody } | u
 export function errorHandler(log: Logger) {
   return (err: FastifyError, req: FastifyRequest, reply: FastifyReply) => {
     if (err instanceof VigilError) {
-      const status = STATUS[err.code] ?? 500;
+      const status = statusOf(err.code);
       if (status >= 500) log.error({ code: err.code, err: err.message, url: req.url }, 'API error');
       const body: ApiErrorBody = {
         code: err.code,

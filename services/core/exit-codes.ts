@@ -1,26 +1,17 @@
-import { errorMessage, isVigilError } from './errors';
-import type { ErrorCode } from './errors';
+import { errorEntry, errorMessage, isVigilError } from './errors';
 
 /** Exit codes of every Vigil command (the daemon, analyze, behaviour, eval:mot, discover, ...). */
 export const EXIT = { ok: 0, failure: 1, usage: 2 } as const;
-
-/** Errors the person running the command must fix in what they gave it: exit 2. */
-const USAGE_CODES: readonly ErrorCode[] = [
-  'VIGIL_ERR_USAGE',
-  'VIGIL_ERR_CONFIG_INVALID',
-  'VIGIL_ERR_CONFIG_READ',
-  'VIGIL_ERR_INPUT_MISSING',
-];
 
 /** node:util parseArgs refusing the command line (unknown option, stray argument, ...). */
 function isParseArgsError(err: unknown): boolean {
   return /^ERR_PARSE_ARGS_/.test(String((err as { code?: unknown } | null)?.code ?? ''));
 }
 
-/** 2 for bad usage, config or input files; 1 for anything else (a failure at run time). */
+/** The catalogue's exit code (2 for bad usage, config or input files; 1 for a failure at run time). */
 export function exitCodeOf(err: unknown): number {
   if (isParseArgsError(err)) return EXIT.usage;
-  return isVigilError(err) && USAGE_CODES.includes(err.code) ? EXIT.usage : EXIT.failure;
+  return isVigilError(err) ? errorEntry(err.code).exit : EXIT.failure;
 }
 
 /** What a command prints on stderr for an error: its code, message and problems. */
