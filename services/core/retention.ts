@@ -1,6 +1,6 @@
 import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Logger } from '../core/logger';
+import type { Logger } from './logger';
 
 interface FileInfo {
   file: string;
