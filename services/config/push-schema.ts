@@ -1,18 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import type { TLiteral } from '@sinclair/typebox';
 import { RULE_NAMES } from '../behaviour/rule-event';
+import { num, oneOf, strict } from './schema-parts';
 
 /**
  * Web Push to phones (`push`) and the escalation of unanswered alerts (`alerts.escalation`): kept
  * apart from schema.ts, which only mounts them.
  */
-const strict = { additionalProperties: false } as const;
-const num = (def: number, min: number, max: number, description: string) =>
-  Type.Number({ minimum: min, maximum: max, default: def, description });
-function oneOf<const T extends string>(values: readonly T[], defaultValue: T, description: string) {
-  const literals = values.map((v) => Type.Literal(v)) as TLiteral<T>[];
-  return Type.Union(literals, { default: defaultValue, description, enumValues: values });
-}
 
 /** The browsers' push services (Chrome/Android and Samsung: FCM; Firefox; Safari/iOS; Edge). */
 export const PUSH_SERVICE_HOSTS = [
