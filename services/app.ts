@@ -1,29 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { CameraConfig, Config } from './config/schema';
-import { ConfigStore } from './config/config-store';
-import { parseConfig } from './config/load';
-import path from 'node:path';
+import type { Config } from './config/schema';
 import type { ConfigChange, Version } from './config/config-store';
 import { Metrics } from './metrics/metrics';
-import { renderScene } from './alerts/snapshot';
 import { systemClock } from './core/clock';
 import type { Clock } from './core/clock';
 import { VigilError } from './core/errors';
 import type { Logger } from './core/logger';
-import { packageVersion } from './core/package-info';
 import { resolveFfmpeg } from './camera/ffmpeg-binary';
 import type { FfmpegBinary } from './camera/ffmpeg-binary';
-import { CameraPipeline } from './pipeline/camera-pipeline';
 import { grabStill } from './camera/still-grabber';
-import { FrameProcessor } from './pipeline/frame-processor';
 import { AlertService } from './alerts/alert-service';
 import { quietHoursOf } from './alerts/incidents';
 import type { PoseScorer } from './behaviour/pose-scorer';
-import { createBehaviour } from './behaviour/create-behaviour';
 import { EmbeddedBroker } from './alerts/embedded-broker';
 import { haDiscoveryEnabled } from './alerts/ha-discovery';
-import { blurHeads } from './alerts/head-blur';
 import { availabilityTopic } from './alerts/topics';
 import { MqttPublisher } from './alerts/mqtt-publisher';
 import { buildApi } from './api/server';
@@ -33,11 +24,12 @@ import { modelCacheDir } from './pose/load-estimator';
 import type { WorkerPoolEstimator } from './pose/worker-pool-estimator';
 import type { PoseEstimator } from './pose/pose-estimator';
 import type { BackendChoice } from './pose/engines/pose-engine';
-import { createTracker } from './tracking/create-tracker';
 import { ClipService } from './clips/clip-service';
 import { startPush } from './push/start-push';
 import type { PushParts } from './push/start-push';
-import { warnPlainHttpOnLan } from './api/tls-warning';
+import { CameraFleet } from './camera-fleet';
+import type { CameraPipeline } from './pipeline/camera-pipeline';
+import { daemonApiContext, listenApi } from './daemon-api';
 
 export interface AppOptions {
   clock?: Clock;
@@ -54,7 +46,7 @@ export interface AppAddresses {
 
 /** The composition root: builds everything, starts in dependency order, stops in reverse. */
 export class VigilApp {
-  readonly cameras: CameraPipeline[] = [];
+  private fleet: CameraFleet | undefined;
   private broker: EmbeddedBroker | undefined;
   private mqtt: MqttPublisher | undefined;
   private alerts: AlertService | undefined;
@@ -77,6 +69,11 @@ export class VigilApp {
     feedback: () => this.alerts?.feedback.rows() ?? [],
     inferencePool: () => this.pool?.status(),
   });
+
+  /** Every camera's running pipeline (none before start). */
+  get cameras(): readonly CameraPipeline[] {
+    return this.fleet?.pipelines ?? [];
+  }
 
   constructor(
     public config: Config,
@@ -141,14 +138,25 @@ export class VigilApp {
       this.clock,
       this.log.child({ module: 'push' }),
     );
-    this.startCameras(ffmpeg);
+    this.fleet = new CameraFleet(this.config, {
+      ffmpeg,
+      estimator: this.estimator,
+      pool: this.pool,
+      anomalyModel: this.anomalyModel,
+      alerts: this.alerts,
+      clips: this.clips,
+      metrics: this.metrics,
+      clock: this.clock,
+      log: this.log,
+    });
+    this.fleet.startAll();
     const api = await this.startApi();
     return { api, mqttUrl };
   }
 
   async stop(): Promise<void> {
     await this.api?.close();
-    await Promise.all(this.cameras.map((c) => c.stop()));
+    await this.fleet?.stop();
     await this.push?.stop();
     await this.alerts?.stop();
     await this.mqtt?.stop();
@@ -200,43 +208,6 @@ export class VigilApp {
     return { url, publisher: this.mqtt };
   }
 
-  private startCameras(ffmpeg: FfmpegBinary): void {
-    this.ffmpeg = ffmpeg;
-    for (const cam of this.config.cameras.filter((c) => c.enabled)) this.startCamera(cam);
-  }
-
-  private startCamera(cam: CameraConfig): void {
-    const { estimator, alerts, ffmpeg } = this;
-    if (!estimator || !alerts || !ffmpeg)
-      throw new VigilError('VIGIL_ERR_INVARIANT', 'camera started before model, ffmpeg and alerts');
-    const pipeline = new CameraPipeline(
-      cam,
-      {
-        ffmpeg,
-        processor: new FrameProcessor(
-          cam,
-          estimator,
-          createTracker(this.config.tracking),
-          createBehaviour(this.config, cam, this.anomalyModel, true),
-        ),
-        dispatcher: alerts.dispatcher,
-        clipRing: this.clips.ringFor(cam),
-        clock: this.clock,
-        log: this.log.child({ camera: cam.id }),
-        onStatus: (s) => alerts.publishStatus(s),
-        onHealth: (e, s) => alerts.publishHealth(e, s),
-        onTamper: (n, ref) => alerts.publishTamper(n, ref),
-        inferencePool: () => this.pool?.status(),
-      },
-      this.config.inference,
-    );
-    pipeline.onProcessed = (p) => {
-      if (!p.coasted) this.metrics.observeInference(cam.id, p.inferenceMs);
-    };
-    this.cameras.push(pipeline);
-    pipeline.start();
-  }
-
   /**
    * Applies a config saved through the API: changed zones reach their camera's next frame, quiet
    * hours the next incident, a camera whose source or analysis changed restarts alone, added and
@@ -248,19 +219,9 @@ export class VigilApp {
     this.config = v.config;
     this.clips.setConfig(v.config);
     this.alerts?.incidents.setQuietHours(quietHoursOf(v.config));
-    for (const c of change.cameras) {
-      const cam = v.config.cameras.find((x) => x.id === c.id);
-      const running = this.cameras.filter((p) => p.config.id === c.id);
-      if (c.change === 'zones' && running.length === 1 && cam) {
-        running[0]!.updateZones(cam);
-        continue;
-      }
-      for (const p of running) {
-        await p.stop();
-        this.cameras.splice(this.cameras.indexOf(p), 1);
-      }
-      if (cam?.enabled) this.startCamera(cam);
-    }
+    if (change.cameras.length > 0 && !this.fleet)
+      throw new VigilError('VIGIL_ERR_INVARIANT', 'camera started before model, ffmpeg and alerts');
+    await this.fleet?.apply(v.config, change.cameras);
     if (this.pool && v.config.inference.workers === 'auto')
       await this.pool.grow(autoWorkers(v.config.inference, this.cameras.length));
     if (change.cameras.some((c) => c.change !== 'zones')) this.alerts?.haDiscovery.sync(v.config);
@@ -270,80 +231,31 @@ export class VigilApp {
     );
   }
 
-  /** The newest analysed frame of a camera with its tracks and zones drawn. */
-  private async latestFrame(id: string, withZones = true): Promise<Buffer | undefined> {
-    const p = this.cameras.find((c) => c.config.id === id);
-    const latest = p?.latest;
-    if (!latest) return undefined;
-    // The live frame leaves the box too: heads pixelated unless privacy.blurHeads is off.
-    const frame = p.config.privacy.blurHeads
-      ? blurHeads(latest.frame, latest.people)
-      : latest.frame;
-    return renderScene(frame, latest.tracks, withZones ? p.zones : []);
-  }
-
   private async startApi(): Promise<string | null> {
     const a = this.config.api;
     if (!a.enabled) return null;
-    this.api = buildApi(
-      {
-        cameras: () => this.cameras.map((c) => c.status()),
-        backend: () => this.backend,
-        mqttConnected: () => this.mqtt?.connected ?? false,
-        outbox: () => this.alerts?.outbox.health(),
-        startedAt: this.startedAt,
-        version: packageVersion(),
-        tokens: () => this.config.api.tokens,
-        rateLimitPerMinute: a.rateLimitPerMinute,
-        configStore: this.opts.configFile
-          ? new ConfigStore(this.opts.configFile, process.env)
-          : undefined,
-        applyConfig: (v, change) => this.applyConfig(v, change),
-        history: this.alerts?.history,
-        snoozes: this.alerts,
-        clerk: this.alerts,
-        dataDir: this.config.dataDir,
-        latestFrame: (id, withZones) => this.latestFrame(id, withZones),
-        tune: async (candidate, sinceMs) => {
-          const { tune } = await import('./analysis/tune.js');
-          for (const c of this.cameras) c.flushRecording();
-          const base = this.opts.configFile
-            ? path.dirname(path.resolve(this.opts.configFile))
-            : undefined;
-          const next =
-            candidate === undefined
-              ? this.config
-              : parseConfig(candidate, { env: process.env, baseDir: base });
-          return tune(this.config, next, sinceMs, this.log.child({ module: 'tune' }));
-        },
-        clips: {
-          find: (id) => this.clips.find(id),
-          recordDownload: (by, alertId, detail) =>
-            this.alerts?.audit.record({
-              at: new Date(this.clock.now()).toISOString(),
-              by,
-              via: 'api',
-              action: 'clip-download',
-              target: alertId,
-              detail,
-            }),
-        },
-        metrics: this.metrics,
-        push: this.push?.push,
-        answerTimes: this.push?.answerTimes,
-      },
-      this.log.child({ module: 'api' }),
-      { certFile: a.tlsCertFile, keyFile: a.tlsKeyFile },
-    );
-    warnPlainHttpOnLan(a, this.log);
-    try {
-      return await this.api.listen({ host: a.host, port: a.port });
-    } catch (err) {
-      throw new VigilError(
-        'VIGIL_ERR_API_START',
-        `API cannot listen on ${a.host}:${a.port}: ${(err as Error).message}`,
-        { cause: err },
-      );
-    }
+    const context = daemonApiContext({
+      config: () => this.config,
+      cameras: () => this.cameras.map((c) => c.status()),
+      flushRecordings: () => this.cameras.forEach((c) => c.flushRecording()),
+      backend: () => this.backend,
+      mqttConnected: () => this.mqtt?.connected ?? false,
+      outbox: () => this.alerts?.outbox.health(),
+      applyConfig: (v, change) => this.applyConfig(v, change),
+      latestFrame: async (id, withZones) => this.fleet?.latestFrame(id, withZones),
+      startedAt: this.startedAt,
+      configFile: this.opts.configFile,
+      alerts: this.alerts,
+      clips: this.clips,
+      push: this.push,
+      metrics: this.metrics,
+      clock: this.clock,
+      log: this.log,
+    });
+    this.api = buildApi(context, this.log.child({ module: 'api' }), {
+      certFile: a.tlsCertFile,
+      keyFile: a.tlsKeyFile,
+    });
+    return listenApi(this.api, a, this.log);
   }
 }
