@@ -7,9 +7,11 @@ import type { MotMetrics, MotRow } from '../services/analysis/mot-metrics';
 import { resolveFfmpeg } from '../services/camera/ffmpeg-binary';
 import { parseConfig } from '../services/config/load';
 import { createRootLogger } from '../services/core/logger';
+import type { Logger } from '../services/core/logger';
 import { repoRoot } from '../services/core/package-info';
 import type { Detection } from '../services/core/types';
 import { loadPoseEstimator, modelCacheDir } from '../services/pose/load-estimator';
+import type { PoseEstimator } from '../services/pose/pose-estimator';
 import { createTracker } from '../services/tracking/create-tracker';
 import { profile } from './peers/profiles';
 
@@ -87,7 +89,7 @@ function rows(
 }
 
 /** Our tracker alone on recorded detections, for its own CPU cost. */
-function runOurs(dets: Detection[][], frameNos: number[], config: ReturnType<typeof parseConfig>) {
+function runOurs(dets: Detection[][], frameNos: number[], config: Config) {
   const tracker = createTracker(config.tracking);
   const start = process.cpuUsage();
   const out = dets.map((ds, i) => ({
@@ -140,14 +142,41 @@ function line(name: string, r: Row): string {
   return `${name.padEnd(38)}${p(r.recall)}${p(r.precision)}${p(r.mota)}${p(r.idf1)}${String(r.idsw).padStart(6)}${String(r.fp).padStart(6)}${String(r.fn).padStart(6)}${r.cpuMsPerFrame.toFixed(2).padStart(10)}`;
 }
 
-async function main(): Promise<void> {
+type Config = ReturnType<typeof parseConfig>;
+
+/** What the daemon's pipeline did on the clip: the model's detections and every frame's tracks. */
+interface Analysed {
+  dets: Detection[][];
+  /** Source frame numbers of the frames the model saw (the others were coasted). */
+  modelFrames: number[];
+  tracks: {
+    frame: number;
+    boxes: { id: number; x: number; y: number; w: number; h: number; score: number }[];
+  }[];
+  result: Awaited<ReturnType<typeof analyzeFile>>;
+  cpuMsPerFrame: number;
+}
+
+/** The four scored runs. */
+interface Scores {
+  pipeline: Row;
+  oursRow: Row;
+  nmtRow: Row;
+  detection: MotMetrics;
+}
+
+/** The clip and its ground truth are here, and the options make sense. */
+function checkInputs(): void {
   if (!existsSync(GT)) {
     process.stderr.write(`bench:tracking needs ${GT} (../shared is not here); nothing measured\n`);
     process.exit(2);
   }
   if (!existsSync(VIDEO)) throw new Error(`${VIDEO} missing: run npm run sample`);
   if (!(SOURCE_FPS % FPS === 0 && FPS > 0)) throw new Error('--fps must divide 10');
-  const config = parseConfig({
+}
+
+function benchConfig(): Config {
+  return parseConfig({
     logLevel: 'warn',
     inference: inferenceOverrides(),
     cameras: [
@@ -158,23 +187,24 @@ async function main(): Promise<void> {
       },
     ],
   });
-  const log = createRootLogger('warn');
-  const { estimator, backend } = await loadPoseEstimator(
-    config.inference,
-    log,
-    modelCacheDir(config.dataDir),
-  );
+}
+
+function announce(config: Config, backend: string): void {
   const inf = config.inference;
   process.stderr.write(
-    `bench:tracking: vtest.avi frames 1-${FRAMES} at ${FPS} fps${GATED ? ' (motion-gated)' : ''}, model on every ${MODEL_EVERY === 1 ? '' : `${MODEL_EVERY}th `}analysed frame, ${inf.strategy} ${inf.strategy !== 'full' ? `${inf.tiles.cols}x${inf.tiles.rows} ` : ''}at ${inf.inputWidth}x${inf.inputHeight} on ${backend.name}\n`,
+    `bench:tracking: vtest.avi frames 1-${FRAMES} at ${FPS} fps${GATED ? ' (motion-gated)' : ''}, model on every ${MODEL_EVERY === 1 ? '' : `${MODEL_EVERY}th `}analysed frame, ${inf.strategy} ${inf.strategy !== 'full' ? `${inf.tiles.cols}x${inf.tiles.rows} ` : ''}at ${inf.inputWidth}x${inf.inputHeight} on ${backend}\n`,
   );
+}
+
+/** The daemon's pipeline on the clip, keeping the detections and the tracks of every frame. */
+async function analyseClip(
+  config: Config,
+  estimator: PoseEstimator,
+  log: Logger,
+): Promise<Analysed> {
   const dets: Detection[][] = [];
-  /** Source frame numbers of the frames the model saw (the others were coasted). */
   const modelFrames: number[] = [];
-  const tracks: {
-    frame: number;
-    boxes: { id: number; x: number; y: number; w: number; h: number; score: number }[];
-  }[] = [];
+  const tracks: Analysed['tracks'] = [];
   const start = process.cpuUsage();
   const result = await analyzeFile(
     { config, camera: config.cameras[0]!, estimator, ffmpeg: resolveFfmpeg(), log },
@@ -198,30 +228,35 @@ async function main(): Promise<void> {
         process.stderr.write(`\r  analysed ${p.frames}/${(FRAMES * FPS) / SOURCE_FPS} frames`),
     },
   );
-  const pipelineCpu = cpuMs(start) / result.frames;
+  const cpuMsPerFrame = cpuMs(start) / result.frames;
   process.stderr.write('\n');
+  return { dets, modelFrames, tracks, result, cpuMsPerFrame };
+}
+
+/** The pipeline, the trackers alone on its detections, and the detections alone, against the truth. */
+function score(a: Analysed, config: Config): Scores {
   // Scored on the frames analysed (every frame at 10 fps, every other one at 5 fps).
-  const analysed = new Set(tracks.map((t) => t.frame));
+  const analysed = new Set(a.tracks.map((t) => t.frame));
   const gt = parseMot(readFileSync(GT, 'utf8'), true).filter((r) => analysed.has(r.frame));
   const frames: [number, number] = [1, FRAMES];
   const pipeline: Row = {
-    ...evaluateMot(gt, rows(tracks), { frames }),
-    cpuMsPerFrame: pipelineCpu,
+    ...evaluateMot(gt, rows(a.tracks), { frames }),
+    cpuMsPerFrame: a.cpuMsPerFrame,
   };
   // Detections and the trackers fed with them alone: scored on the frames the model saw.
-  const seen = new Set(modelFrames);
+  const seen = new Set(a.modelFrames);
   const gtSeen = gt.filter((r) => seen.has(r.frame));
-  const ours = runOurs(dets, modelFrames, config);
+  const ours = runOurs(a.dets, a.modelFrames, config);
   const oursRow: Row = {
     ...evaluateMot(gtSeen, rows(ours.out), { frames }),
     cpuMsPerFrame: ours.cpu,
   };
-  const nmt = runNodeMovingThings(dets, modelFrames);
+  const nmt = runNodeMovingThings(a.dets, a.modelFrames);
   const nmtRow: Row = { ...evaluateMot(gtSeen, nmt.rows, { frames }), cpuMsPerFrame: nmt.cpu };
   let detId = 0;
-  const detRows = dets.flatMap((ds, i) =>
+  const detRows = a.dets.flatMap((ds, i) =>
     ds.map((d) => ({
-      frame: modelFrames[i]!,
+      frame: a.modelFrames[i]!,
       id: detId++,
       ...d.box,
       score: d.score,
@@ -229,7 +264,10 @@ async function main(): Promise<void> {
     })),
   );
   const detection = evaluateMot(gtSeen, detRows, { frames });
+  return { pipeline, oursRow, nmtRow, detection };
+}
 
+function printTable({ pipeline, oursRow, nmtRow, detection }: Scores): void {
   process.stdout.write(
     `\nPETS09-S2L1 (vtest.avi) frames 1-${FRAMES}, IoU 0.5, flag-0 boxes ignored\n`,
   );
@@ -242,35 +280,56 @@ async function main(): Promise<void> {
   process.stdout.write(`${line('vigil pipeline (detect + track)', pipeline)}\n`);
   process.stdout.write(`${line('vigil ByteTracker (model frames only)', oursRow)}\n`);
   process.stdout.write(`${line('node-moving-things (model frames)', nmtRow)}\n\n`);
-  const pick = (r: Row) => ({
-    recall: r.recall,
-    precision: r.precision,
-    mota: r.mota,
-    idf1: r.idf1,
-    idsw: r.idsw,
-    fp: r.fp,
-    fn: r.fn,
-    cpuMsPerFrame: r.cpuMsPerFrame,
-  });
+}
+
+const pick = (r: Row) => ({
+  recall: r.recall,
+  precision: r.precision,
+  mota: r.mota,
+  idf1: r.idf1,
+  idsw: r.idsw,
+  fp: r.fp,
+  fn: r.fn,
+  cpuMsPerFrame: r.cpuMsPerFrame,
+});
+
+function printJson(config: Config, backend: string, a: Analysed, s: Scores): void {
+  const inf = config.inference;
   process.stdout.write(
     `${JSON.stringify({
       bench: 'tracking',
       frames: FRAMES,
-      backend: backend.name,
+      backend,
       strategy: inf.strategy,
       profile: args.profile,
       fps: FPS,
       modelEvery: MODEL_EVERY,
-      coasted: result.coasted,
+      coasted: a.result.coasted,
       motionGated: GATED,
-      skippedNoMotion: result.skippedNoMotion,
+      skippedNoMotion: a.result.skippedNoMotion,
       input: `${inf.inputWidth}x${inf.inputHeight}`,
-      detection: { recall: detection.recall, precision: detection.precision },
-      vigil: pick(pipeline),
-      vigilTrackerOnly: pick(oursRow),
-      nodeMovingThingsTracker: pick(nmtRow),
+      detection: { recall: s.detection.recall, precision: s.detection.precision },
+      vigil: pick(s.pipeline),
+      vigilTrackerOnly: pick(s.oursRow),
+      nodeMovingThingsTracker: pick(s.nmtRow),
     })}\n`,
   );
+}
+
+async function main(): Promise<void> {
+  checkInputs();
+  const config = benchConfig();
+  const log = createRootLogger('warn');
+  const { estimator, backend } = await loadPoseEstimator(
+    config.inference,
+    log,
+    modelCacheDir(config.dataDir),
+  );
+  announce(config, backend.name);
+  const analysed = await analyseClip(config, estimator, log);
+  const scores = score(analysed, config);
+  printTable(scores);
+  printJson(config, backend.name, analysed, scores);
   await estimator.dispose();
 }
 
