@@ -86,14 +86,12 @@ function outages(samples: Sample[], cam: string): { start: number; end: number }
   return out;
 }
 
-async function main(): Promise<void> {
-  const why = rtspPeerUnavailable();
-  if (why) throw new Error(why);
-  const root = repoRoot();
-  const dir = path.join(os.tmpdir(), 'vigil-bench-faults');
-  mkdirSync(dir, { recursive: true });
+type States = Map<string, { state: string; restarts: number }>;
+
+/** One RTSP server per camera, each with digest auth, all serving the same H.264 clip. */
+async function startPeers(dir: string): Promise<{ ids: string[]; peers: Map<string, RtspPeer> }> {
   const clip = h264Clip({
-    input: path.join(root, 'data/samples/vtest.avi'),
+    input: path.join(repoRoot(), 'data/samples/vtest.avi'),
     dir,
     width: 320,
     height: 240,
@@ -108,7 +106,11 @@ async function main(): Promise<void> {
       id,
       await RtspPeer.start({ mounts: { live: clip }, user: 'vigil', password: 'right' }),
     );
-  const daemon = await BenchDaemon.start(dir, {
+  return { ids, peers };
+}
+
+function startDaemon(dir: string, ids: string[], peers: Map<string, RtspPeer>) {
+  return BenchDaemon.start(dir, {
     inference: { strategy: 'full', inputWidth: 256, inputHeight: 192 },
     cameras: ids.map((id) => ({
       id,
@@ -117,55 +119,70 @@ async function main(): Promise<void> {
       watchdogSeconds: 5,
     })),
   });
-  // Ctrl-C or a kill of the bench takes its daemon and peers down with it.
-  const cleanup = () => {
-    void daemon.stop();
-    void Promise.all([...peers.values()].map((p) => p.stop())).then(() => process.exit(130));
+}
+
+/** What the poller saw: camera states every 250 ms, RSS and heap each minute, one heap snapshot. */
+interface Watch {
+  samples: Sample[];
+  rssSeries: number[];
+  heapSeries: number[];
+  firstSnapshot: string | undefined;
+  /** Stops polling once the current round is done. */
+  stop(): Promise<void>;
+}
+
+/** Polls the daemon's cameras until stopped; takes the first heap snapshot at its minute. */
+function watch(daemon: BenchDaemon, t0: number, rssStart: number, heapStart: number): Watch {
+  const w: Watch = {
+    samples: [],
+    rssSeries: [rssStart],
+    heapSeries: [heapStart],
+    firstSnapshot: undefined,
+    stop: async () => {
+      polling = false;
+      await poller;
+    },
   };
-  process.once('SIGINT', cleanup);
-  process.once('SIGTERM', cleanup);
-  const samples: Sample[] = [];
-  const poll = async () =>
+  let polling = true;
+  const snapshotAtMs = Number(values['heap-snapshot-at']) * 60_000;
+  const poll = async (): Promise<States> =>
     new Map(
       [...(await daemon.cameras())].map(([id, c]) => [
         id,
         { state: c.state, restarts: c.restarts },
       ]),
     );
-  await daemon.ready(ids);
-  await sleep(10_000); // warm-up: model loaded, buffers allocated
-  const rssStart = Math.round(rssMB(daemon.pid));
-  const rssSeries: number[] = [rssStart];
-  const heapSeries: number[] = [await daemon.heapUsedMB()];
-  const t0 = Date.now();
-  const random = seededRandom(Number(values.seed));
-  const faults: Fault[] = [];
-  const running: Promise<void>[] = [];
-  let polling = true;
-  const snapshotAtMs = Number(values['heap-snapshot-at']) * 60_000;
-  let firstSnapshot: string | undefined;
   const poller = (async () => {
     let lastRss = Date.now();
     while (polling) {
-      if (!firstSnapshot && snapshotAtMs < DURATION_MS && Date.now() - t0 >= snapshotAtMs) {
+      if (!w.firstSnapshot && snapshotAtMs < DURATION_MS && Date.now() - t0 >= snapshotAtMs) {
         // The daemon's main thread stops while it writes: no sample is taken meanwhile.
-        firstSnapshot = await daemon.heapSnapshot();
-        process.stderr.write(`  heap snapshot: ${firstSnapshot}\n`);
+        w.firstSnapshot = await daemon.heapSnapshot();
+        process.stderr.write(`  heap snapshot: ${w.firstSnapshot}\n`);
       }
       // A poll the daemon did not answer counts as every camera down: uptime is what was seen.
-      const s = await poll().catch(() => new Map<string, { state: string; restarts: number }>());
-      samples.push({ at: Date.now(), states: s });
+      const s = await poll().catch((): States => new Map());
+      w.samples.push({ at: Date.now(), states: s });
       if (Date.now() - lastRss >= 60_000) {
         lastRss = Date.now();
-        rssSeries.push(Math.round(rssMB(daemon.pid)));
-        heapSeries.push(await daemon.heapUsedMB().catch(() => Number.NaN));
+        w.rssSeries.push(Math.round(rssMB(daemon.pid)));
+        w.heapSeries.push(await daemon.heapUsedMB().catch(() => Number.NaN));
       }
       await sleep(250);
     }
   })();
-  process.stderr.write(
-    `soak: ${N} cameras, ${values.minutes} min, a fault every ${values.every} s\n`,
-  );
+  return w;
+}
+
+/** A random fault on a random camera every EVERY_MS until 45 s before the end; all awaited. */
+async function injectFaults(
+  ids: string[],
+  peers: Map<string, RtspPeer>,
+  t0: number,
+): Promise<Fault[]> {
+  const random = seededRandom(Number(values.seed));
+  const faults: Fault[] = [];
+  const running: Promise<void>[] = [];
   for (let next = t0 + EVERY_MS / 2; next < t0 + DURATION_MS - 45_000; next += EVERY_MS) {
     await sleep(next - Date.now());
     const camera = ids[Math.floor(random() * N)]!;
@@ -180,11 +197,11 @@ async function main(): Promise<void> {
   }
   await sleep(t0 + DURATION_MS - Date.now());
   await Promise.all(running);
-  polling = false;
-  await poller;
-  const rssEnd = Math.round(rssMB(daemon.pid));
-  rssSeries.push(rssEnd);
-  const alive = daemon.alive;
+  return faults;
+}
+
+/** The second heap snapshot, diffed with the first: what grew most. */
+async function heapChange(daemon: BenchDaemon, firstSnapshot: string | undefined, alive: boolean) {
   let heapDiff: ReturnType<typeof heapGrowth> = [];
   let heapTotals: number[] = [];
   if (firstSnapshot && alive) {
@@ -193,9 +210,11 @@ async function main(): Promise<void> {
     heapDiff = heapGrowth(a, b);
     heapTotals = [a, b].map((g) => Math.round(heapTotalBytes(g) / 2 ** 20));
   }
-  await daemon.stop();
-  await Promise.all([...peers.values()].map((p) => p.stop()));
+  return { heapDiff, heapTotals };
+}
 
+/** Per camera uptime, outages and the longest beyond the injected fault; worst recovery per kind. */
+function summarise(samples: Sample[], faults: Fault[], ids: string[]) {
   const span = samples.at(-1)!.at - samples[0]!.at;
   const worstByKind: Record<string, number> = {};
   const perCamera = ids.map((id) => {
@@ -220,6 +239,20 @@ async function main(): Promise<void> {
       longestBeyondInjectedS: Math.round(beyond / 100) / 10,
     };
   });
+  return { perCamera, worstByKind };
+}
+
+interface Report extends ReturnType<typeof summarise>, Awaited<ReturnType<typeof heapChange>> {
+  faults: Fault[];
+  rssStart: number;
+  rssEnd: number;
+  rssSeries: number[];
+  heapSeries: number[];
+  alive: boolean;
+}
+
+function printReport(r: Report): void {
+  const { perCamera, worstByKind, heapDiff, heapTotals, rssStart, rssEnd, rssSeries } = r;
   process.stdout.write(
     `\n| camera | faults | outages | reconnects | uptime % | longest outage beyond the injected (s) |\n|---|---|---|---|---|---|\n`,
   );
@@ -228,7 +261,7 @@ async function main(): Promise<void> {
       `| ${c.camera} | ${c.faults} | ${c.outages} | ${c.reconnects} | ${c.uptimePct} | ${c.longestBeyondInjectedS} |\n`,
     );
   process.stdout.write(
-    `\nworst recovery after the fault ended, by kind (s): ${JSON.stringify(worstByKind)}\ndaemon RSS: ${rssStart} MB at start, ${rssEnd} MB at end (each minute: ${rssSeries.join(', ')}); main-thread JS heap each minute (MB): ${heapSeries.join(', ')}; daemon alive throughout: ${alive}\n`,
+    `\nworst recovery after the fault ended, by kind (s): ${JSON.stringify(worstByKind)}\ndaemon RSS: ${rssStart} MB at start, ${rssEnd} MB at end (each minute: ${rssSeries.join(', ')}); main-thread JS heap each minute (MB): ${r.heapSeries.join(', ')}; daemon alive throughout: ${r.alive}\n`,
   );
   if (heapDiff.length) {
     process.stdout.write(
@@ -242,18 +275,54 @@ async function main(): Promise<void> {
       bench: 'faults',
       cameras: N,
       minutes: Number(values.minutes),
-      faults: faults.length,
+      faults: r.faults.length,
       perCamera,
       worstRecoveryByKindS: worstByKind,
       rssStartMB: rssStart,
       rssEndMB: rssEnd,
       rssEachMinuteMB: rssSeries,
-      heapUsedEachMinuteMB: heapSeries,
+      heapUsedEachMinuteMB: r.heapSeries,
       heapSnapshotMB: heapTotals,
       heapGrowthTop: heapDiff.slice(0, 5),
-      daemonAlive: alive,
+      daemonAlive: r.alive,
     }) + '\n',
   );
+}
+
+async function main(): Promise<void> {
+  const why = rtspPeerUnavailable();
+  if (why) throw new Error(why);
+  const dir = path.join(os.tmpdir(), 'vigil-bench-faults');
+  mkdirSync(dir, { recursive: true });
+  const { ids, peers } = await startPeers(dir);
+  const daemon = await startDaemon(dir, ids, peers);
+  // Ctrl-C or a kill of the bench takes its daemon and peers down with it.
+  const cleanup = () => {
+    void daemon.stop();
+    void Promise.all([...peers.values()].map((p) => p.stop())).then(() => process.exit(130));
+  };
+  process.once('SIGINT', cleanup);
+  process.once('SIGTERM', cleanup);
+  await daemon.ready(ids);
+  await sleep(10_000); // warm-up: model loaded, buffers allocated
+  const rssStart = Math.round(rssMB(daemon.pid));
+  const heapStart = await daemon.heapUsedMB();
+  const t0 = Date.now();
+  const w = watch(daemon, t0, rssStart, heapStart);
+  process.stderr.write(
+    `soak: ${N} cameras, ${values.minutes} min, a fault every ${values.every} s\n`,
+  );
+  const faults = await injectFaults(ids, peers, t0);
+  await w.stop();
+  const rssEnd = Math.round(rssMB(daemon.pid));
+  w.rssSeries.push(rssEnd);
+  const alive = daemon.alive;
+  const heap = await heapChange(daemon, w.firstSnapshot, alive);
+  await daemon.stop();
+  await Promise.all([...peers.values()].map((p) => p.stop()));
+  const { rssSeries, heapSeries } = w;
+  const summary = summarise(w.samples, faults, ids);
+  printReport({ ...summary, ...heap, faults, rssStart, rssEnd, rssSeries, heapSeries, alive });
 }
 
 main().then(
