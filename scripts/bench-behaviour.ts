@@ -45,31 +45,51 @@ const key = (c: { windowSeconds: number; smoothSeconds: number }) =>
 
 const fmt = (v: number) => v.toFixed(3).padStart(9);
 
-async function main(): Promise<void> {
+type Auc = { roc: number; pr: number };
+type Scorer = (d: PoseTracks) => Float32Array;
+type ZSetting = (typeof Z_CANDIDATES)[number];
+
+/** PoseLift's normal clips (train) and labelled clips (dev), by camera. */
+interface Data {
+  train: PoseTracks[];
+  dev: PoseTracks[];
+  cams: string[];
+  devOf(c: string): PoseTracks[];
+}
+
+interface Fold {
+  camera: string;
+  chosen: string;
+  z: number;
+  autoencoder: number;
+  speed: number;
+}
+
+function roc(docs: PoseTracks[], f: Scorer): Auc {
+  const x = flatten(docs, f);
+  return { roc: aucRoc(x.scores, x.labels), pr: aucPr(x.scores, x.labels) };
+}
+
+function readData(): Data {
   if (!existsSync(DATA)) {
     process.stderr.write(
       `bench:behaviour needs ${DATA} (../shared is not here); nothing measured\n`,
     );
     process.exit(2);
   }
-  const backend = await selectTfjsBackend(
-    'auto',
-    createRootLogger('warn', process.stderr as never),
-  );
   const train = readPoseTrackDir(path.join(DATA, 'train'));
   const dev = readPoseTrackDir(path.join(DATA, 'dev'));
   const cams = [...new Set(dev.map((d) => cameraOf(d)))].sort();
-  const devOf = (c: string) => dev.filter((d) => cameraOf(d) === c);
-  const roc = (docs: PoseTracks[], f: (d: PoseTracks) => Float32Array) => {
-    const x = flatten(docs, f);
-    return { roc: aucRoc(x.scores, x.labels), pr: aucPr(x.scores, x.labels) };
-  };
+  return { train, dev, cams, devOf: (c) => dev.filter((d) => cameraOf(d) === c) };
+}
 
+/** Every z-score setting's scorer and its AUC-ROC per dev camera. */
+function zSettings({ train, cams, devOf }: Data) {
   // The z-score model per window length (its smoothing only changes scoring), per camera.
   const zModels = new Map<number, PoseZModel>();
   for (const w of new Set(Z_CANDIDATES.map((c) => c.windowSeconds)))
     zModels.set(w, PoseZModel.train(train, { windowSeconds: w, smoothSeconds: 0 }));
-  const zScore = (c: (typeof Z_CANDIDATES)[number]) => {
+  const zScore = (c: ZSetting): Scorer => {
     const m = new PoseZModel({
       ...zModels.get(c.windowSeconds)!.meta,
       smoothSeconds: c.smoothSeconds,
@@ -82,7 +102,11 @@ async function main(): Promise<void> {
       Object.fromEntries(cams.map((cam) => [cam, roc(devOf(cam), zScore(c)).roc])),
     ]),
   );
+  return { zScore, zByCam };
+}
 
+/** The site-wide autoencoder (--no-autoencoder: one epoch on two clips, the z-score side only). */
+async function trainAutoencoder(train: PoseTracks[]) {
   const t0 = Date.now();
   // --no-autoencoder: the z-score side only (the autoencoder takes minutes to train on 2 cores).
   const skipAe = process.argv.includes('--no-autoencoder');
@@ -94,10 +118,16 @@ async function main(): Promise<void> {
         `${process.stderr.isTTY ? '\r' : ''}train autoencoder ${progressBar(e, n, `loss ${loss.toFixed(4)}`)}${process.stderr.isTTY ? '' : '\n'}`,
       ),
   });
-  const trainS = (Date.now() - t0) / 1000;
+  return { ae, trainS: (Date.now() - t0) / 1000 };
+}
 
-  // Leave one camera out: the setting is chosen on the other cameras' dev clips only.
-  const folds = cams.map((held) => {
+/** Leave one camera out: the setting is chosen on the other cameras' dev clips only. */
+function leaveOneCameraOut(
+  { cams, devOf }: Data,
+  zByCam: Map<string, Record<string, number>>,
+  ae: AnomalyModel,
+): Fold[] {
+  return cams.map((held) => {
     const others = cams.filter((c) => c !== held);
     const chosen = Z_CANDIDATES.reduce((best, c) => {
       const mean = (k: string) =>
@@ -112,16 +142,10 @@ async function main(): Promise<void> {
       speed: roc(devOf(held), speedScores).roc,
     };
   });
-  const mean = (k: 'z' | 'autoencoder' | 'speed') =>
-    folds.reduce((s, f) => s + f[k], 0) / folds.length;
-  const shipped = zScore(DEFAULT_Z);
-  const allDev = {
-    z: roc(dev, shipped),
-    autoencoder: roc(dev, (d) => ae.scoreClip(d)),
-    speed: roc(dev, speedScores),
-  };
+}
 
-  // Cost: scoring every dev track, per track-second of poses.
+/** Cost: scoring every dev track, per track-second of poses. */
+function scoringCost(dev: PoseTracks[], shipped: Scorer) {
   const tScore = performance.now();
   for (const d of dev) shipped(d);
   const scoreMs = performance.now() - tScore;
@@ -129,11 +153,28 @@ async function main(): Promise<void> {
     (s, d) => s + d.tracks.reduce((a, t) => a + t.frames.length / d.fps, 0),
     0,
   );
+  return scoreMs / trackSeconds;
+}
 
-  const positives = allDev.z && flatten(dev, shipped).labels.filter((l) => l === 1).length;
-  const frames = dev.reduce((s, d) => s + d.frameCount, 0);
+/** Everything measured, for the report and the JSON line. */
+interface Measured {
+  data: Data;
+  zByCam: Map<string, Record<string, number>>;
+  folds: Fold[];
+  mean(k: 'z' | 'autoencoder' | 'speed'): number;
+  allDev: { z: Auc; autoencoder: Auc; speed: Auc };
+  positives: number;
+  frames: number;
+  trainS: number;
+  backend: string;
+  msPerTrackSecond: number;
+}
+
+function printReport(m: Measured): void {
+  const { data, zByCam, folds, mean, allDev, positives, frames } = m;
+  const { train, dev, cams } = data;
   process.stdout.write(
-    `\nPoseLift: trained on ${train.length} normal clips of ${new Set(train.map((d) => cameraOf(d))).size} cameras; dev ${dev.length} clips of cameras ${cams.join(', ')}, ${frames} frames (${positives} shoplifting). Autoencoder: ${TRAIN_DEFAULTS.epochs} epochs in ${trainS.toFixed(0)} s on ${backend}.\n`,
+    `\nPoseLift: trained on ${train.length} normal clips of ${new Set(train.map((d) => cameraOf(d))).size} cameras; dev ${dev.length} clips of cameras ${cams.join(', ')}, ${frames} frames (${positives} shoplifting). Autoencoder: ${TRAIN_DEFAULTS.epochs} epochs in ${m.trainS.toFixed(0)} s on ${m.backend}.\n`,
   );
   process.stdout.write(
     `\nLeave one camera out, frame-level AUC-ROC (the z-score setting chosen on the other cameras only):\n`,
@@ -167,15 +208,12 @@ async function main(): Promise<void> {
       `${`published ${k} (full test set)`.padEnd(40)}${fmt(v)}${'-'.padStart(9)}\n`,
     );
   process.stdout.write(
-    `(chance AUC-PR = positive rate ${(positives / frames).toFixed(3)}); scoring costs ${(scoreMs / trackSeconds).toFixed(3)} ms per track-second of poses\n\n`,
+    `(chance AUC-PR = positive rate ${(positives / frames).toFixed(3)}); scoring costs ${m.msPerTrackSecond.toFixed(3)} ms per track-second of poses\n\n`,
   );
-  // Alerts as a clerk gets them: the daemon's concealment rule at its defaults, the curve, AUCs.
-  const alerts = evaluate(
-    path.join(DATA, 'dev'),
-    path.join(DATA, 'train'),
-    undefined,
-    createRootLogger('warn', process.stderr as never),
-  );
+}
+
+function printJson(m: Measured, alerts: ReturnType<typeof evaluate>): void {
+  const { folds, mean, allDev, positives, frames } = m;
   process.stdout.write(
     `\n${JSON.stringify({
       alerts,
@@ -194,12 +232,56 @@ async function main(): Promise<void> {
         speed: { aucRoc: allDev.speed.roc, aucPr: allDev.speed.pr },
       },
       shipped: DEFAULT_Z,
-      scoreMsPerTrackSecond: scoreMs / trackSeconds,
-      autoencoderTrainSeconds: trainS,
-      backend,
+      scoreMsPerTrackSecond: m.msPerTrackSecond,
+      autoencoderTrainSeconds: m.trainS,
+      backend: m.backend,
       published: PUBLISHED,
     })}\n`,
   );
+}
+
+async function main(): Promise<void> {
+  const data = readData();
+  const backend = await selectTfjsBackend(
+    'auto',
+    createRootLogger('warn', process.stderr as never),
+  );
+  const { zScore, zByCam } = zSettings(data);
+  const { ae, trainS } = await trainAutoencoder(data.train);
+  const folds = leaveOneCameraOut(data, zByCam, ae);
+  const mean = (k: 'z' | 'autoencoder' | 'speed') =>
+    folds.reduce((s, f) => s + f[k], 0) / folds.length;
+  const { dev } = data;
+  const shipped = zScore(DEFAULT_Z);
+  const allDev = {
+    z: roc(dev, shipped),
+    autoencoder: roc(dev, (d) => ae.scoreClip(d)),
+    speed: roc(dev, speedScores),
+  };
+  const msPerTrackSecond = scoringCost(dev, shipped);
+  const positives = flatten(dev, shipped).labels.filter((l) => l === 1).length;
+  const frames = dev.reduce((s, d) => s + d.frameCount, 0);
+  const measured = {
+    data,
+    zByCam,
+    folds,
+    mean,
+    allDev,
+    positives,
+    frames,
+    trainS,
+    backend,
+    msPerTrackSecond,
+  };
+  printReport(measured);
+  // Alerts as a clerk gets them: the daemon's concealment rule at its defaults, the curve, AUCs.
+  const alerts = evaluate(
+    path.join(DATA, 'dev'),
+    path.join(DATA, 'train'),
+    undefined,
+    createRootLogger('warn', process.stderr as never),
+  );
+  printJson(measured, alerts);
   ae.dispose();
 }
 
