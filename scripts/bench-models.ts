@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { resolveFfmpeg } from '../services/camera/ffmpeg-binary';
 import { parseConfig } from '../services/config/load';
 import { createRootLogger } from '../services/core/logger';
+import type { Logger } from '../services/core/logger';
 import { repoRoot } from '../services/core/package-info';
 import { loadPoseEstimator } from '../services/pose/load-estimator';
 import { modelDir, readManifest, readVerifiedModel } from '../services/pose/model-files';
@@ -100,13 +101,12 @@ async function loadOther(dir: string, graphFile: string) {
   return { model, batch: inputBatch(json), sha256: hash.digest('hex').slice(0, 16) };
 }
 
-async function main(): Promise<void> {
-  const video = path.join(repoRoot(), 'data/samples/vtest.avi');
-  if (!existsSync(video)) throw new Error(`${video} missing: run npm run sample`);
-  if (!(RUNS >= 1)) throw new Error('--runs must be at least 1');
-  const frame = realFrame(video);
-  const cores = os.availableParallelism();
-  const log = createRootLogger('warn');
+/** Each profile on each backend: the model on the frame, timed, and what it means in cameras. */
+async function profileRows(
+  frame: RgbImage,
+  cores: number,
+  log: Logger,
+): Promise<{ rows: ProfileRow[]; minModelFps: number }> {
   const rows: ProfileRow[] = [];
   let minModelFps = 0;
   for (const name of Object.keys(PROFILES)) {
@@ -137,8 +137,12 @@ async function main(): Promise<void> {
       });
     }
   }
-  // CPU per frame of each profile on the first backend against the others (x times cheaper).
-  const speedups = Object.keys(PROFILES).flatMap((name) => {
+  return { rows, minModelFps };
+}
+
+/** CPU per frame of each profile on the first backend against the others (x times cheaper). */
+function speedupsOf(rows: ProfileRow[]) {
+  return Object.keys(PROFILES).flatMap((name) => {
     const [first, ...rest] = rows.filter((r) => r.profile === name);
     return rest.map((r) => ({
       profile: name,
@@ -147,51 +151,69 @@ async function main(): Promise<void> {
       cheaper: Number((r.cpuMsPerFrame / first!.cpuMsPerFrame).toFixed(2)),
     }));
   });
-  await useTfjsBackend('wasm');
+}
 
+/** One of the other person detectors on the frame, timed. */
+async function timeOtherDetector(
+  dir: string,
+  d: (typeof OTHER_DETECTORS)[number],
+  frame: RgbImage,
+) {
+  const { model, batch: otherBatch, sha256 } = await loadOther(dir, d.graph);
+  const hwc = tf.tidy(() =>
+    tf.image.resizeBilinear(tf.tensor3d(frame.rgb, [HEIGHT, WIDTH, 3], 'int32'), [d.size, d.size]),
+  );
+  const input = tf.tidy(() =>
+    tf.div(tf.expandDims(d.layout === 'nchw' ? tf.transpose(hwc, [2, 0, 1]) : hwc, 0), 255),
+  );
+  // execute() where the graph allows it; graphs with control flow need executeAsync().
+  const run = async (x: tf.Tensor): Promise<tf.Tensor | tf.Tensor[]> => {
+    try {
+      return model.execute(x);
+    } catch {
+      return model.executeAsync(x);
+    }
+  };
+  const t = await time(async () => {
+    const out = await run(input);
+    const all = Array.isArray(out) ? out : [out];
+    await Promise.all(all.map((o) => o.data()));
+    tf.dispose(all);
+  });
+  tf.dispose([hwc, input]);
+  model.dispose();
+  return {
+    model: d.name,
+    input: `${d.size}x${d.size}`,
+    msPerRun: Math.round(t.wallMs),
+    batch: otherBatch,
+    sha256Prefix: sha256,
+  };
+}
+
+/** MultiPose's batch dimension, and the other detectors of its package timed on the frame. */
+async function otherModels(frame: RgbImage) {
+  await useTfjsBackend('wasm');
   const entry = readManifest()['movenet-multipose']!;
   const dir = modelDir(entry, '');
   const graphFile = readVerifiedModel(entry, dir).contents.get(entry.graph)!;
   const multipose = JSON.parse(graphFile.toString('utf8')) as GraphJson;
   const batch = inputBatch(multipose);
-
   const others = [];
-  for (const d of OTHER_DETECTORS) {
-    const { model, batch: otherBatch, sha256 } = await loadOther(dir, d.graph);
-    const hwc = tf.tidy(() =>
-      tf.image.resizeBilinear(tf.tensor3d(frame.rgb, [HEIGHT, WIDTH, 3], 'int32'), [
-        d.size,
-        d.size,
-      ]),
-    );
-    const input = tf.tidy(() =>
-      tf.div(tf.expandDims(d.layout === 'nchw' ? tf.transpose(hwc, [2, 0, 1]) : hwc, 0), 255),
-    );
-    // execute() where the graph allows it; graphs with control flow need executeAsync().
-    const run = async (x: tf.Tensor): Promise<tf.Tensor | tf.Tensor[]> => {
-      try {
-        return model.execute(x);
-      } catch {
-        return model.executeAsync(x);
-      }
-    };
-    const t = await time(async () => {
-      const out = await run(input);
-      const all = Array.isArray(out) ? out : [out];
-      await Promise.all(all.map((o) => o.data()));
-      tf.dispose(all);
-    });
-    tf.dispose([hwc, input]);
-    model.dispose();
-    others.push({
-      model: d.name,
-      input: `${d.size}x${d.size}`,
-      msPerRun: Math.round(t.wallMs),
-      batch: otherBatch,
-      sha256Prefix: sha256,
-    });
-  }
+  for (const d of OTHER_DETECTORS) others.push(await timeOtherDetector(dir, d, frame));
+  return { batch, others };
+}
 
+interface Report {
+  cores: number;
+  rows: ProfileRow[];
+  minModelFps: number;
+  speedups: ReturnType<typeof speedupsOf>;
+  batch: number;
+  others: Awaited<ReturnType<typeof timeOtherDetector>>[];
+}
+
+function printReport({ cores, rows, minModelFps, speedups, batch, others }: Report): void {
   const out = process.stdout;
   out.write(
     `\nbench:models: vtest.avi frame ${FRAME_INDEX} (${WIDTH}x${HEIGHT}), backends ${BACKENDS.join(', ')}, one thread, ${RUNS} runs each; ${cores} cores\n\n`,
@@ -220,6 +242,18 @@ async function main(): Promise<void> {
   out.write(
     `${JSON.stringify({ bench: 'models', backends: BACKENDS, cores, runs: RUNS, minModelFps, multiposeBatch: batch, profiles: rows, speedups, otherDetectors: others })}\n`,
   );
+}
+
+async function main(): Promise<void> {
+  const video = path.join(repoRoot(), 'data/samples/vtest.avi');
+  if (!existsSync(video)) throw new Error(`${video} missing: run npm run sample`);
+  if (!(RUNS >= 1)) throw new Error('--runs must be at least 1');
+  const frame = realFrame(video);
+  const cores = os.availableParallelism();
+  const { rows, minModelFps } = await profileRows(frame, cores, createRootLogger('warn'));
+  const speedups = speedupsOf(rows);
+  const { batch, others } = await otherModels(frame);
+  printReport({ cores, rows, minModelFps, speedups, batch, others });
 }
 
 main().catch((err: unknown) => {
