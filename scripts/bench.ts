@@ -258,59 +258,62 @@ async function decodeOnly(scenario: string, urls: string[]): Promise<RunResult> 
 
 const workDir = path.join(os.tmpdir(), 'vigil-bench');
 
-async function main(): Promise<void> {
+type Urls = { people: string[]; empty: string[] };
+
+/** The people and empty-scene clips at 1080p15, served by one RTSP peer or read as files. */
+async function prepareSources(maxN: number): Promise<{ urls: Urls; peer: RtspPeer | undefined }> {
   mkdirSync(workDir, { recursive: true });
   const input = path.join(repoRoot(), 'data/samples/vtest.avi');
   const clipSpec = { input, dir: workDir, width: 1920, height: 1080, fps: 15, gop: 15 };
   process.stderr.write('preparing 1080p15 H.264 clips (cached in the temp dir)...\n');
   const people = h264Clip({ ...clipSpec, seconds: 80 });
   const empty = emptySceneClip({ ...clipSpec, seconds: 60 });
-  const maxN = Math.max(...COUNTS);
-  let peer: RtspPeer | undefined;
-  let urls: { people: string[]; empty: string[] };
-  if (values.source === 'rtsp') {
-    const why = rtspPeerUnavailable();
-    if (why) throw new Error(`${why} (or use --source file)`);
-    peer = await RtspPeer.start({ mounts: { people, empty } });
-    const p = peer;
-    urls = {
-      people: Array.from({ length: maxN }, () => p.url('people')),
-      empty: Array.from({ length: maxN }, () => p.url('empty')),
+  if (values.source !== 'rtsp')
+    return {
+      urls: { people: Array(maxN).fill(people), empty: Array(maxN).fill(empty) },
+      peer: undefined,
     };
-  } else {
-    urls = { people: Array(maxN).fill(people), empty: Array(maxN).fill(empty) };
-  }
-  const cpus = os.availableParallelism();
-  process.stderr.write(`${cpus} cores; counts ${COUNTS.join(',')}; ${values.seconds} s per run\n`);
-  const runs: RunResult[] = [];
-  try {
-    for (const [name, inference] of Object.entries(PROFILES))
-      for (const n of COUNTS) {
-        process.stderr.write(`${name}, ${n} camera(s), people in view\n`);
-        const r = await runDaemon(name, urls.people.slice(0, n), inference, { zone: true });
-        runs.push(r);
-        // The accurate profile cannot hold 5 fps on a small box: one failed count is enough.
-        if (!r.holds5fps && name === 'accurate') break;
-      }
-    process.stderr.write(`idle: ${maxN} cameras on the empty scene (default profile)\n`);
-    runs.push(await runDaemon('empty scene', urls.empty.slice(0, maxN), profile('accurate')));
-    process.stderr.write(
-      'naive: 1 camera, whole frame, every frame (15 fps), no gating, main thread\n',
-    );
-    runs.push(
-      await runDaemon('naive', urls.people.slice(0, 1), NAIVE, {
-        fps: 15,
-        motion: false,
-        zone: true,
-      }),
-    );
-    process.stderr.write(`floor: ffmpeg decode only, ${maxN} streams, people and empty\n`);
-    runs.push(await decodeOnly('decode only (people)', urls.people.slice(0, maxN)));
-    runs.push(await decodeOnly('decode only (empty)', urls.empty.slice(0, maxN)));
-  } finally {
-    await peer?.stop();
-  }
+  const why = rtspPeerUnavailable();
+  if (why) throw new Error(`${why} (or use --source file)`);
+  const peer = await RtspPeer.start({ mounts: { people, empty } });
+  const urls = {
+    people: Array.from({ length: maxN }, () => peer.url('people')),
+    empty: Array.from({ length: maxN }, () => peer.url('empty')),
+  };
+  return { urls, peer };
+}
 
+/** Every profile at every count, the idle scene, the naive run and the decode floor. */
+async function runScenarios(urls: Urls, maxN: number): Promise<RunResult[]> {
+  const runs: RunResult[] = [];
+  for (const [name, inference] of Object.entries(PROFILES))
+    for (const n of COUNTS) {
+      process.stderr.write(`${name}, ${n} camera(s), people in view\n`);
+      const r = await runDaemon(name, urls.people.slice(0, n), inference, { zone: true });
+      runs.push(r);
+      // The accurate profile cannot hold 5 fps on a small box: one failed count is enough.
+      if (!r.holds5fps && name === 'accurate') break;
+    }
+  process.stderr.write(`idle: ${maxN} cameras on the empty scene (default profile)\n`);
+  runs.push(await runDaemon('empty scene', urls.empty.slice(0, maxN), profile('accurate')));
+  process.stderr.write(
+    'naive: 1 camera, whole frame, every frame (15 fps), no gating, main thread\n',
+  );
+  runs.push(
+    await runDaemon('naive', urls.people.slice(0, 1), NAIVE, {
+      fps: 15,
+      motion: false,
+      zone: true,
+    }),
+  );
+  process.stderr.write(`floor: ffmpeg decode only, ${maxN} streams, people and empty\n`);
+  runs.push(await decodeOnly('decode only (people)', urls.people.slice(0, maxN)));
+  runs.push(await decodeOnly('decode only (empty)', urls.empty.slice(0, maxN)));
+  return runs;
+}
+
+/** The figures the README quotes, from the runs. */
+function summarise(runs: RunResult[], cpus: number, maxN: number) {
   const by = (s: string) => runs.filter((r) => r.scenario === s);
   const largestN = (s: string) =>
     Math.max(
@@ -331,7 +334,7 @@ async function main(): Promise<void> {
     r && r[rate] > 0 ? round((10 * r.cpuPctPerCamera) / r[rate], 0) : null;
   const cpuPerFrame = cpuMsPer('analysedFps');
   const cpuPerModelRun = cpuMsPer('modelFps');
-  const summary = {
+  return {
     bench: 'cameras',
     cores: cpus,
     source: values.source,
@@ -372,23 +375,30 @@ async function main(): Promise<void> {
       : null,
     runs,
   };
-  const cols: (keyof RunResult)[] = [
-    'scenario',
-    'cameras',
-    'analysedFps',
-    'handledFps',
-    'modelFps',
-    'cpuPctPerCamera',
-    'decodeCpuPctPerCamera',
-    'rssMBPerCamera',
-    'pssMBPerCamera',
-    'daemonPssMB',
-    'latencyP50Ms',
-    'latencyP95Ms',
-    'alertLatencyP95Ms',
-    'droppedPerCameraPerS',
-    'holds5fps',
-  ];
+}
+
+const COLUMNS: (keyof RunResult)[] = [
+  'scenario',
+  'cameras',
+  'analysedFps',
+  'handledFps',
+  'modelFps',
+  'cpuPctPerCamera',
+  'decodeCpuPctPerCamera',
+  'rssMBPerCamera',
+  'pssMBPerCamera',
+  'daemonPssMB',
+  'latencyP50Ms',
+  'latencyP95Ms',
+  'alertLatencyP95Ms',
+  'droppedPerCameraPerS',
+  'holds5fps',
+];
+
+function printReport(runs: RunResult[], summary: ReturnType<typeof summarise>): void {
+  const cols = COLUMNS;
+  const idle = summary.idleCpuPctPerCamera;
+  const floorEmpty = summary.decodeFloorCpuPctPerCamera.empty;
   process.stdout.write(`\n| ${cols.join(' | ')} |\n|${cols.map(() => '---').join('|')}|\n`);
   for (const r of runs)
     process.stdout.write(`| ${cols.map((c) => String(r[c] ?? '-')).join(' | ')} |\n`);
@@ -399,9 +409,23 @@ async function main(): Promise<void> {
       .map(([n, v]) => `${n} ${v}`)
       .join(
         ', ',
-      )}\nidle camera: ${idle.cpuPctPerCamera} % CPU vs decode floor ${floorEmpty.cpuPctPerCamera} % (${summary.idleOverFloor}x)\n`,
+      )}\nidle camera: ${idle} % CPU vs decode floor ${floorEmpty} % (${summary.idleOverFloor}x)\n`,
   );
   process.stdout.write(JSON.stringify(summary) + '\n');
+}
+
+async function main(): Promise<void> {
+  const maxN = Math.max(...COUNTS);
+  const { urls, peer } = await prepareSources(maxN);
+  const cpus = os.availableParallelism();
+  process.stderr.write(`${cpus} cores; counts ${COUNTS.join(',')}; ${values.seconds} s per run\n`);
+  let runs: RunResult[];
+  try {
+    runs = await runScenarios(urls, maxN);
+  } finally {
+    await peer?.stop();
+  }
+  printReport(runs, summarise(runs, cpus, maxN));
 }
 
 main().then(
