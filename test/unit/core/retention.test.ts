@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { retentionRules } from '../../../services/alerts/alert-service';
+import { retentionRules } from '../../../services/alerts/retention-rules';
 import { parseConfig } from '../../../services/config/load';
 import { pruneFiles } from '../../../services/core/retention';
 import { captureLogger } from '../../helpers/logger';
