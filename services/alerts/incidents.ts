@@ -3,8 +3,8 @@ import type { RuleEvent } from '../behaviour/rule-event';
 import type { Config } from '../config/schema';
 import type { Ack, AlertStateStore } from './alert-state-store';
 import type { Severity } from './payload-schemas';
-import { inQuietHours } from './quiet-hours';
-import type { QuietWindow } from './quiet-hours';
+import { inQuietHours } from '../core/time-windows';
+import type { QuietWindow } from '../core/time-windows';
 
 export interface IncidentPolicy {
   /** At most one `update` per incident this often, unless the severity rises. */

@@ -1,4 +1,4 @@
-import { inQuietHours } from '../alerts/quiet-hours';
+import { inQuietHours } from '../core/time-windows';
 import type { TrackedPerson } from '../core/types';
 import { footPoint } from '../core/geometry';
 import type { RuleEvent, RuleEvidence, RuleName } from './rule-event';

@@ -9,7 +9,7 @@ import { Escalator } from '../alerts/escalation';
 import type { Waiting } from '../alerts/escalation';
 import type { AlertPayload, Escalation } from '../alerts/payload-schemas';
 import { policyFromConfig } from '../alerts/incidents';
-import { inQuietHours } from '../alerts/quiet-hours';
+import { inQuietHours } from '../core/time-windows';
 import type { PushMetrics } from './push-metrics';
 import type { PushService, PushTarget } from './push-service';
 

@@ -1,8 +1,8 @@
 import { AlertStateStore } from '../../../services/alerts/alert-state-store';
 import { IncidentManager, severityOf } from '../../../services/alerts/incidents';
 import type { IncidentPolicy } from '../../../services/alerts/incidents';
-import type { QuietWindow } from '../../../services/alerts/quiet-hours';
-import { inQuietHours } from '../../../services/alerts/quiet-hours';
+import type { QuietWindow } from '../../../services/core/time-windows';
+import { inQuietHours } from '../../../services/core/time-windows';
 import type { RuleEvent } from '../../../services/behaviour/rule-event';
 import { captureLogger } from '../../helpers/logger';
 import { ruleEvent } from '../../helpers/events';

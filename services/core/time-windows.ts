@@ -1,4 +1,7 @@
-/** A daily window in local time, e.g. { from: '22:00', to: '06:00' } (crossing midnight is fine). */
+/**
+ * Daily time windows, shared by the alert policy (quiet hours) and the rules (a restricted zone's
+ * hours). A daily window in local time, e.g. { from: '22:00', to: '06:00' } (crossing midnight is fine).
+ */
 export interface QuietWindow {
   from: string;
   to: string;
