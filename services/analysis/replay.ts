@@ -10,7 +10,6 @@ import { createBehaviour } from '../behaviour/create-behaviour';
 import { parsePoseTracks } from '../behaviour/pose-tracks';
 import type { PoseTracks } from '../behaviour/pose-tracks';
 import { FrameProcessor } from '../pipeline/frame-processor';
-import type { BehaviourParts } from '../pipeline/frame-processor';
 import type { PoseScorer } from '../behaviour/pose-scorer';
 import type { CueNorms } from '../behaviour/concealment-cues';
 import type { PoseEstimator } from '../pose/pose-estimator';
@@ -128,7 +127,6 @@ export class Replay {
   /** The highest concealment score among the people of the last frame (-Infinity: nobody). */
   frameScore = -Infinity;
   private readonly processor: FrameProcessor;
-  private readonly parts: BehaviourParts;
   private readonly incidents: IncidentManager;
   private readonly history = new Map<number, { firstSeenMs: number; poses: PoseSample[] }>();
   private readonly stepMs: number;
@@ -142,18 +140,11 @@ export class Replay {
     /** The camera's concealment cue norms; default: the model's, if it learned them. */
     cueNorms?: CueNorms,
   ) {
-    this.parts = createBehaviour(
-      config,
-      camera,
-      model,
-      false,
-      cueNorms ?? model?.cueNorms?.(camera.id),
-    );
     this.processor = new FrameProcessor(
       camera,
       noModel,
       createTracker(config.tracking),
-      this.parts,
+      createBehaviour(config, camera, model, false, cueNorms ?? model?.cueNorms?.(camera.id)),
     );
     this.incidents = new IncidentManager(
       policyFromConfig(config),
@@ -180,7 +171,7 @@ export class Replay {
 
   /** Ends what is open; answers every alert started. */
   finish(): ReplayedAlert[] {
-    for (const e of this.processor.flush(this.lastMs + this.stepMs))
+    for (const e of this.processor.flush(this.lastMs + this.stepMs, 'ended'))
       this.incidents.handle(this.camera.id, e);
     return this.alerts;
   }
@@ -200,7 +191,7 @@ export class Replay {
           score: e.evidence?.concealmentScore ?? e.evidence?.anomalyScore,
         });
     }
-    this.frameScore = this.parts.concealment?.maxScore(tracks) ?? -Infinity;
+    this.frameScore = this.processor.concealmentScore(tracks);
   }
 }
 

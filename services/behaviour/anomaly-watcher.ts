@@ -1,6 +1,7 @@
 import type { PoseSample, TrackedPerson } from '../core/types';
 import type { PoseScorer } from './pose-scorer';
 import { pointInPolygon } from '../core/geometry';
+import type { Rule, RuleFrame } from './rule';
 import type { RuleEvent } from './rule-event';
 import type { PixelZone } from './zones';
 
@@ -54,7 +55,8 @@ function clipOf(history: readonly PoseSample[], fps: number) {
  * for evidence; a score above `threshold` while a wrist or the feet are in a shelf zone raises a
  * concealment alert on its own (never below the threshold).
  */
-export class AnomalyWatcher {
+export class AnomalyWatcher implements Rule {
+  readonly name = 'anomaly';
   private readonly watches = new Map<number, Watch>();
 
   constructor(
@@ -71,7 +73,7 @@ export class AnomalyWatcher {
     return this.watches.get(trackId)?.score;
   }
 
-  evaluate(people: readonly TrackedPerson[], nowMs: number): RuleEvent[] {
+  evaluate({ tracks: people, nowMs }: RuleFrame): RuleEvent[] {
     const events: RuleEvent[] = [];
     for (const p of people) {
       let w = this.watches.get(p.trackId);
@@ -108,6 +110,15 @@ export class AnomalyWatcher {
       )
         this.watches.delete(id);
     }
+    return events;
+  }
+
+  /** Ends every open incident (camera stopping); nobody is watched any more. */
+  flush(nowMs: number): RuleEvent[] {
+    const events = [...this.watches.values()]
+      .filter((w) => w.open)
+      .map((w) => this.event('end', w.person, w, nowMs));
+    this.watches.clear();
     return events;
   }
 

@@ -3,6 +3,7 @@ import type { Point } from '../core/geometry';
 import { distanceToPolygonEdge, pointInPolygon } from '../core/geometry';
 import { ConcealmentScorer } from './concealment-cues';
 import type { CueNorms } from './concealment-cues';
+import type { Rule, RuleFrame } from './rule';
 import type { RuleEvent } from './rule-event';
 import type { PixelZone } from './zones';
 
@@ -145,7 +146,8 @@ function relative(p: Point, h: HipFrame): Point {
  * `scoreThreshold`. Scratching one's head, carrying a basket, or putting an item into a basket
  * never completes the sequence. It fires once per act; evidence lists each step and the score.
  */
-export class ConcealmentRule {
+export class ConcealmentRule implements Rule {
+  readonly name = 'concealment';
   private readonly hands = new Map<string, HandState>();
   private readonly scorer: ConcealmentScorer;
 
@@ -172,7 +174,7 @@ export class ConcealmentRule {
     return this.scorer.maxOf(people);
   }
 
-  evaluate(people: readonly TrackedPerson[], nowMs: number): RuleEvent[] {
+  evaluate({ tracks: people, nowMs }: RuleFrame): RuleEvent[] {
     this.scorer.update(people, nowMs);
     const events: RuleEvent[] = [];
     const seen = new Set<string>();
@@ -194,6 +196,15 @@ export class ConcealmentRule {
       if (s.fired) events.push(this.event(s.fired.person, s.fired.hand, s, nowMs, 'end'));
       this.hands.delete(key);
     }
+    return events;
+  }
+
+  /** Ends every hand's fired incident (camera stopping); the rule starts afresh. */
+  flush(nowMs: number): RuleEvent[] {
+    const events = [...this.hands.values()]
+      .filter((s) => s.fired)
+      .map((s) => this.event(s.fired!.person, s.fired!.hand, s, nowMs, 'end'));
+    this.hands.clear();
     return events;
   }
 

@@ -1,6 +1,7 @@
 import { inQuietHours } from '../core/time-windows';
 import type { TrackedPerson } from '../core/types';
 import { footPoint } from '../core/geometry';
+import type { Rule, RuleFrame } from './rule';
 import type { RuleEvent, RuleEvidence, RuleName } from './rule-event';
 import type { PixelZone } from './zones';
 import { zonesContaining } from './zones';
@@ -34,7 +35,8 @@ interface Journey {
  * - `walkout`: a person whose concealment fired reaches an `exit` zone without having stood in a
  *   `checkout` zone since: high severity, with the concealment's evidence and its time.
  */
-export class JourneyRule {
+export class JourneyRule implements Rule {
+  readonly name = 'journeys';
   private readonly journeys = new Map<number, Journey>();
 
   constructor(private zones: readonly PixelZone[]) {}
@@ -51,7 +53,7 @@ export class JourneyRule {
     j.paidSince = undefined;
   }
 
-  evaluate(people: readonly TrackedPerson[], nowMs: number): RuleEvent[] {
+  evaluate({ tracks: people, nowMs }: RuleFrame): RuleEvent[] {
     const events: RuleEvent[] = [];
     for (const p of people) {
       const j = this.journey(p, nowMs);
@@ -99,6 +101,19 @@ export class JourneyRule {
       if (nowMs - j.lastSeenMs > KEEP_MS && j.intrusions.size === 0 && !j.walkout)
         this.journeys.delete(id);
     }
+    return events;
+  }
+
+  /** Ends every open intrusion and walkout (camera stopping); every journey is forgotten. */
+  flush(nowMs: number): RuleEvent[] {
+    const events: RuleEvent[] = [];
+    for (const j of this.journeys.values()) {
+      for (const i of j.intrusions.values())
+        events.push(this.event('intrusion', 'end', j.person, i.zone, i.startedAtMs, nowMs));
+      const w = j.walkout;
+      if (w) events.push(this.event('walkout', 'end', j.person, w.zone, w.startedAtMs, nowMs, j));
+    }
+    this.journeys.clear();
     return events;
   }
 

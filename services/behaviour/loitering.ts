@@ -1,6 +1,7 @@
 import type { TrackedPerson } from '../core/types';
 import type { Point } from '../core/geometry';
 import { footPoint } from '../core/geometry';
+import type { Rule, RuleFrame } from './rule';
 import type { RuleEvent } from './rule-event';
 import type { PixelZone } from './zones';
 import { zonesContaining } from './zones';
@@ -22,7 +23,8 @@ const PATH_POINTS = 32;
  * measured on frame timestamps, raises `start`; leaving (or vanishing) for longer than
  * graceSeconds ends the dwell and, if alerted, raises `end`. Frame rate does not matter.
  */
-export class LoiteringRule {
+export class LoiteringRule implements Rule {
+  readonly name = 'loitering';
   private readonly dwells = new Map<string, Dwell>();
 
   constructor(private zones: readonly PixelZone[]) {}
@@ -31,7 +33,7 @@ export class LoiteringRule {
     this.zones = zones;
   }
 
-  evaluate(people: readonly TrackedPerson[], nowMs: number): RuleEvent[] {
+  evaluate({ tracks: people, nowMs }: RuleFrame): RuleEvent[] {
     const events: RuleEvent[] = [];
     for (const person of people) {
       const foot = footPoint(person.box, person.keypoints);

@@ -1,15 +1,13 @@
 import type { CameraConfig } from '../config/schema';
 import type { Detection, Frame, TrackedPerson } from '../core/types';
-import { LoiteringRule } from '../behaviour/loitering';
+import type { Behaviour } from '../behaviour/create-behaviour';
+import { RuleSet } from '../behaviour/rule-set';
+import type { FlushReason } from '../behaviour/rule';
 import type { RuleEvent } from '../behaviour/rule-event';
 import { toPixelZone } from '../behaviour/zones';
 import type { PixelZone } from '../behaviour/zones';
 import type { PoseEstimator, Region } from '../pose/pose-estimator';
 import type { Tracker } from '../tracking/tracker';
-import type { AnomalyWatcher } from '../behaviour/anomaly-watcher';
-import type { ConcealmentRule } from '../behaviour/concealment';
-import type { JourneyRule } from '../behaviour/journeys';
-import type { PoseRecorder } from '../behaviour/pose-recorder';
 import { appearanceOf } from '../tracking/appearance';
 
 /** A black frame of a camera's analysis size: the scene of `end` events flushed at shutdown. */
@@ -43,17 +41,10 @@ export interface ProcessedFrame {
 
 /**
  * The per-frame steps shared by the live daemon and offline analysis (one implementation):
- * estimate -> track -> evaluate. Publishing is the caller's.
+ * estimate -> track -> the camera's rule set. Publishing is the caller's; which rules run, and
+ * how they weigh each other, is the rule set's (behaviour/rule-set.ts).
  */
-export interface BehaviourParts {
-  concealment?: ConcealmentRule;
-  journeys?: JourneyRule;
-  anomaly?: AnomalyWatcher;
-  recorder?: PoseRecorder;
-}
-
 export class FrameProcessor {
-  private readonly loitering: LoiteringRule;
   private lastDetections: Detection[] = [];
   zones: PixelZone[];
 
@@ -61,15 +52,13 @@ export class FrameProcessor {
     camera: CameraConfig,
     private readonly estimator: PoseEstimator,
     private readonly tracker: Tracker,
-    private readonly behaviour: BehaviourParts = {},
+    /** The camera's rules and pose recorder (createBehaviour); default: no rules. */
+    private readonly behaviour: Behaviour = { rules: new RuleSet() },
   ) {
     this.zones = camera.zones.map((z) =>
       toPixelZone(z, camera.analysis.width, camera.analysis.height),
     );
-    this.loitering = new LoiteringRule(this.zones);
-    behaviour.concealment?.setZones(this.zones);
-    behaviour.anomaly?.setZones(this.zones);
-    behaviour.journeys?.setZones(this.zones);
+    behaviour.rules.setZones(this.zones);
   }
 
   /** New zones (and their thresholds) from a config change: effective from the next frame. */
@@ -77,10 +66,7 @@ export class FrameProcessor {
     this.zones = camera.zones.map((z) =>
       toPixelZone(z, camera.analysis.width, camera.analysis.height),
     );
-    this.loitering.setZones(this.zones);
-    this.behaviour.concealment?.setZones(this.zones);
-    this.behaviour.anomaly?.setZones(this.zones);
-    this.behaviour.journeys?.setZones(this.zones);
+    this.behaviour.rules.setZones(this.zones);
   }
 
   /** `focus`: where the model should look (motion gating); undefined: everywhere. */
@@ -113,6 +99,11 @@ export class FrameProcessor {
     return this.evaluate(tracks, timestampMs);
   }
 
+  /** The id the next new track gets (the tracker's). */
+  get nextTrackId(): number {
+    return this.tracker.nextTrackId;
+  }
+
   /** True when a frame handed to the model now would wait behind other frames. */
   modelBusy(): boolean {
     return this.estimator.saturated?.() ?? false;
@@ -123,10 +114,15 @@ export class FrameProcessor {
     this.behaviour.recorder?.flush();
   }
 
-  /** Ends open incidents (stream stopped or file finished). */
-  flush(nowMs: number): RuleEvent[] {
+  /** Ends every rule's open incidents (stream stopped or restarted, file finished). */
+  flush(nowMs: number, reason: FlushReason = 'stopped'): RuleEvent[] {
     this.behaviour.recorder?.flush();
-    return this.loitering.flush(nowMs);
+    return this.behaviour.rules.flush(nowMs, reason);
+  }
+
+  /** The highest concealment score among these people (-Infinity: nobody, or the rule is off). */
+  concealmentScore(people: readonly TrackedPerson[]): number {
+    return this.behaviour.rules.concealmentScore(people);
   }
 
   /** Adds each person's colour signature, for the tracker's re-identification. */
@@ -142,20 +138,6 @@ export class FrameProcessor {
   }
 
   private evaluate(tracks: TrackedPerson[], timestampMs: number): RuleEvent[] {
-    const events = this.loitering.evaluate(tracks, timestampMs);
-    const { concealment, anomaly, journeys } = this.behaviour;
-    const unusual = anomaly?.evaluate(tracks, timestampMs) ?? [];
-    for (const e of concealment?.evaluate(tracks, timestampMs) ?? []) {
-      const score = anomaly?.scoreOf(e.trackId);
-      // A rule hit by someone whose movements are also unusual here is the strongest signal.
-      if (score !== undefined && e.evidence)
-        e.evidence.anomalyScore = Math.round(score * 100) / 100;
-      if (score !== undefined && score >= 1 && e.type === 'start') e.severity = 'high';
-      journeys?.noteConcealment(e);
-      events.push(e);
-    }
-    events.push(...unusual);
-    events.push(...(journeys?.evaluate(tracks, timestampMs) ?? []));
-    return events;
+    return this.behaviour.rules.evaluate({ tracks, nowMs: timestampMs });
   }
 }

@@ -29,6 +29,8 @@ export interface ByteTrackerOptions {
   reidGate: number;
   /** A lost track is still reported at its predicted box for this long (ms); 0 reports only matched tracks. */
   coastMs?: number;
+  /** The first track's id (default 1): a camera restarted live continues its ids (tracker.ts). */
+  firstId?: number;
 }
 
 /** How far (in box heights) a person can plausibly move per second between sightings. */
@@ -43,10 +45,16 @@ const REACH_HEIGHTS_PER_S = 1.5;
  */
 export class ByteTracker implements Tracker {
   private tracks: Track[] = [];
-  private nextId = 1;
+  private nextId: number;
   private ended: number[] = [];
 
-  constructor(private readonly opts: ByteTrackerOptions) {}
+  constructor(private readonly opts: ByteTrackerOptions) {
+    this.nextId = opts.firstId ?? 1;
+  }
+
+  get nextTrackId(): number {
+    return this.nextId;
+  }
 
   update(detections: readonly Detection[], nowMs: number): TrackedPerson[] {
     for (const t of this.tracks) t.predict(nowMs);

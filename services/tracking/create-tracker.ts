@@ -2,8 +2,11 @@ import type { TrackingConfig } from '../config/schema';
 import { ByteTracker } from './byte-tracker';
 import type { Tracker } from './tracker';
 
-/** The tracker of one camera, from config (the daemon and offline analysis share it). */
-export function createTracker(t: TrackingConfig): Tracker {
+/**
+ * The tracker of one camera, from config (the daemon and offline analysis share it). `firstId`:
+ * where its track ids start (a restarted camera continues those of its previous tracker).
+ */
+export function createTracker(t: TrackingConfig, firstId = 1): Tracker {
   return new ByteTracker({
     highScore: t.highScore,
     matchIou: t.matchIou,
@@ -15,5 +18,6 @@ export function createTracker(t: TrackingConfig): Tracker {
     appearanceGate: t.appearanceGate,
     reidGate: t.reidGate,
     coastMs: t.coastSeconds * 1000,
+    firstId,
   });
 }

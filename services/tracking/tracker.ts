@@ -11,4 +11,10 @@ export interface Tracker {
   coast(timestampMs: number): TrackedPerson[];
   /** Ids of tracks that ended (lost for too long) since the last call. */
   takeEnded(): number[];
+  /**
+   * The id the next new track gets. A camera restarted live starts its new tracker here, so a
+   * new person never takes an old one's id (incident keys, cooldowns and the alert history
+   * would take them for the same person).
+   */
+  readonly nextTrackId: number;
 }

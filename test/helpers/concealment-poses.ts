@@ -47,7 +47,7 @@ export function playConcealment(
     for (let i = 0; i < secs * 5; i++) {
       const p = { ...body(1, STAND), keypoints: kps() };
       history.push({ timestampMs: t, box: p.box, score: p.score, keypoints: p.keypoints });
-      events.push(...rule.evaluate([{ ...p, history: [...history] }], t));
+      events.push(...rule.evaluate({ tracks: [{ ...p, history: [...history] }], nowMs: t }));
       t += 200;
     }
   return events;

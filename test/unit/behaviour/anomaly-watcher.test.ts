@@ -38,7 +38,7 @@ function watcher(shelves = [SHELF_A, SHELF_B]) {
     const p = body(7, { x: 300, y: 400, rightWrist: wrist });
     history.push({ timestampMs: t, box: p.box, score: p.score, keypoints: p.keypoints });
     const person = { ...p, history: [...history] };
-    events.push(...w.evaluate([person], t));
+    events.push(...w.evaluate({ tracks: [person], nowMs: t }));
     t += 200;
     return person;
   };

@@ -43,7 +43,7 @@ function runFrames(
   const history: PoseSample[] = [];
   const events: RuleEvent[] = [];
   for (let i = 0; i < frames; i++)
-    events.push(...rule.evaluate([tracked(history, at(i), i * 200)], i * 200));
+    events.push(...rule.evaluate({ tracks: [tracked(history, at(i), i * 200)], nowMs: i * 200 }));
   return events;
 }
 
@@ -55,7 +55,12 @@ function play(segments: [number, [number, number] | undefined][], fps = 5): Rule
   const history: PoseSample[] = [];
   for (const [secs, wrist] of segments) {
     for (let i = 0; i < secs * fps; i++) {
-      events.push(...rule.evaluate([tracked(history, { ...STAND, rightWrist: wrist }, t)], t));
+      events.push(
+        ...rule.evaluate({
+          tracks: [tracked(history, { ...STAND, rightWrist: wrist }, t)],
+          nowMs: t,
+        }),
+      );
       t += 1000 / fps;
     }
   }

@@ -28,7 +28,7 @@ function walk(
         ruleEvent('start', { rule: 'concealment', trackId: 4, person: p, atMs: t }),
       );
     const hidden = opts.gap && i >= opts.gap[0] && i < opts.gap[1];
-    events.push(...rule.evaluate(hidden ? [] : [p], t));
+    events.push(...rule.evaluate({ tracks: hidden ? [] : [p], nowMs: t }));
   });
   return events.map((e) => `${e.rule} ${e.type} ${e.zoneId}`);
 }
@@ -56,7 +56,7 @@ describe('journey rules', () => {
             evidence: { steps: [{ step: 'hold', at: 'x', region: 'pocket' }], keypoints: {} },
           }),
         );
-      events.push(...rule.evaluate([person], t0 + i * 200));
+      events.push(...rule.evaluate({ tracks: [person], nowMs: t0 + i * 200 }));
     });
     expect(events.map((e) => `${e.rule} ${e.type}`)).toEqual(['walkout start']);
     expect(events[0]).toMatchObject({ severity: 'high', zoneId: 'doors', trackId: 4 });

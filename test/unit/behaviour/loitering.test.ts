@@ -24,7 +24,8 @@ function run(
     const t = t0 + (i * 1000) / fps;
     const p = where(t - t0);
     const people = p ? [personAt(7, p[0], p[1])] : [];
-    for (const e of rule.evaluate(people, t)) events.push({ ...e, frameMs: t - t0 });
+    for (const e of rule.evaluate({ tracks: people, nowMs: t }))
+      events.push({ ...e, frameMs: t - t0 });
   }
   return events;
 }
