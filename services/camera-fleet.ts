@@ -3,16 +3,14 @@ import type { ConfigChange } from './config/config-store';
 import type { Clock } from './core/clock';
 import type { Logger } from './core/logger';
 import type { FfmpegBinary } from './camera/ffmpeg-binary';
-import { CameraPipeline } from './pipeline/camera-pipeline';
-import { FrameProcessor } from './pipeline/frame-processor';
+import type { CameraPipeline } from './pipeline/camera-pipeline';
+import { createCameraPipeline } from './pipeline/create-camera-pipeline';
 import type { AlertService } from './alerts/alert-service';
 import { renderScene } from './alerts/snapshot';
 import { blurHeads } from './alerts/head-blur';
 import type { PoseScorer } from './behaviour/pose-scorer';
-import { createBehaviour } from './behaviour/create-behaviour';
 import type { PoseEstimator } from './pose/pose-estimator';
 import type { WorkerPoolEstimator } from './pose/worker-pool-estimator';
-import { createTracker } from './tracking/create-tracker';
 import type { ClipService } from './clips/clip-service';
 import type { Metrics } from './metrics/metrics';
 
@@ -36,6 +34,8 @@ export interface FleetParts {
  */
 export class CameraFleet {
   readonly pipelines: CameraPipeline[] = [];
+  /** Per camera, where a restarted pipeline's track ids start (ids never repeat on a camera). */
+  private readonly nextTrackIds = new Map<string, number>();
 
   constructor(
     private config: Config,
@@ -61,7 +61,9 @@ export class CameraFleet {
         continue;
       }
       for (const p of running) {
+        // Every rule's open incidents end here; the next pipeline's track ids continue.
         await p.stop();
+        this.nextTrackIds.set(c.id, p.nextTrackId);
         this.pipelines.splice(this.pipelines.indexOf(p), 1);
       }
       if (cam?.enabled) this.start(cam);
@@ -86,16 +88,17 @@ export class CameraFleet {
 
   private start(cam: CameraConfig): void {
     const { estimator, alerts, ffmpeg, clips, clock, log, metrics } = this.parts;
-    const pipeline = new CameraPipeline(
+    const pipeline = createCameraPipeline(
+      this.config,
       cam,
       {
+        estimator,
+        anomalyModel: this.parts.anomalyModel,
+        recordPoses: true,
+        firstTrackId: this.nextTrackIds.get(cam.id),
+      },
+      {
         ffmpeg,
-        processor: new FrameProcessor(
-          cam,
-          estimator,
-          createTracker(this.config.tracking),
-          createBehaviour(this.config, cam, this.parts.anomalyModel, true),
-        ),
         dispatcher: alerts.dispatcher,
         clipRing: clips.ringFor(cam),
         clock,
@@ -105,7 +108,6 @@ export class CameraFleet {
         onTamper: (n, ref) => alerts.publishTamper(n, ref),
         inferencePool: () => this.parts.pool?.status(),
       },
-      this.config.inference,
     );
     pipeline.onProcessed = (p) => {
       if (!p.coasted) metrics.observeInference(cam.id, p.inferenceMs);

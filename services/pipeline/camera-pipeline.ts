@@ -21,7 +21,13 @@ import { LatencyWindow } from '../core/latency-window';
 import type { CameraHealthEvent, CameraStatus, InferencePoolStatus } from '../core/camera-status';
 
 /** When a frame goes to the model and when it is coasted (the config's inference section). */
-export type ModelScheduling = Pick<InferenceConfig, 'coastWhenBusy' | 'minModelFps'>;
+export type ModelScheduling = Pick<InferenceConfig, 'coastWhenBusy' | 'minModelFps'> & {
+  /**
+   * The model sees every Nth frame that needs it and the others are coasted, whatever the load:
+   * what a busy daemon does, on purpose (analyze --model-every, bench:tracking). Default: off.
+   */
+  modelEvery?: number;
+};
 
 export interface CameraPipelineDeps {
   ffmpeg: FfmpegBinary;
@@ -74,6 +80,8 @@ export class CameraPipeline {
   private readonly gate: MotionGate;
   private readonly latency = new LatencyWindow(256);
   private readonly alertLatency = new LatencyWindow(64);
+  /** Frames that needed the model so far (scheduling.modelEvery counts them). */
+  private modelWanted = 0;
   private lastTracks: ProcessedFrame['tracks'] = [];
   private lastPeople: ProcessedFrame['people'] = [];
   private readonly tamper: TamperWatch | undefined;
@@ -138,6 +146,11 @@ export class CameraPipeline {
         this.deps.processor.zones,
         events,
       );
+  }
+
+  /** The id the camera's next new track gets (a restarted camera continues from here). */
+  get nextTrackId(): number {
+    return this.deps.processor.nextTrackId;
   }
 
   /** Applies changed zones without touching the stream: the next analysed frame uses them. */
@@ -207,11 +220,16 @@ export class CameraPipeline {
     }
   }
 
-  private async step(frame: Frame): Promise<void> {
+  /**
+   * The daemon's one step per frame, for the live loop and for analyze (which feeds a file's
+   * frames here one at a time on a virtual clock): tamper watch, motion gate, model or coast,
+   * rules, publish. Undefined: the motion gate skipped the frame (the tracks stay as they were).
+   */
+  async step(frame: Frame): Promise<ProcessedFrame | undefined> {
     this.watchTamper(frame);
     const decision = this.gate.decide(frame, this.lastTracks);
     this.watchModelRate(decision.analyse);
-    if (!decision.analyse) return;
+    if (!decision.analyse) return undefined;
     let processed: ProcessedFrame;
     try {
       if (this.shouldCoast(frame)) processed = this.deps.processor.coast(frame);
@@ -238,6 +256,7 @@ export class CameraPipeline {
     if (processed.events.length > 0) this.alertLatency.add(latency);
     this.latest = processed;
     this.onProcessed?.(processed);
+    return processed;
   }
 
   /** Counts a failed model run; logs when failures start or change kind, not every frame. */
@@ -287,7 +306,8 @@ export class CameraPipeline {
    * has waited minModelFps' interval: every camera gets the model, none waits for it.
    */
   private shouldCoast(frame: Frame): boolean {
-    const { coastWhenBusy, minModelFps } = this.scheduling;
+    const { coastWhenBusy, minModelFps, modelEvery } = this.scheduling;
+    if (modelEvery !== undefined) return this.modelWanted++ % modelEvery !== 0;
     if (!coastWhenBusy) return false;
     if (this.slot.pending > 0) return true;
     const due = frame.timestampMs - this.lastModelMs >= 1000 / minModelFps;
