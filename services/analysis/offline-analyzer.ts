@@ -5,17 +5,15 @@ import type { Logger } from '../core/logger';
 import type { Frame } from '../core/types';
 import type { FfmpegBinary } from '../camera/ffmpeg-binary';
 import { FfmpegProcess } from '../camera/ffmpeg-process';
-import { FrameProcessor, blankFrame } from '../pipeline/frame-processor';
-import { MotionGate } from '../pipeline/motion-gate';
+import { ManualClock } from '../core/clock';
+import { createCameraPipeline } from '../pipeline/create-camera-pipeline';
 import type { ProcessedFrame } from '../pipeline/frame-processor';
 import { AlertDispatcher } from '../alerts/alert-dispatcher';
 import { JsonlAlertOutput } from '../alerts/jsonl-alert-output';
 import { AlertStateStore } from '../alerts/alert-state-store';
 import { IncidentManager, policyFromConfig } from '../alerts/incidents';
 import type { PoseEstimator } from '../pose/pose-estimator';
-import { createTracker } from '../tracking/create-tracker';
 import { loadPoseScorer } from '../behaviour/pose-scorer';
-import { createBehaviour } from '../behaviour/create-behaviour';
 import { motLine, scaleBox, sourceFrameNumber } from './mot-format';
 
 export interface AnalyzeOptions {
@@ -31,8 +29,9 @@ export interface AnalyzeOptions {
   /** Called about once a second with progress. */
   onProgress?: (p: AnalyzeProgress) => void;
   /**
-   * Gate frames and tiles by motion as the daemon does (camera.motion). A skipped frame reports
-   * the tracks held from the last analysed one, as the daemon's state would be.
+   * Motion gating on or off, whatever camera.motion.enabled says (default: as the camera is
+   * configured, like the daemon). A skipped frame reports the tracks held from the last analysed
+   * one, as the daemon's state would be.
    */
   motionGate?: boolean;
   /**
@@ -62,9 +61,11 @@ export interface AnalyzeResult {
 }
 
 /**
- * Runs a video file through the same FrameProcessor as the live daemon, as fast as the machine
+ * Runs a video file through the live daemon's own camera pipeline (createCameraPipeline, its
+ * step: tamper watch, motion gate, model or coast, rules, incidents), as fast as the machine
  * allows: frames are pulled one at a time, so nothing is dropped and nothing queues. Frame times
- * are video time (frame index / fps), so dwell rules see the clip's real seconds.
+ * and the pipeline's clock are video time (frame index / fps), so dwell rules see the clip's
+ * real seconds and every figure measured here is the daemon's.
  */
 export interface AnalyzerDeps {
   config: Config;
@@ -78,7 +79,8 @@ export async function analyzeFile(
   deps: AnalyzerDeps,
   opts: AnalyzeOptions,
 ): Promise<AnalyzeResult> {
-  const { config, camera, estimator, log } = deps;
+  const { config, log } = deps;
+  const camera = gated(deps.camera, opts.motionGate);
   const fps = opts.everyFrame ? undefined : camera.analysis.fps;
   const { width, height } = camera.analysis;
   const proc = new FfmpegProcess(
@@ -90,20 +92,12 @@ export async function analyzeFile(
   const model = config.behaviour.anomalyModelDir
     ? await loadPoseScorer(config.behaviour.anomalyModelDir)
     : undefined;
-  const processor = new FrameProcessor(
-    camera,
-    estimator,
-    createTracker(config.tracking),
-    createBehaviour(config, camera, model, false),
-  );
-  const outputs = opts.alertsOut ? [new JsonlAlertOutput(opts.alertsOut)] : [];
-  const incidents = new IncidentManager(
-    policyFromConfig(config),
-    new AlertStateStore(undefined, log),
-  );
+  let alerts = 0;
+  const counted = { send: () => void alerts++ };
+  const outputs = opts.alertsOut ? [new JsonlAlertOutput(opts.alertsOut), counted] : [counted];
   const dispatcher = new AlertDispatcher(
     outputs,
-    incidents,
+    new IncidentManager(policyFromConfig(config), new AlertStateStore(undefined, log)),
     {
       dataDir: config.dataDir,
       snapshotQuality: config.alerts.snapshotQuality,
@@ -111,65 +105,69 @@ export async function analyzeFile(
     },
     log,
   );
-  const tracksOut = opts.tracksOut ? createWriteStream(opts.tracksOut) : undefined;
-  const detsOut = opts.detectionsOut ? createWriteStream(opts.detectionsOut) : undefined;
-  const ref = { id: camera.id, name: camera.name, width, height };
-  const ids = new Set<number>();
-  const started = performance.now();
-  const epochMs = Date.now();
-  let frames = 0;
-  let detections = 0;
-  let alerts = 0;
-  let lastProgress = started;
-  const gate = opts.motionGate ? new MotionGate(camera) : undefined;
-  let held: ProcessedFrame['tracks'] = [];
-  let skipped = 0;
-  let passed = 0;
-  let coasted = 0;
+  // The daemon's own pipeline on a virtual clock: it reads video time (frame index / fps).
+  const clock = new ManualClock(Date.now());
+  const epochMs = clock.now();
   const modelEvery = opts.modelEvery ?? 1;
   if (!Number.isInteger(modelEvery) || modelEvery < 1)
     throw new RangeError('modelEvery must be an integer >= 1');
+  const pipeline = createCameraPipeline(
+    config,
+    camera,
+    { estimator: deps.estimator, anomalyModel: model, recordPoses: false },
+    { ffmpeg: deps.ffmpeg, dispatcher, clock, log },
+    { ...config.inference, modelEvery: modelEvery > 1 ? modelEvery : undefined },
+  );
+  const tracksOut = opts.tracksOut ? createWriteStream(opts.tracksOut) : undefined;
+  const detsOut = opts.detectionsOut ? createWriteStream(opts.detectionsOut) : undefined;
+  const ids = new Set<number>();
+  const started = performance.now();
+  let frames = 0;
+  let detections = 0;
+  let lastProgress = started;
+  let held: ProcessedFrame['tracks'] = [];
+  const stepMs = () => 1000 / (fps ?? proc.sourceInfo?.fps ?? 25);
   proc.start();
   try {
     for await (const rgb of proc.frames()) {
-      const srcFps = proc.sourceInfo?.fps;
-      const stepMs = 1000 / (fps ?? srcFps ?? 25);
       const frame: Frame = {
         camera: camera.id,
         index: frames,
-        timestampMs: epochMs + frames * stepMs,
+        timestampMs: epochMs + frames * stepMs(),
         width,
         height,
         rgb,
       };
-      const decision = gate
-        ? gate.decide(frame, held)
-        : { analyse: true as const, focus: undefined };
-      const coast = decision.analyse && passed++ % modelEvery !== 0;
-      if (coast) coasted++;
-      const p: ProcessedFrame = !decision.analyse
-        ? { frame, detections: [], tracks: held, people: held, events: [], inferenceMs: 0 }
-        : coast
-          ? processor.coast(frame)
-          : await processor.process(frame, decision.focus);
+      clock.set(frame.timestampMs);
+      // A frame the motion gate skipped leaves the tracks as they were (the daemon's state).
+      const p: ProcessedFrame = (await pipeline.step(frame)) ?? {
+        frame,
+        detections: [],
+        tracks: held,
+        people: held,
+        events: [],
+        inferenceMs: 0,
+      };
       held = p.tracks;
-      if (!decision.analyse) skipped++;
-      const number = sourceFrameNumber(frames, srcFps, fps);
+      const number = sourceFrameNumber(frames, proc.sourceInfo?.fps, fps);
       writeMot(p, number, proc.sourceInfo ?? { width, height }, { tracksOut, detsOut });
       detections += p.detections.length;
       p.tracks.forEach((tr) => ids.add(tr.trackId));
-      alerts += (await dispatcher.dispatch(ref, frame, processor.zones, p.events)).length;
       opts.onFrame?.(p, number);
       frames++;
-      if (opts.maxFrames !== undefined && frames >= opts.maxFrames) break;
+      if (opts.maxFrames !== undefined && frames >= opts.maxFrames) {
+        // Asked before the frame stream closes under ffmpeg, so its exit is not an error.
+        void proc.stop();
+        break;
+      }
       if (opts.onProgress && performance.now() - lastProgress >= 1000) {
         lastProgress = performance.now();
         opts.onProgress({ frames, elapsedMs: lastProgress - started });
       }
     }
-    const end = processor.flush(epochMs + frames * (1000 / (fps ?? proc.sourceInfo?.fps ?? 25)));
-    alerts += (await dispatcher.dispatch(ref, blankFrame(camera, Date.now()), processor.zones, end))
-      .length;
+    // The file ended: every open incident ends one frame after the last one.
+    clock.set(epochMs + frames * stepMs());
+    await pipeline.stop();
   } finally {
     await Promise.all([closeStream(tracksOut), closeStream(detsOut)]);
     await proc.stop();
@@ -181,6 +179,7 @@ export async function analyzeFile(
   const source = proc.sourceInfo
     ? { width: proc.sourceInfo.width, height: proc.sourceInfo.height, fps: proc.sourceInfo.fps }
     : undefined;
+  const status = pipeline.status();
   return {
     frames,
     elapsedMs,
@@ -188,10 +187,16 @@ export async function analyzeFile(
     detections,
     trackIds: ids.size,
     alerts,
-    skippedNoMotion: skipped,
-    coasted,
+    skippedNoMotion: status.skippedNoMotion,
+    coasted: status.framesCoasted,
     source,
   };
+}
+
+/** The camera with motion gating forced on or off (`motionGate`), else as configured. */
+function gated(camera: CameraConfig, motionGate: boolean | undefined): CameraConfig {
+  if (motionGate === undefined) return camera;
+  return { ...camera, motion: { ...camera.motion, enabled: motionGate } };
 }
 
 function writeMot(
