@@ -56,7 +56,7 @@ const COAST_BACKLOG = 3;
  * and runs the named steps. The model sees the newest frame; with coastWhenBusy the few frames
  * that arrived during its run are then tracked on prediction, and frames the model would have to
  * wait for (other cameras hold it) too. Beyond the slot's few frames a slow model drops frames
- * (counted), never queues them.
+ * (counted), never queues them. `analyze` runs the same `step` on a file's frames (one step loop).
  */
 export class CameraPipeline {
   private readonly slot: LatestSlot<Frame>;
