@@ -72,17 +72,14 @@ const NEVER_IMPORTS = [
   },
 ];
 
-/** An import source any number of `../` up, then one of `parts`, unless it is one of `allow`. */
-function partsRegex(parts, allow = []) {
-  const except = allow.length
-    ? `(?!(${allow.map((a) => a.replace(/[./]/g, '\\$&')).join('|')})$)`
-    : '';
-  return `^${except}(\\.\\./)+(${parts.join('|')})(/|$)`;
+/** An import source any number of `../` up, then one of `parts`. */
+function partsRegex(parts) {
+  return `^(\\.\\./)+(${parts.join('|')})(/|$)`;
 }
 
 /** A config object that forbids one part's never-imports (and imports of the console). */
-function neverImport({ files, parts, regex, why }, allow = []) {
-  const source = regex ?? partsRegex([...parts, 'console'], allow);
+function neverImport({ files, parts, regex, why }) {
+  const source = regex ?? partsRegex([...parts, 'console']);
   return {
     files,
     rules: {
@@ -97,8 +94,6 @@ function neverImport({ files, parts, regex, why }, allow = []) {
     },
   };
 }
-
-const behaviour = NEVER_IMPORTS.find((n) => n.files[0] === 'services/behaviour/**/*.ts');
 
 export default tseslint.config(
   { ignores: ['scratch/**', 'dist/**', 'node_modules/**', 'data/**', 'coverage/**'] },
@@ -121,16 +116,6 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   ...NEVER_IMPORTS.map((n) => neverImport(n)),
-  // Issue 24: the two behaviour -> pipeline/alerts imports that the rule-set work removes. Delete
-  // these two entries when it lands; nothing else in behaviour may import those parts meanwhile.
-  {
-    ...neverImport(behaviour, ['../alerts/quiet-hours']),
-    files: ['services/behaviour/journeys.ts'],
-  },
-  {
-    ...neverImport(behaviour, ['../pipeline/frame-processor']),
-    files: ['services/behaviour/create-behaviour.ts'],
-  },
   {
     files: ['console/src/**/*.ts'],
     rules: {
