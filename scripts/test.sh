@@ -7,11 +7,12 @@ cd "$(dirname "$0")/.."
 
 # ffmpeg: ingest and clips; mosquitto: the external-broker tests; GStreamer's RTSP server (driven
 # by scripts/peers/rtsp-server.py under /usr/bin/python3): the real RTSP peer of the camera tests;
-# iproute2 and util-linux: the discovery test's private network namespace; chromium: the real
-# browser of the console tests (playwright-core drives it and never downloads one).
+# openssl: `npm run token -- cert` (the local CA); iproute2 and util-linux: the discovery test's
+# private network namespace; chromium: the real browser of the console tests (playwright-core
+# drives it and never downloads one).
 PACKAGES=(ffmpeg mosquitto ca-certificates chromium python3-gi gir1.2-gst-rtsp-server-1.0
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad
-  gstreamer1.0-plugins-ugly iproute2 util-linux)
+  gstreamer1.0-plugins-ugly iproute2 util-linux openssl)
 
 install_debian_packages() {
   local missing=()

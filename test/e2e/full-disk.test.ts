@@ -1,39 +1,16 @@
-import { execFileSync } from 'node:child_process';
-import {
-  closeSync,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  openSync,
-  readdirSync,
-  rmSync,
-  symlinkSync,
-  writeSync,
-} from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../helpers/media';
-import { alive, mountTmpfs, startStateSite, unmount } from '../helpers/state-site';
+import { alive, startStateSite } from '../helpers/state-site';
+import { mountTinyTmpfs } from '../helpers/tiny-tmpfs';
+import type { TinyTmpfs } from '../helpers/tiny-tmpfs';
 import { waitFor } from '../helpers/wait';
 
 /** Whether this box lets us mount a tmpfs (root); under CI=true a refusal fails the suite. */
 function tmpfsAllowed(): boolean {
-  const probe = tempDir('vigil-tmpfs-probe-');
-  if (!mountTmpfs(probe, '1m')) return false;
-  execFileSync('umount', [probe]);
-  return true;
-}
-
-/** Writes until the disk refuses (ENOSPC): the data folder is full. */
-function fill(file: string): void {
-  const fd = openSync(file, 'w');
-  const chunk = Buffer.alloc(16 * 1024, 1);
-  try {
-    for (;;) writeSync(fd, chunk);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
-  } finally {
-    closeSync(fd);
-  }
+  const probe = mountTinyTmpfs(tempDir('vigil-tmpfs-probe-'), 1024 * 1024);
+  probe?.unmount();
+  return probe !== undefined;
 }
 
 /** Every file and folder under `dir` (symlinks not followed), with its permission bits. */
@@ -53,10 +30,10 @@ function modes(dir: string): { file: string; mode: number; dir: boolean }[] {
   'a full data disk (2 MB tmpfs): alerts keep reaching MQTT, the daemon stays up, snapshots resume when space is freed; files 0600, folders 0700',
   async () => {
     const dir = tempDir('vigil-full-');
-    let mounted = '';
+    let disk: TinyTmpfs | undefined;
     const site = await startStateSite(dir, (dataDir) => {
-      if (!mountTmpfs(dataDir, '2m')) throw new Error('tmpfs refused');
-      mounted = dataDir;
+      disk = mountTinyTmpfs(dataDir, 2 * 1024 * 1024);
+      if (!disk) throw new Error('tmpfs refused');
       // The pose model's ONNX conversion (19 MB) is cached on another volume: this test is
       // about what the daemon writes while it runs (state, outbox, snapshots).
       mkdirSync(path.join(dir, 'models'));
@@ -67,8 +44,7 @@ function modes(dir: string): { file: string; mode: number; dir: boolean }[] {
       const first = await waitFor('a first alert', () => site.starts()[0], 180_000, 200);
       expect(first.snapshot).not.toBeNull();
 
-      const filler = path.join(site.dataDir, 'filler');
-      fill(filler);
+      disk!.fill();
       const full = site.rec.messages.length;
       const whileFull = await waitFor(
         'an alert while the disk is full',
@@ -92,7 +68,7 @@ function modes(dir: string): { file: string; mode: number; dir: boolean }[] {
         100,
       );
 
-      rmSync(filler);
+      disk!.free();
       const freed = site.rec.messages.length;
       const after = await waitFor(
         'an alert with its snapshot once space is back',
@@ -114,7 +90,7 @@ function modes(dir: string): { file: string; mode: number; dir: boolean }[] {
       expect(all.filter((m) => m.mode !== (m.dir ? 0o700 : 0o600))).toEqual([]);
     } finally {
       await site.stop();
-      if (mounted) unmount(mounted);
+      disk?.unmount();
     }
   },
   900_000,

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { parse, stringify } from 'yaml';
 import type { AlertPayload } from '../../services/alerts/payload-schemas';
@@ -79,25 +78,4 @@ export function startsOf(msgs: Received[]): AlertPayload[] {
 export async function alive(d: Daemon, health: () => Promise<Response>): Promise<void> {
   if (d.proc.exitCode !== null) throw new Error(`daemon exited ${d.proc.exitCode}: ${d.stderr()}`);
   expect((await health()).status).toBe(200);
-}
-
-/**
- * A tmpfs of `size` on `dir` (root only). Missing permission fails under CI=true and skips
- * (false) elsewhere.
- */
-export function mountTmpfs(dir: string, size: string): boolean {
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'pipe' });
-    return true;
-  } catch (err) {
-    const why = `mount -t tmpfs failed (run as root): ${(err as Error).message}`;
-    if (process.env.CI)
-      throw new Error(`the full-disk test needs a tmpfs in CI: ${why}`, { cause: err });
-    console.warn(`${why}: skipping the full-disk test`);
-    return false;
-  }
-}
-
-export function unmount(dir: string): void {
-  execFileSync('umount', ['-l', dir], { stdio: 'pipe' });
 }

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { SHARED_DATA, requireComponent } from '../../helpers/require-component';
 import { aucRoc } from '../../../services/analysis/roc';
 import { readPoseTrackDir } from '../../../services/behaviour/pose-tracks';
 import { REPO, tempDir } from '../../helpers/media';
@@ -50,7 +51,13 @@ describe('npm run behaviour (pose-z, the default)', () => {
     expect(behaviour('train', '--data', data, '--out', model, '--method', 'magic').code).toBe(2);
   }, 60_000);
 
-  (existsSync(POSELIFT) ? test : test.skip)(
+  (requireComponent(
+    'the PoseLift check of behaviour-cli',
+    existsSync(POSELIFT) ? undefined : POSELIFT,
+    SHARED_DATA,
+  )
+    ? test
+    : test.skip)(
     'on PoseLift: per-camera pose-z scores dev above the fastest-person baseline (the bench has the full table)',
     () => {
       const dir = tempDir('vigil-poselift-');
@@ -70,6 +77,4 @@ describe('npm run behaviour (pose-z, the default)', () => {
     },
     120_000,
   );
-  if (!existsSync(POSELIFT))
-    console.warn(`${POSELIFT} absent: the PoseLift check of behaviour-cli is skipped`);
 });

@@ -15,11 +15,11 @@ import type { PoseEstimator } from '../../../services/pose/pose-estimator';
 import { createTracker } from '../../../services/tracking/create-tracker';
 import { captureLogger } from '../../helpers/logger';
 import { REPO, SHARED, tempDir } from '../../helpers/media';
+import { SHARED_DATA, requireComponent } from '../../helpers/require-component';
 
 /** A real PoseLift theft (camera 01): the shoplifter conceals, the default config alerts. */
 const CLIP = path.join(SHARED, 'poselift/dev/01_0257.json');
 const TRAIN = path.join(SHARED, 'poselift/train');
-const present = existsSync(CLIP);
 
 /** Replays the recorded poses as if the model had found them, one frame per call, in order. */
 function recordedEstimator(byFrame: Map<number, Detection[]>): PoseEstimator {
@@ -111,7 +111,13 @@ async function daemonAlerts(
   return started;
 }
 
-const maybe = present || process.env.CI === 'true' ? test : test.skip;
+const maybe = requireComponent(
+  'the PoseLift theft test',
+  existsSync(CLIP) ? undefined : CLIP,
+  SHARED_DATA,
+)
+  ? test
+  : test.skip;
 
 maybe(
   'a recorded PoseLift theft through the daemon per-frame path (estimate, track, rules, incidents) raises the concealment alert `behaviour alerts` reports',

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
-import { RtspPeer, rtspPeerUnavailable } from '../../../scripts/peers/rtsp-peer';
+import { RTSP_PEER_INSTALL, RtspPeer, rtspPeerUnavailable } from '../../../scripts/peers/rtsp-peer';
+import { requireComponent } from '../../helpers/require-component';
 import type { AlertPayload } from '../../../services/alerts/payload-schemas';
 import { resolveFfmpeg } from '../../../services/camera/ffmpeg-binary';
 import { StreamSupervisor } from '../../../services/camera/stream-supervisor';
@@ -12,10 +13,7 @@ import { captureLogger } from '../../helpers/logger';
 import { tempDir } from '../../helpers/media';
 import { waitFor } from '../../helpers/wait';
 
-/** Without the GStreamer RTSP server this test cannot run: it fails in CI, skips elsewhere. */
-const unavailable = rtspPeerUnavailable();
-if (unavailable && process.env.CI) throw new Error(`required in CI: ${unavailable}`);
-if (unavailable) console.warn(`H.264 RTSP clip test skipped: ${unavailable}`);
+const peer = requireComponent('the H.264 RTSP clip test', rtspPeerUnavailable(), RTSP_PEER_INSTALL);
 
 /** An incident's start and end as the alert service hands them to the clip service. */
 function alert(type: 'start' | 'end', id: string, startedAtMs: number, atMs: number) {
@@ -40,7 +38,7 @@ function probe(file: string): { codec: string; width: number; duration: number }
   return { codec: v.codec_name, width: v.width, duration: Number(j.format.duration) };
 }
 
-(unavailable ? describe.skip : describe)('a real H.264 RTSP camera with the default clips', () => {
+(peer ? describe : describe.skip)('a real H.264 RTSP camera with the default clips', () => {
   const dir = tempDir('vigil-rtsp-clip-');
   let peer: RtspPeer | undefined;
   let sup: StreamSupervisor | undefined;
