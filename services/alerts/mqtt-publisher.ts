@@ -2,7 +2,8 @@ import mqtt from 'mqtt';
 import type { MqttClient } from 'mqtt';
 import { systemClock } from '../core/clock';
 import type { Clock } from '../core/clock';
-import { VigilError } from '../core/errors';
+import { VigilError, errorMessage } from '../core/errors';
+import { withTimeout } from '../core/with-timeout';
 import { DeniedTopics } from './denied-topics';
 import type { Logger } from '../core/logger';
 import { redactUrl } from '../core/logger';
@@ -21,6 +22,8 @@ export interface MqttPublisherOptions {
 
 /** A repeated connection error is logged again at warn level at most this often. */
 const ERROR_REPEAT_MS = 60_000;
+/** How long each step of a clean stop may wait for the broker. */
+const STOP_STEP_MS = 3000;
 
 /**
  * The one MQTT client of the daemon (adapter over MQTT.js). Announces `online` on the retained
@@ -172,12 +175,29 @@ export class MqttPublisher {
     this.log.warn({ err: message }, 'MQTT error; retrying every 2 s');
   }
 
+  /**
+   * Says offline (retained) and disconnects. A broker that stopped answering (a connection cut
+   * that the client has not noticed yet, a broker gone mid-stop) cannot hold the stop: each step
+   * waits STOP_STEP_MS, then the connection is dropped (the broker's last will says offline).
+   */
   async stop(): Promise<void> {
     this.stopping = true;
     const client = this.client;
     if (!client) return;
-    if (client.connected)
-      await client.publishAsync(this.available, 'offline', { qos: 1, retain: true });
-    await client.endAsync();
+    try {
+      if (client.connected)
+        await withTimeout(
+          client.publishAsync(this.available, 'offline', { qos: 1, retain: true }),
+          STOP_STEP_MS,
+          'offline on stop',
+        );
+      await withTimeout(client.endAsync(), STOP_STEP_MS, 'disconnect');
+    } catch (err) {
+      this.log.warn(
+        { err: errorMessage(err) },
+        'MQTT broker did not answer the stop; disconnected',
+      );
+      await client.endAsync(true);
+    }
   }
 }

@@ -43,18 +43,26 @@ if (requireMosquitto('the mosquitto round trip'))
 
 describe.each(brokers)('MQTT round trip through %s', (_name, makeBroker) => {
   let broker: Broker;
+  /** Every client a test made, ended after it whatever happened (a leaked client reconnecting
+   * after the test environment is gone takes the next suites down). */
+  const clients: { stop(): Promise<unknown> }[] = [];
   beforeEach(async () => {
     broker = await makeBroker();
   });
-  afterEach(() => broker.stop());
+  afterEach(async () => {
+    await Promise.all(clients.splice(0).map((c) => c.stop().catch(() => undefined)));
+    await broker.stop();
+  });
 
   test('an alert arrives on vigil/<camera>/alerts as JSON; vigil/available is retained online', async () => {
     const pub = new MqttPublisher(
       { url: broker.url, clientId: 'vigil-test', ...broker.vigil },
       captureLogger().log,
     );
+    clients.push(pub);
     await pub.start();
     const rec = await recordMqtt(broker.url, 'vigil/#', undefined, broker.reader);
+    clients.push({ stop: () => rec.client.endAsync(true) });
     const outbox = new Outbox(
       tempDir(),
       pub,
@@ -85,11 +93,21 @@ describe.each(brokers)('MQTT round trip through %s', (_name, makeBroker) => {
       { url: broker.url, clientId: 'vigil-lwt', ...broker.vigil },
       captureLogger().log,
     );
+    clients.push(pub);
     await pub.start();
     const rec = await recordMqtt(broker.url, 'vigil/#', undefined, broker.reader);
+    clients.push({ stop: () => rec.client.endAsync(true) });
     await waitFor('online', () => rec.messages.some((m) => m.payload.toString() === 'online'));
-    // Cut the TCP connection without a DISCONNECT, as a crash or a power cut would.
-    (pub as unknown as { client: { stream: { destroy(): void } } }).client.stream.destroy();
+    // Cut the TCP connection without a DISCONNECT, as a crash or a power cut would; a process
+    // that vanished does not come back, so the client must not reconnect (a reconnect with the
+    // same client id would take the session over before the broker saw the old one gone).
+    const client = (
+      pub as unknown as {
+        client: { options: { reconnectPeriod: number }; stream: { destroy(): void } };
+      }
+    ).client;
+    client.options.reconnectPeriod = 0;
+    client.stream.destroy();
     await waitFor(
       'last will',
       () =>
@@ -98,7 +116,8 @@ describe.each(brokers)('MQTT round trip through %s', (_name, makeBroker) => {
         ),
       10_000,
     );
-    await pub.stop().catch(() => undefined);
+    // Its stop returns although the broker can no longer answer it.
+    await pub.stop();
     await rec.client.endAsync();
-  });
+  }, 20_000);
 });
