@@ -1,35 +1,21 @@
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { AlertPayload } from '../../services/alerts/payload-schemas';
+import { alertPayload } from '../helpers/events';
 import { tempDir } from '../helpers/media';
 import { alive, startStateSite } from '../helpers/state-site';
 import { waitFor } from '../helpers/wait';
 
 const AT = new Date(Date.now() - 3_600_000).toISOString();
-const alert = (n: number): AlertPayload => ({
-  schemaVersion: 1,
-  id: `00000000-0000-4000-8000-00000000000${n}`,
-  type: 'start',
-  seq: 0,
-  camera: 'square',
-  cameraName: 'Campus square',
-  rule: 'loitering',
-  zone: 'meeting-point',
-  zoneName: 'Meeting point',
-  trackId: n,
-  severity: 'low',
-  startedAt: AT,
-  at: AT,
-  durationSeconds: 4,
-  score: 0.9,
-  box: { x: 0.1, y: 0.1, w: 0.2, h: 0.5 },
-  path: [],
-  snapshot: null,
-  snapshotTopic: null,
-  ack: null,
-  evidence: null,
-  summary: 'loitering',
-});
+const alert = (n: number): AlertPayload =>
+  alertPayload(n, {
+    camera: 'square',
+    cameraName: 'Campus square',
+    zone: 'meeting-point',
+    zoneName: 'Meeting point',
+    startedAt: AT,
+    at: AT,
+  });
 const record = (p: number, t: unknown) =>
   JSON.stringify({ p, t, r: 0, b: Buffer.from(`old ${p}`).toString('base64') });
 const totals = {

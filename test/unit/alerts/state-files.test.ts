@@ -4,35 +4,11 @@ import { AlertHistory } from '../../../services/alerts/alert-history';
 import { AlertStateStore } from '../../../services/alerts/alert-state-store';
 import { FeedbackCounts } from '../../../services/alerts/feedback-counts';
 import { OpenIncidents } from '../../../services/alerts/open-incidents';
-import type { AlertPayload } from '../../../services/alerts/payload-schemas';
+import { alertPayload } from '../../helpers/events';
 import { captureLogger } from '../../helpers/logger';
 import { tempDir } from '../../helpers/media';
 
-const alert = (n: number, over: Partial<AlertPayload> = {}): AlertPayload => ({
-  schemaVersion: 1,
-  id: `00000000-0000-4000-8000-00000000000${n}`,
-  type: 'start',
-  seq: 0,
-  camera: 'cam',
-  cameraName: 'Cam',
-  rule: 'loitering',
-  zone: 'z',
-  zoneName: 'Zone',
-  trackId: n,
-  severity: 'low',
-  startedAt: '2026-01-01T10:00:00.000Z',
-  at: '2026-01-01T10:00:00.000Z',
-  durationSeconds: 4,
-  score: 0.9,
-  box: { x: 0.1, y: 0.1, w: 0.2, h: 0.5 },
-  path: [],
-  snapshot: null,
-  snapshotTopic: null,
-  ack: null,
-  evidence: null,
-  summary: 'loitering',
-  ...over,
-});
+const alert = alertPayload;
 
 const asideFiles = (dir: string, name: string) =>
   readdirSync(dir).filter((f) => f.startsWith(`${name}.corrupt-`));
