@@ -243,6 +243,7 @@ export class VigilApp {
       outbox: () => this.alerts?.outbox.health(),
       applyConfig: (v, change) => this.applyConfig(v, change),
       latestFrame: async (id, withZones) => this.fleet?.latestFrame(id, withZones),
+      grabStill: (url) => grabStill(url, this.ffmpeg ?? resolveFfmpeg()),
       startedAt: this.startedAt,
       configFile: this.opts.configFile,
       alerts: this.alerts,

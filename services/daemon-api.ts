@@ -28,6 +28,8 @@ export interface DaemonView {
   outbox(): OutboxHealth | undefined;
   applyConfig(v: Version, change: ConfigChange): Promise<void>;
   latestFrame(camera: string, withZones?: boolean): Promise<Buffer | undefined>;
+  /** One still of a stream URL (ffmpeg), for the add-camera form's Test. */
+  grabStill(url: string): Promise<Buffer>;
   startedAt: string;
   /** The config file, so the API can change and persist it. */
   configFile: string | undefined;
@@ -58,6 +60,7 @@ export function daemonApiContext(d: DaemonView): ApiContext {
     clerk: d.alerts,
     dataDir: config.dataDir,
     latestFrame: (id, withZones) => d.latestFrame(id, withZones),
+    grabStill: (url) => d.grabStill(url),
     tune: (candidate, sinceMs) => tuneCall(d, candidate, sinceMs),
     clips: {
       find: (id) => d.clips.find(id),

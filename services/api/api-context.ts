@@ -51,6 +51,8 @@ export interface ApiContext {
   dataDir?: string;
   /** The latest analysed frame of a camera with tracks and zones drawn, as JPEG. */
   latestFrame?(camera: string, withZones?: boolean): Promise<Buffer | undefined>;
+  /** One still (JPEG) of a stream URL through ffmpeg: the add-camera form's Test. */
+  grabStill?(url: string): Promise<Buffer>;
   metrics?: Metrics;
   /** npm run tune as a call: the recordings since `sinceMs` under the current and a candidate config. */
   tune?(candidate: unknown, sinceMs: number): Promise<TuneReport>;

@@ -14,6 +14,7 @@ import { errorHandler } from './errors';
 import { documentRoute } from './openapi';
 import { registerHealthRoutes } from './routes/health';
 import { registerCameraRoutes } from './routes/cameras';
+import { registerAddCameraRoutes } from './routes/add-camera';
 import { registerConfigRoutes } from './routes/config';
 import { registerAlertRoutes } from './routes/alerts';
 import { registerDiscoveryRoutes } from './routes/discovery';
@@ -162,6 +163,7 @@ export function buildApi(ctx: ApiContext, log: Logger, tls?: ApiTls): ApiServer 
     registerConsoleRoutes(s);
     registerHealthRoutes(s, ctx);
     registerCameraRoutes(s, ctx);
+    registerAddCameraRoutes(s, ctx);
     registerConfigRoutes(s, ctx);
     registerAlertRoutes(s, ctx);
     registerDiscoveryRoutes(s, ctx);
