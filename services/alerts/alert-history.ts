@@ -133,6 +133,13 @@ export class AlertHistory {
     return undefined;
   }
 
+  /** The `end` of an incident (it carries the clip), undefined while it is open. */
+  end(id: string): AlertPayload | undefined {
+    for (let i = this.items.length - 1; i >= 0; i--)
+      if (this.items[i]!.id === id && this.items[i]!.type === 'end') return this.items[i];
+    return undefined;
+  }
+
   /** The `start` of an incident (it names the snapshot). */
   start(id: string): AlertPayload | undefined {
     return this.items.find((a) => a.id === id && a.type === 'start');

@@ -55,8 +55,14 @@ export function registerAlertRoutes(app: ApiServer, ctx: ApiContext): void {
       before: q.before,
       limit: q.limit ? Number(q.limit) : 50,
     });
+    // Whether each listed incident is over and has a clip: History offers Play clip only then.
+    const ends: Record<string, { at: string; clip: boolean }> = {};
+    for (const a of page.items) {
+      const end = a.type === 'end' ? a : ctx.history.end(a.id);
+      if (end) ends[a.id] = { at: end.at, clip: Boolean(end.clip) };
+    }
     // Precision as the store sees it, per camera, zone and rule (the same numbers as /metrics).
-    return { ...page, feedback: ctx.clerk?.feedback.rows() ?? [] };
+    return { ...page, ends, feedback: ctx.clerk?.feedback.rows() ?? [] };
   });
 
   app.get('/api/snoozes', { schema: { summary: 'The snoozes in force' } }, async () => {
