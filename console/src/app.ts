@@ -104,23 +104,20 @@ function renderNav(): void {
   fill(
     nav,
     ...links.map(([href, text]) => h('a', { href, class: 'tab' }, text)),
+    // Who is logged in and Log out in one target: the header stays one line on a 360 px phone.
     h(
-      'span',
-      { class: 'account' },
-      h('span', { class: 'who' }, `${session?.name} (${session?.role})`),
-      h(
-        'button',
-        {
-          type: 'button',
-          class: 'link',
-          onclick: () => {
-            token.clear();
-            void shareToken(null);
-            showLogin();
-          },
+      'button',
+      {
+        type: 'button',
+        class: 'account link',
+        onclick: () => {
+          token.clear();
+          void shareToken(null);
+          showLogin();
         },
-        'Log out',
-      ),
+      },
+      h('span', { class: 'who' }, `${session?.name} (${session?.role})`),
+      h('span', { class: 'logout' }, 'Log out'),
     ),
   );
   nav.hidden = false;

@@ -261,19 +261,29 @@ export class ClerkView {
     );
   }
 
+  private isAcked(id: string): boolean {
+    return this.cards.get(id)?.answers.some((x) => x.command === 'ack') ?? false;
+  }
+
   private buttons(c: Card): HTMLElement {
     const id = c.alert.id;
-    const acked = c.answers.some((x) => x.command === 'ack');
-    const send = (command: string, json: unknown, done: string) => async (ev: Event) => {
+    const acked = c.answers.find((x) => x.command === 'ack');
+    const send = (command: Answer['command'], json: unknown, done: string) => async (ev: Event) => {
       const b = ev.currentTarget as HTMLButtonElement;
       b.disabled = true;
       try {
-        await api(`/api/alerts/${id}/${command}`, { method: 'POST', json });
+        const { body } = await api<Omit<Answer, 'camera' | 'at'>>(`/api/alerts/${id}/${command}`, {
+          method: 'POST',
+          json,
+        });
         this.toast(done);
+        // Shown at once (the live echo, when it comes, says the same).
+        const at = new Date().toISOString();
+        this.onAnswer({ ...body, alertId: id, command, camera: c.alert.camera, at });
       } catch (err) {
         this.toast(err instanceof ApiError ? err.message : 'Not sent: no connection', true);
       } finally {
-        b.disabled = false;
+        if (b.isConnected && !(command === 'ack' && this.isAcked(id))) b.disabled = false;
       }
     };
     const snooze = h(
@@ -287,12 +297,13 @@ export class ClerkView {
       h(
         'button',
         {
-          class: 'primary',
           type: 'button',
           onclick: send('ack', {}, 'Acknowledged'),
-          'aria-pressed': acked ? 'true' : 'false',
+          // Done once acknowledged, by whom: the button says so and takes no second press.
+          disabled: acked ? true : null,
+          class: acked ? 'primary done' : 'primary',
         },
-        'Acknowledge',
+        acked ? `Acknowledged by ${acked.by}` : 'Acknowledge',
       ),
       h(
         'div',

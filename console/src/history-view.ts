@@ -50,6 +50,7 @@ export class HistoryView {
     const { body } = await api<{
       items: Alert[];
       nextBefore: string | null;
+      ends?: Record<string, { at: string; clip: boolean }>;
       feedback: FeedbackRow[];
     }>(`/api/alerts?${q}`);
     if (reset) this.list.replaceChildren();
@@ -61,7 +62,7 @@ export class HistoryView {
           h('time', { datetime: a.startedAt }, new Date(a.startedAt).toLocaleString()),
           h('strong', {}, ` ${ruleTitle(a.rule)} `),
           `${a.cameraName} · ${a.zoneName || a.zone}: person #${a.trackId} ${whatHappened(a)} `,
-          clipButton(a),
+          clipOf(a, body.ends?.[a.id]),
         ),
       );
     if (reset && body.items.length === 0) this.list.append(h('li', {}, 'No alerts match.'));
@@ -72,47 +73,66 @@ export class HistoryView {
       body.feedback.length === 0
         ? h('p', {}, 'No alerts yet.')
         : h(
-            'table',
-            // Scrolls sideways on a phone: focusable, so a keyboard can scroll it too.
-            { tabindex: 0, 'aria-label': 'Alerts and verdicts per camera, zone and rule' },
-            h(
-              'thead',
-              {},
-              h(
-                'tr',
-                {},
-                ...[
-                  'Camera',
-                  'Zone',
-                  'Rule',
-                  'Alerts',
-                  'Confirmed',
-                  'False alarm',
-                  'Unanswered',
-                  'Precision',
-                ].map((t) => h('th', { scope: 'col' }, t)),
-              ),
-            ),
-            h(
-              'tbody',
-              {},
-              ...body.feedback.map((f) => {
-                const judged = f.confirmed + f.falseAlarm;
-                return h(
-                  'tr',
-                  {},
-                  h('td', {}, f.camera),
-                  h('td', {}, f.zone),
-                  h('td', {}, ruleTitle(f.rule)),
-                  h('td', {}, f.alerts),
-                  h('td', {}, f.confirmed),
-                  h('td', {}, f.falseAlarm),
-                  h('td', {}, f.unanswered),
-                  h('td', {}, judged ? `${Math.round((100 * f.confirmed) / judged)} %` : '–'),
-                );
-              }),
-            ),
+            'div',
+            // Scrolls sideways inside its own box on a phone: focusable, so a keyboard can too.
+            {
+              class: 'table-scroll',
+              tabindex: 0,
+              role: 'region',
+              'aria-label': 'Alerts and verdicts per camera, zone and rule',
+            },
+            verdictTable(body.feedback),
           ),
     );
   }
+}
+
+/** Play clip only when the incident's end carries one; otherwise say why there is none. */
+function clipOf(a: Alert, end: { clip: boolean } | undefined): HTMLElement {
+  if (end?.clip) return clipButton(a);
+  return h('span', { class: 'no-clip' }, end ? 'No clip' : 'Clip after the incident ends');
+}
+
+function verdictTable(feedback: FeedbackRow[]): HTMLElement {
+  return h(
+    'table',
+    { class: 'verdicts' },
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ...[
+          'Camera',
+          'Zone',
+          'Rule',
+          'Alerts',
+          'Confirmed',
+          'False alarm',
+          'Unanswered',
+          'Precision',
+        ].map((t) => h('th', { scope: 'col' }, t)),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      ...feedback.map((f) => {
+        const judged = f.confirmed + f.falseAlarm;
+        return h(
+          'tr',
+          {},
+          h('td', {}, f.camera),
+          h('td', {}, f.zone),
+          h('td', {}, ruleTitle(f.rule)),
+          h('td', {}, f.alerts),
+          h('td', {}, f.confirmed),
+          h('td', {}, f.falseAlarm),
+          h('td', {}, f.unanswered),
+          h('td', {}, judged ? `${Math.round((100 * f.confirmed) / judged)} %` : '–'),
+        );
+      }),
+    ),
+  );
 }

@@ -1,4 +1,5 @@
 import { ApiError, api, blobUrl } from './api.js';
+import { addCameraForm } from './add-camera-form.js';
 import { append, fill, h } from './dom.js';
 import type { SnoozeView } from '../../services/core/contract.js';
 import type { CameraState } from './types.js';
@@ -12,7 +13,7 @@ interface Device {
   error: { code: string; message: string } | null;
 }
 
-/** Cameras with their state and live frame, the snoozes in force, and ONVIF discovery. */
+/** Cameras with their state and live frame, the snoozes in force, adding a camera by URL, ONVIF discovery. */
 export class IntegratorView {
   readonly el = h('section', { class: 'integrator', 'aria-label': 'Cameras' });
   private readonly cams = h('div', { class: 'cams' });
@@ -27,6 +28,7 @@ export class IntegratorView {
       this.cams,
       h('h2', {}, 'Snoozes in force'),
       this.snoozes,
+      isAdmin ? addCameraForm(() => this.load()) : null,
       isAdmin ? this.discoveryForm() : null,
     ]);
   }

@@ -17,8 +17,8 @@ interface RawConfig {
 
 /**
  * Zones of one camera drawn on its latest analysed frame. Drag a corner to move it (mouse, touch
- * or pen), drag an edge's midpoint to add a corner, select a corner and press Delete (or the
- * button) to remove it; arrow keys move the selected corner. Name, kind and loitering thresholds
+ * or pen), drag an edge's midpoint to add a corner, tap a corner and then Delete corner under the
+ * picture (or the Delete key) to remove it; arrow keys move the selected corner. Name, kind and loitering thresholds
  * per zone. Dry run shows what would change; Apply saves with If-Match, so an edit made meanwhile
  * (another integrator, a hand edit of the file) is explained and nothing is lost; Roll back
  * restores the previous version.
@@ -33,7 +33,28 @@ export class ZoneEditor {
     moved: () => this.drawForm(),
     cornerDeleted: () => this.render(),
     refused: (text) => this.say(text, true),
+    selected: () => this.updateTools(),
   });
+  /** Under the picture, where a thumb is: what removes a corner or a zone on touch. */
+  private readonly deleteCorner = h(
+    'button',
+    { type: 'button', disabled: true, onclick: () => this.overlay.deleteCorner() },
+    'Delete corner',
+  );
+  private readonly deleteZone = h(
+    'button',
+    {
+      type: 'button',
+      class: 'danger',
+      onclick: () => {
+        this.sel.zones.splice(this.sel.selected, 1);
+        this.sel.selected = Math.max(0, this.sel.selected - 1);
+        this.sel.corner = undefined;
+        this.render();
+      },
+    },
+    'Delete zone',
+  );
   private readonly form = h('div', { class: 'zone-form' });
   private readonly list = h('div', { class: 'zone-list', role: 'tablist', 'aria-label': 'Zones' });
   private readonly result = h('div', { class: 'result', role: 'status', 'aria-live': 'polite' });
@@ -46,13 +67,10 @@ export class ZoneEditor {
   constructor(private readonly camera: string) {
     this.el.append(
       h('h2', {}, `Zones of ${camera}`),
-      h(
-        'p',
-        { class: 'hint' },
-        'Drag a corner to move it; drag the small dot on an edge to add a corner; select a corner and press Delete to remove it.',
-      ),
+      h('p', { class: 'hint' }, editorHint()),
       this.list,
       h('div', { class: 'stage' }, this.image, this.overlay.el),
+      h('div', { class: 'actions corner-tools' }, this.deleteCorner, this.deleteZone),
       this.form,
       this.site,
       h(
@@ -129,6 +147,7 @@ export class ZoneEditor {
     this.overlay.draw();
     this.drawForm();
     this.drawSite();
+    this.updateTools();
   }
 
   private addZone(): void {
@@ -165,29 +184,17 @@ export class ZoneEditor {
           ),
         kindChanged: () => this.overlay.draw(),
       }),
-      h(
-        'div',
-        { class: 'actions' },
-        h(
-          'button',
-          { type: 'button', onclick: () => this.overlay.deleteCorner() },
-          'Delete corner',
-        ),
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'danger',
-            onclick: () => {
-              this.sel.zones.splice(this.sel.selected, 1);
-              this.sel.selected = Math.max(0, this.sel.selected - 1);
-              this.render();
-            },
-          },
-          'Delete zone',
-        ),
-      ),
     );
+    this.updateTools();
+  }
+
+  /** Delete corner names the selected corner, and is off while none is selected. */
+  private updateTools(): void {
+    const corner = this.sel.corner;
+    this.deleteCorner.disabled = corner === undefined || !this.zone;
+    this.deleteCorner.textContent =
+      corner === undefined ? 'Delete corner' : `Delete corner ${corner + 1}`;
+    this.deleteZone.disabled = !this.zone;
   }
 
   /** What differs from the saved zones, in words. */
@@ -304,4 +311,12 @@ export class ZoneEditor {
   private say(text: string, error = false): void {
     fill(this.result, h('p', { class: error ? 'error' : 'ok' }, text));
   }
+}
+
+/** What removes a corner here: on touch the button under the picture; with a keyboard, the key too. */
+export function editorHint(coarse = matchMedia('(pointer: coarse)').matches): string {
+  const move = 'Drag a corner to move it; drag the small dot on an edge to add a corner; ';
+  return coarse
+    ? `${move}tap a corner, then Delete corner under the picture to remove it.`
+    : `${move}select a corner, then Delete corner under the picture (or the Delete key) to remove it.`;
 }

@@ -25,11 +25,14 @@ export interface OverlayEvents {
   cornerDeleted(): void;
   /** A change was refused, with why. */
   refused(text: string): void;
+  /** A corner was selected (tapped, clicked or focused): its Delete corner button is enabled. */
+  selected(): void;
 }
 
 /**
  * The zones drawn over the camera's frame as SVG: drag a corner to move it (mouse, touch or pen),
- * drag an edge's midpoint to add a corner, arrow keys move the selected corner, Delete removes it.
+ * drag an edge's midpoint to add a corner, arrow keys move the selected corner, Delete (the key or
+ * the editor's Delete corner button, which is what works on touch) removes it.
  */
 export class ZoneOverlay {
   readonly el = svg('svg', { class: 'overlay', role: 'group', 'aria-label': 'Zone corners' });
@@ -103,15 +106,23 @@ export class ZoneOverlay {
       'data-corner': i,
     });
     c.addEventListener('pointerdown', (e) => this.drag(e, i));
-    c.addEventListener('focus', () => (this.sel.corner = i));
+    c.addEventListener('focus', () => this.select(i));
     this.el.append(c);
+  }
+
+  /** Marks corner i selected without redrawing (a drag may be holding its element). */
+  private select(i: number): void {
+    this.sel.corner = i;
+    for (const c of this.el.querySelectorAll('.corner'))
+      c.classList.toggle('active', c.getAttribute('data-corner') === String(i));
+    this.on.selected();
   }
 
   /** Follows one pointer from a corner until it is released. */
   private drag(e: PointerEvent, i: number): void {
     e.preventDefault();
     const z = this.zone!;
-    this.sel.corner = i;
+    this.select(i);
     const target = e.target as Element;
     target.setPointerCapture?.(e.pointerId);
     const box = this.el.getBoundingClientRect();
