@@ -66,7 +66,7 @@ const DOCS: Record<string, { summary: string; ok?: TSchema | ReturnType<typeof b
   'GET /api/alerts': {
     summary: 'Alert history, newest first, paged; with verdict counts per camera, zone and rule',
     ok: loose(
-      '`{items: [Alert], nextBefore: string|null, feedback: [{camera, zone, rule, alerts, confirmed, falseAlarm, unanswered}]}`',
+      '`{items: [Alert], nextBefore: string|null, ends: {<alert id>: {at, clip: boolean}} (the listed incidents that are over, and whether their end carries a clip), feedback: [{camera, zone, rule, alerts, confirmed, falseAlarm, unanswered}]}`',
     ),
   },
   'GET /api/alerts/:id/snapshot': {
@@ -88,6 +88,14 @@ const DOCS: Record<string, { summary: string; ok?: TSchema | ReturnType<typeof b
   'POST /api/discovery/adopt': {
     summary: 'Add a discovered camera to the config (If-Match; applied live)',
     ok: loose(`${CHANGE} Also \`camera: {id, name, profile}\`.`),
+  },
+  'POST /api/cameras': {
+    summary: '',
+    ok: loose(`${CHANGE} Also \`camera: {id, name}\`.`),
+  },
+  'POST /api/cameras/still': {
+    summary: '',
+    ok: binary('image/jpeg', "One still of the stream (the add-camera form's Test)."),
   },
   'GET /api/session': { summary: '', ok: loose('`{name, role}`') },
   'GET /api/incidents': {
@@ -133,6 +141,7 @@ const IF_MATCH = new Set([
   'PUT /api/cameras/:id/zones',
   'POST /api/config/rollback',
   'POST /api/discovery/adopt',
+  'POST /api/cameras',
 ]);
 
 /** Routes anyone may call (auth.ts): no bearer token in their OpenAPI entry. */

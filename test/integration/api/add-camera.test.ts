@@ -164,10 +164,23 @@ describe('add a camera by URL over the API', () => {
       headers: { authorization: `Bearer ${admin.token}` },
     });
     const doc = (await r.json()) as {
-      paths: Record<string, { post?: { requestBody?: { content: Record<string, unknown> } } }>;
+      paths: Record<
+        string,
+        {
+          post?: {
+            description?: string;
+            requestBody?: { content: Record<string, unknown> };
+            responses: Record<string, unknown>;
+          };
+        }
+      >;
     };
-    const schema = JSON.stringify(doc.paths['/api/cameras']?.post?.requestBody ?? {});
+    const post = doc.paths['/api/cameras']?.post;
+    const schema = JSON.stringify(post?.requestBody ?? {});
     for (const field of ['"id"', '"url"', '"username"', '"password"'])
       expect(schema).toContain(field);
+    expect(post?.description).toContain('If-Match');
+    expect(Object.keys(post?.responses ?? {})).toEqual(expect.arrayContaining(['200', '4XX']));
+    expect(Object.keys(doc.paths['/api/cameras/still']?.post?.responses ?? {})).toContain('200');
   });
 });
