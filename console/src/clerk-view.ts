@@ -219,7 +219,9 @@ export class ClerkView {
       blobUrl(`/api/alerts/${a.concealment.alertId}/snapshot`)
         .then((url) => (before.src = url))
         .catch(() => before.remove());
-    const answered = c.answers.map((x) =>
+    // Who acknowledged is said by the Acknowledge button itself where this console can answer.
+    const listed = c.answers.filter((x) => !(this.canAnswer && x.command === 'ack'));
+    const answered = listed.map((x) =>
       h(
         'li',
         { class: `answer answer-${x.command}` },
