@@ -18,8 +18,8 @@ interface RawConfig {
 /**
  * Zones of one camera drawn on its latest analysed frame. Drag a corner to move it (mouse, touch
  * or pen), drag an edge's midpoint to add a corner, tap a corner and then Delete corner under the
- * picture (or the Delete key) to remove it; arrow keys move the selected corner. Name, kind and loitering thresholds
- * per zone. Dry run shows what would change; Apply saves with If-Match, so an edit made meanwhile
+ * picture (or the Delete key) to remove it; arrow keys move the selected corner. Name, kind and
+ * loitering thresholds per zone. Dry run shows what would change; Apply saves with If-Match, so an edit made meanwhile
  * (another integrator, a hand edit of the file) is explained and nothing is lost; Roll back
  * restores the previous version.
  */
