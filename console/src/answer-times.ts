@@ -1,5 +1,5 @@
 import { api } from './api.js';
-import { h } from './dom.js';
+import { h, scrollingTable } from './dom.js';
 import { ruleTitle } from './words.js';
 
 interface Row {
@@ -21,32 +21,35 @@ export async function answerTimesSection(): Promise<HTMLElement> {
     h('h2', {}, 'Time to first answer'),
     body.rows.length === 0
       ? h('p', {}, 'No answered alerts yet.')
-      : h(
-          'table',
-          { tabindex: 0, 'aria-label': 'Time to first answer per camera and rule' },
+      : scrollingTable(
+          'Time to first answer per camera and rule',
           h(
-            'thead',
+            'table',
             {},
             h(
-              'tr',
+              'thead',
               {},
-              ...['Camera', 'Rule', 'Answered', 'Median', '90 %'].map((t) =>
-                h('th', { scope: 'col' }, t),
-              ),
-            ),
-          ),
-          h(
-            'tbody',
-            {},
-            ...body.rows.map((r) =>
               h(
                 'tr',
                 {},
-                h('td', {}, r.camera),
-                h('td', {}, ruleTitle(r.rule)),
-                h('td', {}, r.answered),
-                h('td', {}, secs(r.medianSeconds)),
-                h('td', {}, secs(r.p90Seconds)),
+                ...['Camera', 'Rule', 'Answered', 'Median', '90 %'].map((t) =>
+                  h('th', { scope: 'col' }, t),
+                ),
+              ),
+            ),
+            h(
+              'tbody',
+              {},
+              ...body.rows.map((r) =>
+                h(
+                  'tr',
+                  {},
+                  h('td', {}, r.camera),
+                  h('td', {}, ruleTitle(r.rule)),
+                  h('td', {}, r.answered),
+                  h('td', {}, secs(r.medianSeconds)),
+                  h('td', {}, secs(r.p90Seconds)),
+                ),
               ),
             ),
           ),

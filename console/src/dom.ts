@@ -36,3 +36,15 @@ export function $(selector: string): HTMLElement {
   if (!el) throw new Error(`no ${selector}`);
   return el;
 }
+
+/**
+ * A wide table in its own sideways-scrolling box, so the page never scrolls sideways on a phone;
+ * the box is a named, focusable region, so a keyboard can scroll it too.
+ */
+export function scrollingTable(label: string, table: HTMLElement): HTMLElement {
+  return h(
+    'div',
+    { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-label': label },
+    table,
+  );
+}

@@ -1,6 +1,6 @@
 import { api } from './api.js';
 import { clipButton } from './clip-player.js';
-import { fill, h } from './dom.js';
+import { fill, h, scrollingTable } from './dom.js';
 import type { FeedbackRow } from '../../services/core/contract.js';
 import type { Alert } from './types.js';
 import { ruleTitle, whatHappened } from './words.js';
@@ -72,15 +72,8 @@ export class HistoryView {
       this.counts,
       body.feedback.length === 0
         ? h('p', {}, 'No alerts yet.')
-        : h(
-            'div',
-            // Scrolls sideways inside its own box on a phone: focusable, so a keyboard can too.
-            {
-              class: 'table-scroll',
-              tabindex: 0,
-              role: 'region',
-              'aria-label': 'Alerts and verdicts per camera, zone and rule',
-            },
+        : scrollingTable(
+            'Alerts and verdicts per camera, zone and rule',
             verdictTable(body.feedback),
           ),
     );

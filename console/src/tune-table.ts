@@ -1,4 +1,4 @@
-import { h } from './dom.js';
+import { h, scrollingTable } from './dom.js';
 import type { TuneReport, TuneRow } from '../../services/core/contract.js';
 
 const HEAD = [
@@ -34,11 +34,14 @@ export function tuneResult(body: TuneReport, camera: string): HTMLElement[] {
     ),
     rows.length === 0
       ? h('p', {}, 'No alert with either setting.')
-      : h(
-          'table',
-          { class: 'tune', tabindex: 0, 'aria-label': 'What these zones would have changed' },
-          h('thead', {}, h('tr', {}, ...HEAD.map((t) => h('th', { scope: 'col' }, t)))),
-          h('tbody', {}, ...rows.map((r) => h('tr', {}, ...cells(r).map((c) => h('td', {}, c))))),
+      : scrollingTable(
+          'What these zones would have changed',
+          h(
+            'table',
+            { class: 'tune' },
+            h('thead', {}, h('tr', {}, ...HEAD.map((t) => h('th', { scope: 'col' }, t)))),
+            h('tbody', {}, ...rows.map((r) => h('tr', {}, ...cells(r).map((c) => h('td', {}, c))))),
+          ),
         ),
   ];
 }

@@ -163,7 +163,7 @@ export class ZoneEditor {
         [0.6, 0.6],
         [0.4, 0.6],
       ],
-      loitering: { enabled: true, dwellSeconds: 30, graceSeconds: 2 },
+      loitering: { enabled: true, dwellSeconds: 30, graceSeconds: 3 },
     });
     this.sel.selected = this.sel.zones.length - 1;
     this.render();

@@ -123,8 +123,9 @@ export class ZoneOverlay {
     e.preventDefault();
     const z = this.zone!;
     this.select(i);
-    const target = e.target as Element;
-    target.setPointerCapture?.(e.pointerId);
+    // Captured by the overlay, which stays: a midpoint's drag starts on an element the redraw
+    // for its new corner has just removed (capturing it threw InvalidStateError).
+    this.el.setPointerCapture?.(e.pointerId);
     const box = this.el.getBoundingClientRect();
     const move = (ev: PointerEvent) => {
       z.polygon[i] = [
