@@ -208,6 +208,10 @@ const runs =
     await del.tap();
     await waitFor('a corner fewer', async () => (await corners.count()) === 3);
     await expect(del.isDisabled()).resolves.toBe(true);
+    // A tap on an edge's dot adds a corner there, selected (it once threw InvalidStateError).
+    await page.locator('circle.midpoint[data-edge="0"]').tap();
+    await waitFor('a corner more', async () => (await corners.count()) === 4);
+    await expect(del.textContent()).resolves.toBe('Delete corner 2');
     await screenshot(page, 'zone-editor-touch-360');
     expect(await axeViolations(page)).toEqual([]);
     await page.context().close();
