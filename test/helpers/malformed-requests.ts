@@ -394,11 +394,26 @@ export function malformedRequests(etag: string): BadRequest[] {
     headers: m,
     code: 'VIGIL_ERR_BAD_JSON',
   });
+  // Add a camera by URL: a typed body, each field named.
+  for (const [what, body, field] of [
+    ['no url', { id: 'till-1' }, 'url'],
+    ['a file URL', { id: 'till-1', url: 'file:///etc/passwd' }, 'url'],
+    ['an id with capitals', { id: 'Till', url: 'rtsp://10.0.0.9/s' }, 'id'],
+    ['an unknown field', { id: 'till-1', url: 'rtsp://10.0.0.9/s', zones: [] }, 'zones'],
+  ] as const)
+    cases.push({
+      name: `add camera: ${what}`,
+      method: 'POST',
+      url: '/api/cameras',
+      body: JSON.stringify(body),
+      headers: m,
+      field,
+    });
   // Unknown routes and methods.
   for (const [method, url] of [
     ['GET', '/api/nope'],
     ['DELETE', '/api/config'],
-    ['POST', '/api/cameras'],
+    ['DELETE', '/api/cameras'],
     ['PATCH', '/api/cameras/a/zones'],
     ['GET', '/api/config/../../etc'],
   ]) {
