@@ -35,3 +35,21 @@ test('a time in `before` is compared as an instant: offsets and fractions of a s
   expect(ids('2026-01-01T10:00:00.6Z')).toEqual(['id-3', 'id-2', 'id-1']);
   expect(ids('2026-01-01T10:00:00Z')).toEqual(['id-1']);
 });
+
+test.each([
+  ['open: no end yet', [['start', undefined]], undefined],
+  ['ended without a clip', [['start'], ['end']], { clip: false }],
+  ['ended with its clip', [['start'], ['update'], ['end', { url: 'c.mp4' }]], { clip: true }],
+] as const)("an incident's end, for History's Play clip: %s", (_what, messages, expected) => {
+  const h = new AlertHistory(tempDir('vigil-hist-'));
+  h.add({ ...msg(9, '2026-01-01T09:00:00Z'), id: 'other', type: 'end' } as AlertPayload);
+  messages.forEach(([type, clip], i) =>
+    h.add({
+      ...msg(1, `2026-01-01T10:00:0${i}Z`),
+      type,
+      ...(clip ? { clip } : {}),
+    } as unknown as AlertPayload),
+  );
+  const end = h.end('id-1');
+  expect(end === undefined ? undefined : { clip: Boolean(end.clip) }).toEqual(expected);
+});
