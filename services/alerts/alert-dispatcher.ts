@@ -145,6 +145,11 @@ export class AlertDispatcher {
   /** Sends an alert message built elsewhere (clerk acknowledgements echo the incident). */
   async emit(alert: AlertPayload, snapshot: string | null = null): Promise<void> {
     const jpeg = snapshot ? await readFile(path.join(this.opts.dataDir, snapshot)) : undefined;
+    // On disk before any output can deliver it: a crash after a start reached a clerk always
+    // leaves the incident to be ended at the next start (the outbox delivers as soon as its own
+    // write is done, which can be before this method resumes). A crash between the two leaves
+    // at worst an `end` whose start was never sent, never a start that is never ended.
+    this.lastOpen.record(alert);
     for (const out of this.outputs) {
       try {
         if (jpeg) await out.sendSnapshot?.(alert.camera, alert.id, jpeg);
@@ -176,7 +181,6 @@ export class AlertDispatcher {
       alert.rule,
       (this.byRule.get(alert.rule) ?? 0) + (alert.type === 'start' ? 1 : 0),
     );
-    this.lastOpen.record(alert);
   }
 
   /**
