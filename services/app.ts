@@ -45,6 +45,9 @@ export interface AppAddresses {
 }
 
 /** The composition root: builds everything, starts in dependency order, stops in reverse. */
+/** How long the console's Test of a new camera's URL waits for its first frame. */
+const TEST_STILL_TIMEOUT_MS = 15_000;
+
 export class VigilApp {
   private fleet: CameraFleet | undefined;
   private broker: EmbeddedBroker | undefined;
@@ -243,7 +246,8 @@ export class VigilApp {
       outbox: () => this.alerts?.outbox.health(),
       applyConfig: (v, change) => this.applyConfig(v, change),
       latestFrame: async (id, withZones) => this.fleet?.latestFrame(id, withZones),
-      grabStill: (url) => grabStill(url, this.ffmpeg ?? resolveFfmpeg()),
+      // A person waits on the console's Test: a camera's first keyframe may take some seconds.
+      grabStill: (url) => grabStill(url, this.ffmpeg ?? resolveFfmpeg(), TEST_STILL_TIMEOUT_MS),
       startedAt: this.startedAt,
       configFile: this.opts.configFile,
       alerts: this.alerts,
