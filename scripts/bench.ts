@@ -75,7 +75,17 @@ interface RunResult {
   latencyP95Ms: number | null;
   alertLatencyP95Ms: number | null;
   droppedPerCameraPerS: number;
+  /** Share of the window the inference workers ran the model (all workers), %. */
+  workerBusyPct: number | null;
   holds5fps: boolean;
+}
+
+/** How busy the inference workers were between two statuses of one camera (the shared pool). */
+function busyPct(a: CameraStatus, b: CameraStatus, secs: number): number | null {
+  const p0 = a.inferencePool;
+  const p1 = b.inferencePool;
+  if (!p0 || !p1 || p1.workers === 0) return null;
+  return round((100 * (p1.busyMs - p0.busyMs)) / 1000 / secs / p1.workers);
 }
 
 const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
@@ -161,6 +171,7 @@ async function runDaemon(
         ? null
         : worst(ids.map((id) => c1.get(id)!.alertLatencyMs?.p95 ?? null)),
       droppedPerCameraPerS: round(Math.max(...dropped)),
+      workerBusyPct: busyPct(c0.get(ids[0]!)!, c1.get(ids[0]!)!, secs),
       holds5fps: false,
     };
     r.holds5fps =
@@ -245,6 +256,7 @@ async function decodeOnly(scenario: string, urls: string[]): Promise<RunResult> 
       latencyP95Ms: null,
       alertLatencyP95Ms: null,
       droppedPerCameraPerS: 0,
+      workerBusyPct: null,
       holds5fps: false,
     };
     r.holds5fps = r.handledFps >= FPS * 0.95;

@@ -63,14 +63,14 @@ export const InferenceSchema = obj(
     coastWhenBusy: Type.Boolean({
       default: true,
       description:
-        'When every model instance is busy with other frames, a frame is tracked on the Kalman prediction instead of waiting: dwell, zones and alerts keep 5 fps timing on a loaded box; keypoint rules wait for the next model run.',
+        "Frames that arrive while the camera's newest frame waits for or runs in the model are tracked on the Kalman prediction instead of waiting: dwell, zones and alerts keep 5 fps timing on a loaded box; keypoint rules wait for the next model run. Off: the newest frame replaces them (dropped).",
     }),
     minModelFps: Type.Number({
       minimum: 0.5,
       maximum: 30,
       default: 2.5,
       description:
-        'With coastWhenBusy, each camera still gets the model at least this often (frames with motion or people), busy or not.',
+        'Model runs a second a camera with motion or people should get: below it the camera is degraded (overloaded, with the reason in its status, the console and /metrics). The shared model serves the camera furthest behind first, so every camera keeps the same share.',
     }),
   },
   'Pose model, backend and detection strategy.',

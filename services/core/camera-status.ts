@@ -37,6 +37,10 @@ export interface InferencePoolStatus {
   deaths: number;
   /** Replacements that could not start (retried further apart). */
   respawnFailures: number;
+  /** Model runs of all workers so far, ms (busy share = its growth / (workers x elapsed)). */
+  busyMs: number;
+  /** Tiles or frames waiting for a free worker now. */
+  waiting: number;
   lastError: { code: ErrorCode; message: string; at: string } | null;
 }
 

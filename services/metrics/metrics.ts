@@ -199,6 +199,22 @@ export class Metrics {
         this.set({ kind: 'start' }, p.respawnFailures);
       },
     });
+    new Gauge({
+      name: 'vigil_inference_busy_seconds_total',
+      help: 'Time the inference workers spent running the model, all workers together: its rate over the worker count is how busy the engine is.',
+      registers: [r],
+      collect() {
+        this.set((src.inferencePool?.()?.busyMs ?? 0) / 1000);
+      },
+    });
+    new Gauge({
+      name: 'vigil_inference_waiting',
+      help: 'Tiles or frames waiting for a free inference worker now.',
+      registers: [r],
+      collect() {
+        this.set(src.inferencePool?.()?.waiting ?? 0);
+      },
+    });
   }
 
   observeInference(camera: string, ms: number): void {

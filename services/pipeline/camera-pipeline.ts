@@ -48,15 +48,14 @@ export interface CameraPipelineDeps {
 }
 
 const STATUS_EVERY_MS = 60_000;
-/** Frames kept while a model run is in flight, to be coasted after it (coastWhenBusy). */
-const COAST_BACKLOG = 3;
+/** Frames kept while the camera's newest frame waits for or runs in the model (1 s at 5 fps), coasted after it. */
+const COAST_BACKLOG = 5;
 
 /**
  * One live camera: the supervisor's frames go into a bounded slot; one loop takes them in order
  * and runs the named steps. The model sees the newest frame; with coastWhenBusy the few frames
- * that arrived during its run are then tracked on prediction, and frames the model would have to
- * wait for (other cameras hold it) too. Beyond the slot's few frames a slow model drops frames
- * (counted), never queues them. `analyze` runs the same `step` on a file's frames (one step loop).
+ * that arrived during its run are then tracked on prediction. Beyond the slot's few frames a slow
+ * model drops frames (counted), never queues them. `analyze` runs the same `step` on a file's frames (one step loop).
  */
 export class CameraPipeline {
   private readonly slot: LatestSlot<Frame>;
@@ -232,10 +231,11 @@ export class CameraPipeline {
     if (!decision.analyse) return undefined;
     let processed: ProcessedFrame;
     try {
-      if (this.shouldCoast(frame)) processed = this.deps.processor.coast(frame);
+      if (this.shouldCoast()) processed = this.deps.processor.coast(frame);
       else {
+        const priority = this.lastModelMs;
         this.lastModelMs = frame.timestampMs;
-        processed = await this.deps.processor.process(frame, decision.focus);
+        processed = await this.deps.processor.process(frame, decision.focus, priority);
         this.modelMeter.mark(this.deps.clock.now());
         this.inferenceBack();
       }
@@ -301,17 +301,15 @@ export class CameraPipeline {
   }
 
   /**
-   * Coast (track on prediction) a frame that newer frames wait behind (the model sees the newest),
-   * and one that arrives while the model is busy with other cameras' frames, unless this camera
-   * has waited minModelFps' interval: every camera gets the model, none waits for it.
+   * Coast (track on prediction) a frame that newer frames wait behind: the model sees the newest.
+   * Every other frame that needs the model asks for it at once, however busy the model is: the
+   * shared pool runs the camera furthest behind first (priority: this camera's last model run),
+   * so no worker idles while a camera waits and every camera keeps the same share under load.
    */
-  private shouldCoast(frame: Frame): boolean {
-    const { coastWhenBusy, minModelFps, modelEvery } = this.scheduling;
+  private shouldCoast(): boolean {
+    const { coastWhenBusy, modelEvery } = this.scheduling;
     if (modelEvery !== undefined) return this.modelWanted++ % modelEvery !== 0;
-    if (!coastWhenBusy) return false;
-    if (this.slot.pending > 0) return true;
-    const due = frame.timestampMs - this.lastModelMs >= 1000 / minModelFps;
-    return !due && this.deps.processor.modelBusy();
+    return coastWhenBusy && this.slot.pending > 0;
   }
 
   private async publish(p: ProcessedFrame): Promise<void> {

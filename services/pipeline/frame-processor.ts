@@ -69,10 +69,14 @@ export class FrameProcessor {
     this.behaviour.rules.setZones(this.zones);
   }
 
-  /** `focus`: where the model should look (motion gating); undefined: everywhere. */
-  async process(frame: Frame, focus?: Region[]): Promise<ProcessedFrame> {
+  /**
+   * `focus`: where the model should look (motion gating); undefined: everywhere. `priority`: the
+   * camera's place in the shared model's queue (lower first: see EstimateOptions).
+   */
+  async process(frame: Frame, focus?: Region[], priority?: number): Promise<ProcessedFrame> {
     const t0 = performance.now();
-    const detections = this.describe(frame, await this.estimator.estimate(frame, focus));
+    const found = await this.estimator.estimate(frame, focus, { priority });
+    const detections = this.describe(frame, found);
     const inferenceMs = performance.now() - t0;
     const tracks = this.track(detections, frame.timestampMs);
     const events = this.evaluate(tracks, frame.timestampMs);

@@ -16,6 +16,17 @@ export interface RgbImage {
   rgb: Uint8Array;
 }
 
+/** How a shared model orders and cuts a request (a worker pool; others ignore what they need not). */
+export interface EstimateOptions {
+  /**
+   * Lower runs first when requests wait for a free model: the camera's last model run (ms), so
+   * the camera furthest behind goes next. Equal priorities run in arrival order.
+   */
+  priority?: number;
+  /** Only this rectangle of the image (a tile): cut where it is copied for the model. */
+  region?: Region;
+}
+
 /**
  * Finds people and their 17 COCO keypoints in an image. Async and free of tf types so it can live
  * on a worker thread or another process. Coordinates are pixels of the image given.
@@ -27,7 +38,17 @@ export interface PoseEstimator {
    * `focus`, when given, lists the image areas worth looking at (motion, tracked people): a tiled
    * estimator skips tiles that touch none of them; an empty list means nothing to look at.
    */
-  estimate(image: RgbImage, focus?: readonly Region[]): Promise<Detection[]>;
+  estimate(
+    image: RgbImage,
+    focus?: readonly Region[],
+    options?: EstimateOptions,
+  ): Promise<Detection[]>;
+  /**
+   * True when the estimator cuts `options.region` itself (a worker pool copies the rectangle
+   * straight into a worker's buffer); otherwise a caller crops first. Coordinates of the
+   * detections are then pixels of the region.
+   */
+  readonly cutsRegions?: boolean;
   /**
    * True when a frame handed over now would wait for other frames to finish first (every model
    * instance busy). Cameras then track the frame on prediction instead (inference.coastWhenBusy).

@@ -1,7 +1,8 @@
 import type { Detection } from '../core/types';
 import { assertRgbImage } from './pose-estimator';
-import type { PoseEstimator, Region, RgbImage } from './pose-estimator';
+import type { EstimateOptions, PoseEstimator, Region, RgbImage } from './pose-estimator';
 import { mergeDetections } from './merge-detections';
+import { cropRgb } from './regions';
 
 export type DetectionStrategy = 'full' | 'tiles' | 'full+tiles';
 
@@ -30,17 +31,6 @@ export function tileRegions(width: number, height: number, t: TileOptions): Regi
     }
   }
   return regions;
-}
-
-/** Copies a region of a packed RGB image. */
-export function cropRgb(img: RgbImage, r: Region): RgbImage {
-  const out = Buffer.allocUnsafe(r.w * r.h * 3);
-  const src = Buffer.from(img.rgb.buffer, img.rgb.byteOffset, img.rgb.byteLength);
-  for (let y = 0; y < r.h; y++) {
-    const start = ((r.y + y) * img.width + r.x) * 3;
-    src.copy(out, y * r.w * 3, start, start + r.w * 3);
-  }
-  return { width: r.w, height: r.h, rgb: out };
 }
 
 function shift(d: Detection, dx: number, dy: number): Detection {
@@ -77,22 +67,34 @@ export class TiledPoseEstimator implements PoseEstimator {
     return this.base.saturated?.() ?? false;
   }
 
-  /** Tiles that touch no `focus` region are skipped (no motion, nobody tracked there). */
-  async estimate(image: RgbImage, focus?: readonly Region[]): Promise<Detection[]> {
+  /**
+   * Tiles that touch no `focus` region are skipped (no motion, nobody tracked there). A base that
+   * cuts regions itself (the worker pool) gets the tile's rectangle, not a cropped copy.
+   */
+  async estimate(
+    image: RgbImage,
+    focus?: readonly Region[],
+    options: EstimateOptions = {},
+  ): Promise<Detection[]> {
     assertRgbImage(image);
     if (focus && focus.length === 0) return [];
-    if (this.strategy === 'full') return this.base.estimate(image);
-    const jobs: { image: RgbImage; dx: number; dy: number }[] = [];
-    if (this.strategy === 'full+tiles') jobs.push({ image, dx: 0, dy: 0 });
-    for (const r of tileRegions(image.width, image.height, this.tiles)) {
-      if (focus && !focus.some((f) => touches(f, r))) continue;
-      jobs.push({ image: cropRgb(image, r), dx: r.x, dy: r.y });
-    }
-    const run = (j: (typeof jobs)[number]) =>
-      this.base.estimate(j.image).then((dets) => dets.map((d) => shift(d, j.dx, j.dy)));
+    const { priority } = options;
+    if (this.strategy === 'full') return this.base.estimate(image, undefined, { priority });
+    const tiles: (Region | undefined)[] = [];
+    if (this.strategy === 'full+tiles') tiles.push(undefined);
+    for (const r of tileRegions(image.width, image.height, this.tiles))
+      if (!focus || focus.some((f) => touches(f, r))) tiles.push(r);
+    const run = async (r: Region | undefined) => {
+      const dets = !r
+        ? await this.base.estimate(image, undefined, { priority })
+        : this.base.cutsRegions
+          ? await this.base.estimate(image, undefined, { priority, region: r })
+          : await this.base.estimate(cropRgb(image, r), undefined, { priority });
+      return r ? dets.map((d) => shift(d, r.x, r.y)) : dets;
+    };
     const found: Detection[][] = [];
-    if (this.parallel) found.push(...(await Promise.all(jobs.map(run))));
-    else for (const j of jobs) found.push(await run(j));
+    if (this.parallel) found.push(...(await Promise.all(tiles.map(run))));
+    else for (const r of tiles) found.push(await run(r));
     return mergeDetections(found.flat());
   }
 

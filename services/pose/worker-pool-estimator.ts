@@ -8,13 +8,19 @@ import type { InferencePoolStatus } from '../core/camera-status';
 import type { Detection } from '../core/types';
 import type { FromWorker, ToWorker, WorkerInit } from './inference-worker';
 import { assertRgbImage } from './pose-estimator';
-import type { PoseEstimator, Region, RgbImage } from './pose-estimator';
+import { copyRegion, insideImage } from './regions';
+import type { EstimateOptions, PoseEstimator, Region, RgbImage } from './pose-estimator';
 import type { BackendChoice } from './engines/pose-engine';
 import { isSharedDevice } from './engines/pose-engine';
 
 interface Job {
   image: RgbImage;
   focus?: readonly Region[];
+  /** The part of `image` the model sees (a tile); undefined: all of it. */
+  region?: Region;
+  /** Lower goes first (EstimateOptions.priority), then arrival order (`seq`). */
+  priority: number;
+  seq: number;
   /** performance.now() when it had to wait for a worker. */
   queuedAt?: number;
   resolve: (d: Detection[]) => void;
@@ -46,21 +52,25 @@ export interface PoolOptions {
 
 /**
  * Pose inference on worker threads: one single-threaded model instance per worker (ONNX Runtime
- * with one intra-op thread, or tfjs-wasm), so a box uses all its cores, jobs handed out in arrival order,
- * the event loop never blocked by the model. Each camera has at most one frame in flight (its
- * pipeline awaits it; its tiles are separate jobs), so the queue is bounded by cameras x tiles;
- * newer frames wait in the camera's frame slot, which drops its oldest when full (counted as
- * drops). A job that takes longer than the timeout fails (VIGIL_ERR_INFERENCE_TIMEOUT) and its
+ * with one intra-op thread, or tfjs-wasm), so a box uses all its cores, the event loop never
+ * blocked by the model. A free worker takes at once the waiting job of lowest priority (the
+ * camera whose last model run is oldest: the one furthest behind), then the oldest job; a frame's
+ * tiles are separate jobs, so they spread over the workers. A tile is copied straight from the
+ * frame into the worker's shared buffer (no crop in between). Each camera has at most one frame
+ * in flight (its pipeline awaits it), so the queue is bounded by cameras x tiles; newer frames
+ * wait in the camera's frame slot, which drops its oldest when full (counted as drops). A job that takes longer than the timeout fails (VIGIL_ERR_INFERENCE_TIMEOUT) and its
  * stuck worker is terminated; a worker that dies fails its one job. Either is replaced on the
  * backoff ladder, retried until a replacement starts; while no worker runs, a job fails at once
  * (VIGIL_ERR_POSE_WORKER_DOWN) instead of waiting for ever.
  */
 export class WorkerPoolEstimator implements PoseEstimator {
   backend = 'unknown';
+  readonly cutsRegions = true;
   choice: BackendChoice = { name: 'cpu', skipped: [] };
   private readonly slots: Slot[] = [];
   private readonly queue: Job[] = [];
   private nextId = 1;
+  private nextSeq = 0;
   private closing = false;
   private starting = 0;
   /** Workers wanted: the started size, grown with the cameras. */
@@ -71,6 +81,7 @@ export class WorkerPoolEstimator implements PoseEstimator {
   private readonly script: string;
   private readonly timeoutMs: number;
   private readonly counts = { timeouts: 0, deaths: 0, respawnFailures: 0 };
+  private busyMs = 0;
   private lastError: InferencePoolStatus['lastError'] = null;
   /** Jobs that waited for a free worker, and how long in total (ms). */
   queued = 0;
@@ -119,6 +130,8 @@ export class WorkerPoolEstimator implements PoseEstimator {
       wanted: this.wanted,
       replacing: this.replacing,
       ...this.counts,
+      busyMs: Math.round(this.busyMs),
+      waiting: this.queue.length,
       lastError: this.lastError,
     };
   }
@@ -142,14 +155,24 @@ export class WorkerPoolEstimator implements PoseEstimator {
     return this.queue.length > 0 || this.slots.every((s) => s.job !== undefined);
   }
 
-  estimate(image: RgbImage, focus?: readonly Region[]): Promise<Detection[]> {
+  estimate(
+    image: RgbImage,
+    focus?: readonly Region[],
+    options: EstimateOptions = {},
+  ): Promise<Detection[]> {
     assertRgbImage(image);
     if (focus && focus.length === 0) return Promise.resolve([]);
+    const region = options.region;
+    if (region && !insideImage(region, image))
+      return Promise.reject(
+        new VigilError('VIGIL_ERR_FRAME_CORRUPT', 'region outside the image: not a tile of it'),
+      );
     if (this.closing)
       return Promise.reject(new VigilError('VIGIL_ERR_INFERENCE_FAILED', 'inference pool closed'));
     if (this.slots.length === 0) return Promise.reject(this.downError());
     return new Promise((resolve, reject) => {
-      const job: Job = { image, focus, resolve, reject };
+      const priority = options.priority ?? 0;
+      const job: Job = { image, focus, region, priority, seq: this.nextSeq++, resolve, reject };
       const free = this.slots.find((s) => !s.job);
       if (free) this.run(free, job);
       else {
@@ -262,7 +285,9 @@ export class WorkerPoolEstimator implements PoseEstimator {
   }
 
   private run(slot: Slot, job: Job): void {
-    const { width, height, rgb } = job.image;
+    const { width, height } = job.region
+      ? { width: job.region.w, height: job.region.h }
+      : job.image;
     const bytes = width * height * 3;
     const msg: ToWorker = {
       id: ++this.nextId,
@@ -274,7 +299,7 @@ export class WorkerPoolEstimator implements PoseEstimator {
       slot.buffer = new SharedArrayBuffer(bytes);
       msg.buffer = slot.buffer;
     }
-    new Uint8Array(slot.buffer, 0, bytes).set(rgb);
+    copyRegion(job.image, job.region, new Uint8Array(slot.buffer, 0, bytes));
     slot.job = job;
     slot.jobId = msg.id;
     slot.timer = setTimeout(() => this.stuck(slot, msg.id), this.timeoutMs);
@@ -297,16 +322,27 @@ export class WorkerPoolEstimator implements PoseEstimator {
     clearTimeout(slot.timer);
     slot.job = undefined;
     if (m.type === 'result') {
+      this.busyMs += m.ms;
       job.resolve(m.detections as Detection[]);
       if (this.replacing === 0) this.retry.reset(); // a healthy pool: the next loss waits 1 s
     } else job.reject(new VigilError(m.code as ErrorCode, m.message));
     this.pump();
   }
 
+  /** The job a free worker takes: lowest priority, then first come. */
+  private next(): Job | undefined {
+    let best = -1;
+    this.queue.forEach((j, i) => {
+      const b = this.queue[best];
+      if (!b || j.priority < b.priority || (j.priority === b.priority && j.seq < b.seq)) best = i;
+    });
+    return best < 0 ? undefined : this.queue.splice(best, 1)[0];
+  }
+
   private pump(): void {
     for (const slot of this.slots) {
       if (slot.job) continue;
-      const job = this.queue.shift();
+      const job = this.next();
       if (!job) return;
       this.queued++;
       this.queueWaitMs += performance.now() - (job.queuedAt ?? performance.now());

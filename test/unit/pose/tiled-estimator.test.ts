@@ -1,5 +1,6 @@
 import { mergeDetections } from '../../../services/pose/merge-detections';
-import { TiledPoseEstimator, cropRgb, tileRegions } from '../../../services/pose/tiled-estimator';
+import { TiledPoseEstimator, tileRegions } from '../../../services/pose/tiled-estimator';
+import { cropRgb } from '../../../services/pose/regions';
 import type { PoseEstimator, RgbImage } from '../../../services/pose/pose-estimator';
 import type { Detection } from '../../../services/core/types';
 
