@@ -18,6 +18,8 @@ const ENV_OVERRIDES: Record<string, string[]> = {
   VIGIL_LOG_LEVEL: ['logLevel'],
   VIGIL_API_HOST: ['api', 'host'],
   VIGIL_API_PORT: ['api', 'port'],
+  // An image built for one engine names it (docker/Dockerfile.jetson); checked like the file's value.
+  VIGIL_INFERENCE_BACKEND: ['inference', 'backend'],
 };
 
 /** Every VIGIL_* variable that overrides a config value (each also in its _FILE form). */

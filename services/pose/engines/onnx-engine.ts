@@ -13,7 +13,7 @@ const PROVIDERS: Record<OnnxBackend, string[]> = {
 };
 
 /** The shared library a GPU provider needs, inside onnxruntime-node's binary folder. */
-const PROVIDER_LIBRARY: Partial<Record<OnnxBackend, string>> = {
+export const PROVIDER_LIBRARY: Partial<Record<OnnxBackend, string>> = {
   'onnx-cuda': 'libonnxruntime_providers_cuda.so',
   'onnx-tensorrt': 'libonnxruntime_providers_tensorrt.so',
 };

@@ -142,6 +142,22 @@ describe('config loading', () => {
     expect(cfg.api.port).toBe(9090);
   });
 
+  test('VIGIL_INFERENCE_BACKEND picks the backend over the file, and a wrong name is refused', () => {
+    const raw = { ...minimal, inference: { backend: 'wasm' } };
+    expect(parseConfig(raw).inference.backend).toBe('wasm');
+    const env = { VIGIL_INFERENCE_BACKEND: 'onnx-tensorrt' };
+    expect(parseConfig(raw, { env }).inference.backend).toBe('onnx-tensorrt');
+    expect(parseConfig(minimal, { env }).inference.backend).toBe('onnx-tensorrt');
+    expect(() => parseConfig(minimal, { env: { VIGIL_INFERENCE_BACKEND: 'gpu' } })).toThrow(
+      expect.objectContaining({
+        code: 'VIGIL_ERR_CONFIG_INVALID',
+        details: expect.arrayContaining([
+          expect.objectContaining({ path: '/inference/backend' }),
+        ]) as unknown,
+      }),
+    );
+  });
+
   test('a secret can come from a file named by VAR_FILE (container secrets)', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'vigil-secret-'));
     writeFileSync(path.join(dir, 'pw'), 'from-a-file\n');
