@@ -18,20 +18,28 @@ export const PROVIDER_LIBRARY: Partial<Record<OnnxBackend, string>> = {
   'onnx-tensorrt': 'libonnxruntime_providers_tensorrt.so',
 };
 
-function bindingDir(): string {
+function bindingDir(arch: string): string {
   const pkg = path.dirname(require.resolve('onnxruntime-node/package.json'));
-  return path.join(pkg, 'bin', 'napi-v6', process.platform, process.arch);
+  return path.join(pkg, 'bin', 'napi-v6', process.platform, arch);
 }
 
 /**
  * Why a GPU provider cannot run here, before ONNX Runtime is asked (its own failure is a long
- * log line): npm's onnxruntime-node ships the CPU provider only; the CUDA and TensorRT ones are
- * fetched at install with ONNXRUNTIME_NODE_INSTALL=cuda12 (the GPU image does so).
+ * log line): npm's onnxruntime-node ships the CPU provider only. On x64 the CUDA and TensorRT ones
+ * are fetched at install with ONNXRUNTIME_NODE_INSTALL=cuda12 (the GPU image does so); on arm64
+ * (Jetson) ONNX Runtime and its binding must be built for the GPU (docker/Dockerfile.jetson).
  */
-export function missingProvider(backend: OnnxBackend): string | undefined {
+export function missingProvider(
+  backend: OnnxBackend,
+  arch: string = process.arch,
+): string | undefined {
   const lib = PROVIDER_LIBRARY[backend];
-  if (!lib || existsSync(path.join(bindingDir(), lib))) return undefined;
-  return `${lib} is not installed (install onnxruntime-node with ONNXRUNTIME_NODE_INSTALL=cuda12 on a GPU box)`;
+  if (!lib || existsSync(path.join(bindingDir(arch), lib))) return undefined;
+  const fix =
+    arch === 'arm64'
+      ? 'on a Jetson, build docker/Dockerfile.jetson with ENGINE=tensorrt or cuda'
+      : 'install onnxruntime-node with ONNXRUNTIME_NODE_INSTALL=cuda12 on a GPU box';
+  return `${lib} is not installed (${fix})`;
 }
 
 /**

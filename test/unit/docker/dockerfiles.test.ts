@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parse } from 'yaml';
 import { buildApi } from '../../../services/api/server';
 import { ENV_OVERRIDE_NAMES, loadConfigFile, parseConfig } from '../../../services/config/load';
-import { PROVIDER_LIBRARY } from '../../../services/pose/engines/onnx-engine';
+import { PROVIDER_LIBRARY, missingProvider } from '../../../services/pose/engines/onnx-engine';
 import { isSharedDevice } from '../../../services/pose/engines/pose-engine';
 import { testApiContext } from '../../helpers/api-context';
 import { captureLogger } from '../../helpers/logger';
@@ -219,6 +219,10 @@ describe('docker/Dockerfile.jetson: a GPU engine by default, the CPU path kept',
     // ... and the provider libraries the daemon checks for before asking ONNX Runtime are there.
     expect(placed).toEqual(expect.arrayContaining(Object.values(PROVIDER_LIBRARY)));
     expect(placed).toContain('libonnxruntime_providers_shared.so');
+    // Without them (npm's arm64 build, ENGINE=cpu) the daemon's reason points at this file.
+    expect(missingProvider('onnx-tensorrt', 'arm64')).toBe(
+      'libonnxruntime_providers_tensorrt.so is not installed (on a Jetson, build docker/Dockerfile.jetson with ENGINE=tensorrt or cuda)',
+    );
     expect(collect).toMatch(
       /if \[ "\$ENGINE" = "tensorrt" \]; then \s*cp \S+providers_tensorrt\.so/,
     );
