@@ -61,8 +61,11 @@ export class IntegratorView {
       h(
         'span',
         { class: `pill state-${s.state}${s.degraded ? ' degraded' : ''}` },
-        s.degraded ? `${s.state}, overloaded` : s.state,
+        s.degraded ? `${s.state}, degraded` : s.state,
       ),
+      s.degraded && s.degradedDetail
+        ? h('span', { class: 'degraded-detail', role: 'status' }, ` ${s.degradedDetail}`)
+        : '',
       ` ${s.analysedFps.toFixed(1)} fps analysed, model ${s.modelFps.toFixed(1)} fps`,
       s.tamper ? h('span', { class: 'pill tamper', role: 'status' }, ` tampered: ${s.tamper}`) : '',
       s.lastError

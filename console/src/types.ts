@@ -42,6 +42,7 @@ export interface CameraState {
   analysedFps: number;
   modelFps: number;
   degraded: boolean;
+  degradedDetail?: string | null;
   tracks?: number;
   lastError: { code: string; message: string; at: string } | null;
   /** covered, blinded, moved or defocused while the picture looks so. */

@@ -4,6 +4,7 @@ import ffmpeg from 'fluent-ffmpeg';
 import type { Logger } from '../core/logger';
 import { redactUrl } from '../core/logger';
 import { FrameAssembler } from './frame-assembler';
+import type { FramePool } from './frame-pool';
 import { InputBanner, ffmpegInput, outputOptions } from './ffmpeg-args';
 import type { InputList } from './input-list';
 import type { FfmpegBinary } from './ffmpeg-binary';
@@ -87,9 +88,12 @@ export class FfmpegProcess {
     if (this.stopRequested) this.proc?.kill('SIGKILL');
   }
 
-  /** Whole frames, in order. Pulling slowly pauses ffmpeg (backpressure) instead of buffering. */
-  async *frames(): AsyncGenerator<Buffer> {
-    const assembler = new FrameAssembler(this.output.width * this.output.height * 3);
+  /**
+   * Whole frames, in order, in buffers of `pool` when given. Pulling slowly pauses ffmpeg
+   * (backpressure) instead of buffering.
+   */
+  async *frames(pool?: FramePool): AsyncGenerator<Buffer> {
+    const assembler = new FrameAssembler(this.output.width * this.output.height * 3, pool);
     for await (const chunk of this.out) {
       for (const frame of assembler.push(chunk as Buffer)) yield frame;
     }

@@ -1,15 +1,23 @@
+import { FramePool } from './frame-pool';
+
 /**
  * Cuts ffmpeg's raw rgb24 byte stream into whole frames. Chunks arrive at arbitrary boundaries;
- * each complete frame is copied once into a buffer of its own.
+ * each complete frame is copied once into a buffer of its own, taken from the camera's frame
+ * pool (a buffer a skipped frame gave back) when it has one.
  */
 export class FrameAssembler {
   private current: Buffer;
   private filled = 0;
+  private readonly pool: FramePool;
 
-  constructor(readonly frameBytes: number) {
+  constructor(
+    readonly frameBytes: number,
+    pool?: FramePool,
+  ) {
     if (!Number.isInteger(frameBytes) || frameBytes <= 0)
       throw new RangeError('frameBytes must be > 0');
-    this.current = Buffer.allocUnsafe(frameBytes);
+    this.pool = pool?.frameBytes === frameBytes ? pool : new FramePool(frameBytes, 0);
+    this.current = this.pool.take();
   }
 
   /** Returns the frames completed by this chunk (usually zero or one). */
@@ -23,7 +31,7 @@ export class FrameAssembler {
       offset += n;
       if (this.filled === this.frameBytes) {
         done.push(this.current);
-        this.current = Buffer.allocUnsafe(this.frameBytes);
+        this.current = this.pool.take();
         this.filled = 0;
       }
     }

@@ -17,6 +17,7 @@ import { tcpReachable } from './tcp-probe';
 import { STREAM_STATES } from '../core/stream-state';
 import type { StreamState } from '../core/stream-state';
 import type { StreamError } from '../core/camera-status';
+import { FramePool } from './frame-pool';
 
 export { STREAM_STATES } from '../core/stream-state';
 export type { StreamState } from '../core/stream-state';
@@ -65,6 +66,9 @@ export class StreamSupervisor {
   /** Brings the clip ring back after a full disk (restarts ffmpeg once it can write). */
   private readonly ringRecovery: RingRecovery | undefined;
 
+  /** The camera's frame buffers: give one back with recycle() once nobody reads it. */
+  private readonly framePool: FramePool;
+
   constructor(
     private readonly camera: CameraConfig,
     private readonly ffmpeg: FfmpegBinary,
@@ -75,6 +79,8 @@ export class StreamSupervisor {
     private readonly clips?: { ring: SegmentRing; codec: ClipCodec },
   ) {
     this.stateSinceMs = clock.now();
+    const { width, height } = camera.analysis;
+    this.framePool = new FramePool(width * height * 3);
     const ring = clips?.ring;
     if (ring)
       this.ringRecovery = new RingRecovery({
@@ -102,6 +108,16 @@ export class StreamSupervisor {
   }
 
   /** Seconds spent in each state since the supervisor was made, the current one included. */
+  /** A frame of this camera that nobody reads any more: its buffer takes a later frame. */
+  giveBack(rgb: Buffer): void {
+    this.framePool.give(rgb);
+  }
+
+  /** Frames assembled into a buffer given back instead of a new one. */
+  get framesReused(): number {
+    return this.framePool.reused;
+  }
+
   secondsInStates(): Record<StreamState, number> {
     const out = {} as Record<StreamState, number>;
     for (const s of STREAM_STATES) {
@@ -147,7 +163,7 @@ export class StreamSupervisor {
   private async pump(proc: FfmpegProcess, gen: number): Promise<void> {
     let streamed = false;
     try {
-      for await (const rgb of proc.frames()) {
+      for await (const rgb of proc.frames(this.framePool)) {
         if (gen !== this.generation) break;
         streamed = true;
         if (this.state !== 'streaming') this.onStreaming(proc);

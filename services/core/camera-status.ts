@@ -63,6 +63,13 @@ export interface CameraStatus {
    */
   degraded: boolean;
   /**
+   * Why the camera is degraded (null while it is not): `overloaded` (the shared model cannot
+   * serve every camera its floor), `workers_down` (no inference worker runs), or
+   * `inference_failing` (model runs fail); `degradedDetail` says it in words, with figures.
+   */
+  degradedReason: 'overloaded' | 'workers_down' | 'inference_failing' | null;
+  degradedDetail: string | null;
+  /**
    * Frames analysed on the tracker's prediction because the model was busy with other cameras
    * (inference.coastWhenBusy): counted in framesAnalysed, not in modelFps.
    */

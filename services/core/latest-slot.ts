@@ -10,7 +10,11 @@ export class LatestSlot<T> {
   private closed = false;
   dropped = 0;
 
-  constructor(private readonly capacity = 1) {
+  /** `onDrop`: receives each value replaced unread (its buffer can be used again). */
+  constructor(
+    private readonly capacity = 1,
+    private readonly onDrop?: (v: T) => void,
+  ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError('capacity must be >= 1');
   }
 
@@ -28,8 +32,9 @@ export class LatestSlot<T> {
       return;
     }
     if (this.values.length >= this.capacity) {
-      this.values.shift();
+      const old = this.values.shift() as T;
       this.dropped++;
+      this.onDrop?.(old);
     }
     this.values.push(v);
   }

@@ -55,6 +55,17 @@ export class Metrics {
       '1 while the model runs under inference.minModelFps for this camera (overload), else 0.',
       (c) => (c.degraded ? 1 : 0),
     );
+    new Gauge({
+      name: 'vigil_camera_degraded_reason',
+      help: '1 for the reason a degraded camera is degraded: overloaded (the model cannot give every camera its floor), workers_down, inference_failing.',
+      labelNames: ['camera', 'reason'],
+      registers: [r],
+      collect() {
+        this.reset();
+        for (const c of src.cameras())
+          if (c.degradedReason) this.set({ camera: c.id, reason: c.degradedReason }, 1);
+      },
+    });
     perCamera(
       'vigil_camera_tampered',
       '1 while the picture looks covered, blinded, moved or defocused (a tamper alert is open), else 0.',

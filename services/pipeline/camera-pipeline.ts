@@ -96,7 +96,9 @@ export class CameraPipeline {
   ) {
     // Coasting: frames that arrive while this camera's model run is in flight wait (a few) and
     // are then tracked on prediction in order; without it the newest frame replaces them.
-    this.slot = new LatestSlot<Frame>(scheduling.coastWhenBusy ? COAST_BACKLOG : 1);
+    this.slot = new LatestSlot<Frame>(scheduling.coastWhenBusy ? COAST_BACKLOG : 1, (f) =>
+      this.supervisor.giveBack(f.rgb),
+    );
     this.ref = {
       id: config.id,
       name: config.name,
@@ -182,6 +184,7 @@ export class CameraPipeline {
       skippedNoMotion: this.gate.skipped,
       modelFps: this.modelMeter.rate(now),
       degraded: this.rateWatch.degraded,
+      ...this.degradedWhy(now),
       framesCoasted: this.outMeter.count - this.modelMeter.count,
       latencyMs: this.latency.summary(),
       alertLatencyMs: this.alertLatency.summary(),
@@ -228,7 +231,11 @@ export class CameraPipeline {
     this.watchTamper(frame);
     const decision = this.gate.decide(frame, this.lastTracks);
     this.watchModelRate(decision.analyse);
-    if (!decision.analyse) return undefined;
+    if (!decision.analyse) {
+      // Nothing keeps a skipped frame (tamper and motion keep measures, not pixels).
+      this.supervisor.giveBack(frame.rgb);
+      return undefined;
+    }
     let processed: ProcessedFrame;
     try {
       if (this.shouldCoast()) processed = this.deps.processor.coast(frame);
@@ -257,6 +264,28 @@ export class CameraPipeline {
     this.latest = processed;
     this.onProcessed?.(processed);
     return processed;
+  }
+
+  /** Why the camera is degraded, in a code and in words (CameraStatus.degradedReason). */
+  private degradedWhy(now: number): Pick<CameraStatus, 'degradedReason' | 'degradedDetail'> {
+    if (!this.rateWatch.degraded) return { degradedReason: null, degradedDetail: null };
+    const pool = this.deps.inferencePool?.();
+    const wanted = Math.min(this.scheduling.minModelFps, this.config.analysis.fps);
+    const rate = `the model runs ${this.modelMeter.rate(now).toFixed(1)}/s, under its floor of ${wanted}/s`;
+    if (pool?.state === 'down')
+      return {
+        degradedReason: 'workers_down',
+        degradedDetail: `${rate}: no inference worker runs (${pool.replacing} being started)`,
+      };
+    if (this.failing)
+      return {
+        degradedReason: 'inference_failing',
+        degradedDetail: `${rate}: model runs fail (${this.failing}); frames are tracked on prediction`,
+      };
+    return {
+      degradedReason: 'overloaded',
+      degradedDetail: `${rate}: the box is overloaded (every camera gets the same share of the model; fewer cameras, a lower analysis.fps or a bigger box; see README, Sizing)`,
+    };
   }
 
   /** Counts a failed model run; logs when failures start or change kind, not every frame. */

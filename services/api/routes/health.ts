@@ -32,7 +32,10 @@ export function registerHealthRoutes(app: ApiServer, ctx: ApiContext): void {
     for (const cam of ctx.cameras())
       if (cam.degraded)
         reasons.push(
-          `camera ${cam.id} is degraded: the model runs ${cam.modelFps} times a second, under inference.minModelFps`,
+          `camera ${cam.id} is degraded (${cam.degradedReason ?? 'overloaded'}): ${
+            cam.degradedDetail ??
+            `the model runs ${cam.modelFps} times a second, under inference.minModelFps`
+          }`,
         );
     const pool = ctx.cameras().find((c) => c.inferencePool)?.inferencePool;
     if (pool?.state === 'down')

@@ -21,6 +21,8 @@ const camera = (id: string, state: CameraStatus['state']): CameraStatus => ({
   skippedNoMotion: 0,
   modelFps: 4.8,
   degraded: false,
+  degradedReason: null,
+  degradedDetail: null,
   framesCoasted: 0,
   latencyMs: { p50: 200, p95: 400 },
   alertLatencyMs: null,
@@ -105,13 +107,19 @@ describe('health and camera routes over real HTTP', () => {
     // Overload is a state: a streaming camera whose model runs under its floor is not ready.
     cams = [
       camera('a', 'streaming'),
-      { ...camera('b', 'streaming'), degraded: true, modelFps: 1.2 },
+      {
+        ...camera('b', 'streaming'),
+        degraded: true,
+        modelFps: 1.2,
+        degradedReason: 'overloaded',
+        degradedDetail: 'the model runs 1.2/s, under its floor of 2.5/s: the box is overloaded',
+      },
     ];
     mqtt = true;
     const o = await get(`${base}/readyz`);
     expect(o.status).toBe(503);
     expect(((await o.json()) as { reasons: string[] }).reasons).toEqual([
-      'camera b is degraded: the model runs 1.2 times a second, under inference.minModelFps',
+      'camera b is degraded (overloaded): the model runs 1.2/s, under its floor of 2.5/s: the box is overloaded',
     ]);
     await app.close();
   });

@@ -316,3 +316,38 @@ describe('the API while inference is saturated', () => {
     });
   }, 240_000);
 });
+
+test('overload is a state with a reason: a camera whose model runs under its floor says so, with figures', async () => {
+  // A model of 800 ms a run: 1.25 runs a second against a floor of 2.5.
+  const dir = tempDir('vigil-overload-');
+  const cam = liveCamera('busy', 5, vtestClip(0, 300, dir));
+  const model: PoseEstimator = {
+    backend: 'overloaded-test-double',
+    estimate: () => sleep(800).then(() => []),
+    dispose: async () => undefined,
+  };
+  const { dispatcher, config, log } = quietDispatcher(dir);
+  const pipeline = new CameraPipeline(
+    cam,
+    {
+      ffmpeg: resolveFfmpeg(),
+      processor: new FrameProcessor(cam, model, createTracker(config.tracking)),
+      dispatcher,
+      clock: systemClock,
+      log,
+    },
+    { coastWhenBusy: true, minModelFps: 2.5 },
+  );
+  pipeline.start();
+  try {
+    expect(pipeline.status()).toMatchObject({ degradedReason: null, degradedDetail: null });
+    await waitFor('degraded', () => pipeline.status().degraded, 20_000);
+    const s = pipeline.status();
+    expect(s.degradedReason).toBe('overloaded');
+    expect(s.degradedDetail).toMatch(/under its floor of 2\.5\/s: the box is overloaded/);
+    // Frames between model runs are tracked on prediction, not dropped.
+    expect(s.framesCoasted).toBeGreaterThan(0);
+  } finally {
+    await pipeline.stop();
+  }
+}, 60_000);
