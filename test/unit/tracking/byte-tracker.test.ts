@@ -198,3 +198,43 @@ describe('ByteTracker', () => {
     expect(tracker.coast(450)).toEqual([]);
   });
 });
+
+describe('ByteTracker coasting at the 2.5/s model floor', () => {
+  test('a walker seen every 0.4 s is reported on the frames between where they are, not behind', () => {
+    // 75 px/s (a 30x80 box: about 1 height a second), model at 0, 0.4, 0.8 s ..., 5 fps output.
+    const tracker = new ByteTracker(OPTS);
+    const x = (ms: number) => 100 + (75 * ms) / 1000;
+    const errors: number[] = [];
+    for (let ms = 0; ms <= 4000; ms += 200) {
+      if (ms % 400 === 0) tracker.update([person('A', x(ms), 200, 0.4, colour(20))], ms);
+      else {
+        const out = tracker.coast(ms);
+        if (ms < 400)
+          expect(out).toEqual([]); // still tentative
+        else {
+          expect(out).toHaveLength(1);
+          expect(out[0]!.coasting).toBe(true);
+          errors.push(Math.abs(out[0]!.box.x - x(ms)));
+        }
+      }
+    }
+    // From the second sighting on, within a pixel: the box is 30 px wide, it moves 15 px per frame.
+    expect(Math.max(...errors)).toBeLessThan(1);
+  });
+
+  test('the coasted box keeps the size of the last detection', () => {
+    const tracker = new ByteTracker(OPTS);
+    const wide = (x: number, w: number): Detection => ({
+      box: { x, y: 200, w, h: 80 },
+      score: 0.4,
+      keypoints: [{ x: x + 5, y: 210, score: 0.9 }],
+    });
+    tracker.update([wide(100, 30)], 0);
+    tracker.update([wide(110, 44)], 400); // arms out: a wider box
+    const [p] = tracker.coast(600);
+    expect(p!.box.w).toBe(44);
+    expect(p!.box.h).toBe(80);
+    // The keypoints move with the box.
+    expect(p!.keypoints[0]!.x - p!.box.x).toBeCloseTo(5, 6);
+  });
+});
