@@ -164,11 +164,11 @@ export class ByteTracker implements Tracker {
 
 /**
  * A track the model did not see this frame, reported where its observations say it is now: the
- * last box moved at the velocity of the last 0.9 s of boxes, its size held (Track.extrapolated),
+ * last box moved at the body's velocity over the last 0.9 s, its size held (Track.extrapolated),
  * its last keypoints moved along with it. The Kalman state it replaced (noise per 0.1 s) lagged a
- * walker between runs 0.4 s apart and let the box size drift: bench:tracking, accurate, 5 fps,
- * model every 2nd frame MOTA 0.696 -> 0.730, IDF1 0.820 -> 0.838; every 3rd 0.550 -> 0.621,
- * 0.744 -> 0.781; 10 fps every frame unchanged (0.809, 0.828 -> 0.829).
+ * walker between runs 0.4 s apart: bench:tracking, accurate, 5 fps, model every 2nd frame MOTA
+ * 0.696 -> 0.737, IDF1 0.820 -> 0.842; every 3rd 0.550 -> 0.636, 0.744 -> 0.788; 10 fps every
+ * frame unchanged (0.809, 0.828 -> 0.829).
  */
 function coasted(t: Track, nowMs: number): TrackedPerson {
   const p = t.extrapolated(nowMs);

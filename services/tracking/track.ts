@@ -25,9 +25,20 @@ export function fromKalmanBox(k: KalmanBox): Box {
  */
 export const VELOCITY_WINDOW_MS = 900;
 
+/** Keypoints at least this sure mark where the body is (bodyCentre). */
+const CENTRE_KEYPOINT_SCORE = 0.2;
+
+/** Mean of the sure keypoints: where the body is, steadier than the box (a swung arm widens it). */
+function bodyCentre(s: PoseSample): [number, number] | undefined {
+  const k = s.keypoints.filter((p) => p.score >= CENTRE_KEYPOINT_SCORE);
+  if (k.length === 0) return undefined;
+  return [k.reduce((a, p) => a + p.x, 0) / k.length, k.reduce((a, p) => a + p.y, 0) / k.length];
+}
+
 /**
- * Velocity (px/s) of the box centre: least-squares slope over the samples seen within
- * VELOCITY_WINDOW_MS before `lastMs`, or the last two when fewer fall in the window; 0 from one.
+ * Velocity (px/s) of the body: least-squares slope over the samples seen within
+ * VELOCITY_WINDOW_MS before `lastMs` (or the last two when fewer fall in the window), of the
+ * mean of their sure keypoints, or of their box centres when one sample has none; 0 from one.
  */
 export function observedVelocity(
   history: readonly PoseSample[],
@@ -42,14 +53,15 @@ export function observedVelocity(
   const mt = mean(t);
   const den = t.reduce((a, ti) => a + (ti - mt) ** 2, 0);
   if (den <= 0) return { vx: 0, vy: 0 };
+  const body = s.map(bodyCentre);
+  const at = body.every((c) => c !== undefined)
+    ? body
+    : s.map((p): [number, number] => [p.box.x + p.box.w / 2, p.box.y + p.box.h / 2]);
   const slope = (v: number[]) => {
     const mv = mean(v);
     return t.reduce((a, ti, i) => a + (ti - mt) * (v[i]! - mv), 0) / den;
   };
-  return {
-    vx: slope(s.map((p) => p.box.x + p.box.w / 2)),
-    vy: slope(s.map((p) => p.box.y + p.box.h / 2)),
-  };
+  return { vx: slope(at.map((c) => c![0])), vy: slope(at.map((c) => c![1])) };
 }
 
 /** A person followed over time: Kalman state, lifecycle and a bounded pose history. */
@@ -86,8 +98,8 @@ export class Track {
   }
 
   /**
-   * Where the last observed box is at `nowMs`: moved at the velocity fitted to the box centres
-   * observed over the last VELOCITY_WINDOW_MS (from their own timestamps), its size held. This,
+   * Where the last observed box is at `nowMs`: moved at the velocity fitted to the body's
+   * positions observed over the last VELOCITY_WINDOW_MS (their own timestamps), its size held. This,
    * not the Kalman state, is what a frame the model did not see reports (byte-tracker.ts).
    */
   extrapolated(nowMs: number): Box {

@@ -29,10 +29,27 @@ describe('observedVelocity', () => {
     expect(observedVelocity(h, 2800).vx).toBeCloseTo(100, 6);
   });
 
-  test('a box that changes width moves its centre, not its edge', () => {
+  test('without sure keypoints, a box that changes width moves its centre, not its edge', () => {
     // The left edge stays, the box widens by 20 px in 0.4 s: the centre moves at 25 px/s.
     const h = [sample(0, 100, 100, 30), sample(400, 100, 100, 50)];
     expect(observedVelocity(h, 400).vx).toBeCloseTo(25, 6);
+  });
+
+  test('with sure keypoints the body is followed: an arm swung out that widens the box is no motion', () => {
+    const body = [
+      { x: 115, y: 120, score: 0.9 },
+      { x: 115, y: 170, score: 0.8 },
+      { x: 400, y: 10, score: 0.1 }, // unsure: ignored
+    ];
+    const arm = { x: 145, y: 130, score: 0.05 }; // the swung arm, barely seen
+    const h = [
+      { ...sample(0, 100, 100, 30), keypoints: body },
+      { ...sample(400, 100, 100, 50), keypoints: [...body, arm] },
+    ];
+    expect(observedVelocity(h, 400)).toEqual({ vx: 0, vy: 0 });
+    // One sample without a sure keypoint: box centres for all (no mixing of the two points).
+    const mixed = [h[0]!, { ...h[1]!, keypoints: [arm] }];
+    expect(observedVelocity(mixed, 400).vx).toBeCloseTo(25, 6);
   });
 
   test('from the last two when fewer fall in the window; 0 from a single sighting', () => {
