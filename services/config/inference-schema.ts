@@ -63,7 +63,7 @@ export const InferenceSchema = obj(
     coastWhenBusy: Type.Boolean({
       default: true,
       description:
-        "Frames that arrive while the camera's newest frame waits for or runs in the model are tracked on the Kalman prediction instead of waiting: dwell, zones and alerts keep 5 fps timing on a loaded box; keypoint rules wait for the next model run. Off: the newest frame replaces them (dropped).",
+        "Frames that arrive while the camera's newest frame waits for or runs in the model are tracked on prediction (each person's last box moved at their observed velocity) instead of waiting: dwell, zones and alerts keep 5 fps timing on a loaded box; keypoint rules wait for the next model run. Off: the newest frame replaces them (dropped).",
     }),
     minModelFps: Type.Number({
       minimum: 0.5,

@@ -88,7 +88,7 @@ export class FrameProcessor {
 
   /**
    * A frame the model does not see (it is busy with other cameras' frames): the tracks move to
-   * their Kalman prediction and the rules run on them, so dwell time, zone entries and alerts keep
+   * where their observations say they are (Track.extrapolated) and the rules run on them, so dwell time, zone entries and alerts keep
    * their timing. Keypoint rules (concealment, the anomaly model) wait for observed poses.
    */
   coast(frame: Frame): ProcessedFrame {
