@@ -79,10 +79,11 @@ export class CameraFleet {
     const p = this.pipelines.find((c) => c.config.id === id);
     const latest = p?.latest;
     if (!latest) return undefined;
-    // The live frame leaves the box too: heads pixelated unless privacy.blurHeads is off.
+    // The live frame leaves the box too: heads pixelated unless privacy.blurHeads is off. Either
+    // way a copy: the pipeline gives the frame's buffer to a later frame while this one renders.
     const frame = p.config.privacy.blurHeads
       ? blurHeads(latest.frame, latest.people)
-      : latest.frame;
+      : { ...latest.frame, rgb: Buffer.from(latest.frame.rgb) };
     return renderScene(frame, latest.tracks, withZones ? p.zones : []);
   }
 

@@ -261,6 +261,7 @@ export class CameraPipeline {
     const latency = this.deps.clock.now() - frame.timestampMs;
     this.latency.add(latency);
     if (processed.events.length > 0) this.alertLatency.add(latency);
+    this.retire(this.latest);
     this.latest = processed;
     this.onProcessed?.(processed);
     return processed;
@@ -286,6 +287,15 @@ export class CameraPipeline {
       degradedReason: 'overloaded',
       degradedDetail: `${rate}: the box is overloaded (every camera gets the same share of the model; fewer cameras, a lower analysis.fps or a bigger box; see README, Sizing)`,
     };
+  }
+
+  /**
+   * The live view's previous frame, replaced: its buffer takes a later frame, unless it raised
+   * events (a snapshot may still be encoded from it). Its tiles were copied to the workers, the
+   * tamper watch keeps copies, the live view copies what it renders.
+   */
+  private retire(previous: ProcessedFrame | undefined): void {
+    if (previous && previous.events.length === 0) this.supervisor.giveBack(previous.frame.rgb);
   }
 
   /** Counts a failed model run; logs when failures start or change kind, not every frame. */
