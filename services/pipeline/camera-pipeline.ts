@@ -48,8 +48,8 @@ export interface CameraPipelineDeps {
 }
 
 const STATUS_EVERY_MS = 60_000;
-/** Frames kept while the camera's newest frame waits for or runs in the model (1 s at 5 fps), coasted after it. */
-const COAST_BACKLOG = 5;
+/** Frames kept while the camera's newest frame waits for or runs in the model (1.6 s at 5 fps), coasted after it. */
+const COAST_BACKLOG = 8;
 
 /**
  * One live camera: the supervisor's frames go into a bounded slot; one loop takes them in order
