@@ -21,6 +21,7 @@ import { loadConfigFile } from '../services/config/load';
 import type { Config } from '../services/config/schema';
 import { repoRoot } from '../services/core/package-info';
 import type { Logger } from '../services/core/logger';
+import { missReport } from './behaviour-misses';
 import { speedScores } from './speed-score';
 
 /** The config the alerts are judged under: --config, else the shipped defaults. */
@@ -239,6 +240,13 @@ export function evaluate(
       `  ${k.padEnd(14)}${vals.map((x) => f3(x).padStart(8)).join('')}${f3(vals.reduce((a, b) => a + b, 0) / vals.length).padStart(8)}${f3(Math.min(...vals)).padStart(8)}${f3(v.all!).padStart(8)}`,
     );
   }
+  const misses = missReport(
+    dev,
+    config,
+    def.devRuns,
+    (c, label) => runClips(dev, c, log, label, undefined, norms?.dev),
+    w,
+  );
   const heldOut2 = HELD_OUT_BUDGETS.flatMap((b) => cams.map((c) => heldOutAtBudget(points, c, b)));
   w(
     `\nLeave one camera out: the threshold chosen on the other cameras (their events, their normal clips' false alerts within the budget), judged on the held-out camera:`,
@@ -265,6 +273,8 @@ export function evaluate(
     curve,
     frameAuc: auc,
     heldOutAlerts: heldOut2,
+    misses: misses.counts,
+    eventVerdicts: misses.verdicts,
     heldOutAuc: {
       mean: heldOut.reduce((a, b) => a + b, 0) / heldOut.length,
       worst: Math.min(...heldOut),

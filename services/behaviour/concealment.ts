@@ -102,12 +102,12 @@ function clearlyInside(p: Point, z: PixelZone, depth: number): boolean {
   return pointInPolygon(p, z.polygon) && distanceToPolygonEdge(p, z.polygon) >= depth;
 }
 
-interface HipFrame extends Point {
+export interface HipFrame extends Point {
   torso: number;
 }
 
 /** The hip midpoint and torso length, when shoulders and hips are seen. */
-function hipFrame(kps: readonly Keypoint[], minScore: number): HipFrame | undefined {
+export function hipFrame(kps: readonly Keypoint[], minScore: number): HipFrame | undefined {
   const [ls, rs, lh, rh] = [KP.lSh, KP.rSh, KP.lHip, KP.rHip].map((i) => kps[i]!);
   if ([ls, rs, lh, rh].some((k) => !k || k.score < minScore)) return undefined;
   const x = (lh!.x + rh!.x) / 2;
