@@ -10,7 +10,7 @@ import { repoRoot } from '../services/core/package-info';
 import { parseConfig } from '../services/config/load';
 import { BenchDaemon } from './peers/bench-daemon';
 import { emptySceneClip, h264Clip } from './peers/h264-clip';
-import { cpuBetween, treeSample } from './peers/proc-stats';
+import { cpuBetween, machineBusySeconds, treeSample } from './peers/proc-stats';
 import { profile } from './peers/profiles';
 import { RtspPeer, rtspPeerUnavailable } from './peers/rtsp-peer';
 
@@ -63,6 +63,8 @@ interface RunResult {
    * lowest sample during the window; the rest of analysedFps was coasted.
    */
   modelFps: number;
+  /** Model runs per second over the whole window, of the camera that got the fewest. */
+  modelFpsMean: number;
   cpuPctPerCamera: number;
   /** Of cpuPctPerCamera: the ffmpeg processes (decode, scale, rgb24). */
   decodeCpuPctPerCamera: number;
@@ -75,6 +77,11 @@ interface RunResult {
   latencyP95Ms: number | null;
   alertLatencyP95Ms: number | null;
   droppedPerCameraPerS: number;
+  /**
+   * CPU that processes outside the daemon and its ffmpegs used during the window (the RTSP test
+   * peer, anything else running), % of one core: a busy neighbour shows here.
+   */
+  otherCpuPct: number | null;
   /** Share of the window the inference workers ran the model (all workers), %. */
   workerBusyPct: number | null;
   holds5fps: boolean;
@@ -128,6 +135,7 @@ async function runDaemon(
     await sleep(WARMUP_MS);
     const c0 = await daemon.cameras();
     const s0 = treeSample(daemon.pid);
+    const busy0 = machineBusySeconds();
     const t0 = Date.now();
     const mem: ReturnType<typeof treeSample>[] = [];
     // Model fps as the daemon itself measures it (status.modelFps, a 10 s sliding rate): the
@@ -140,6 +148,7 @@ async function runDaemon(
     }
     const c1 = await daemon.cameras();
     const s1 = treeSample(daemon.pid);
+    const busy1 = machineBusySeconds();
     const secs = (Date.now() - t0) / 1000;
     const per = (f: (a: CameraStatus, b: CameraStatus) => number) =>
       ids.map((id) => f(c0.get(id)!, c1.get(id)!));
@@ -149,6 +158,9 @@ async function runDaemon(
         (b.framesAnalysed - a.framesAnalysed + b.skippedNoMotion - a.skippedNoMotion) / secs,
     );
     const dropped = per((a, b) => (b.droppedFrames - a.droppedFrames) / secs);
+    const modelRuns = per(
+      (a, b) => (b.framesAnalysed - b.framesCoasted - (a.framesAnalysed - a.framesCoasted)) / secs,
+    );
     const p95 = ids.map((id) => c1.get(id)!.latencyMs?.p95 ?? null);
     const idle = Math.max(...analysed) === 0; // nothing analysed: latency does not apply
     const cpuAll = cpuBetween(s0.cpu, s1.cpu);
@@ -160,6 +172,7 @@ async function runDaemon(
       analysedFps: round(Math.min(...analysed)),
       handledFps: round(Math.min(...handled)),
       modelFps: round(Number.isFinite(modelFps) ? modelFps : 0),
+      modelFpsMean: round(Math.min(...modelRuns)),
       cpuPctPerCamera: round((100 * cpuAll) / secs / ids.length),
       decodeCpuPctPerCamera: round((100 * (cpuAll - cpuDaemon)) / secs / ids.length),
       rssMBPerCamera: Math.round(Math.max(...mem.map((m) => m.rssMB)) / ids.length),
@@ -172,6 +185,7 @@ async function runDaemon(
         : worst(ids.map((id) => c1.get(id)!.alertLatencyMs?.p95 ?? null)),
       droppedPerCameraPerS: round(Math.max(...dropped)),
       workerBusyPct: busyPct(c0.get(ids[0]!)!, c1.get(ids[0]!)!, secs),
+      otherCpuPct: round((100 * Math.max(0, busy1 - busy0 - cpuAll)) / secs),
       holds5fps: false,
     };
     r.holds5fps =
@@ -247,6 +261,7 @@ async function decodeOnly(scenario: string, urls: string[]): Promise<RunResult> 
       analysedFps: 0,
       handledFps: round(Math.min(...fps)),
       modelFps: 0,
+      modelFpsMean: 0,
       cpuPctPerCamera: cpuPct,
       decodeCpuPctPerCamera: cpuPct,
       rssMBPerCamera: Math.round(b.rss / urls.length),
@@ -257,6 +272,7 @@ async function decodeOnly(scenario: string, urls: string[]): Promise<RunResult> 
       alertLatencyP95Ms: null,
       droppedPerCameraPerS: 0,
       workerBusyPct: null,
+      otherCpuPct: null,
       holds5fps: false,
     };
     r.holds5fps = r.handledFps >= FPS * 0.95;
@@ -395,6 +411,7 @@ const COLUMNS: (keyof RunResult)[] = [
   'analysedFps',
   'handledFps',
   'modelFps',
+  'modelFpsMean',
   'cpuPctPerCamera',
   'decodeCpuPctPerCamera',
   'rssMBPerCamera',
@@ -404,6 +421,8 @@ const COLUMNS: (keyof RunResult)[] = [
   'latencyP95Ms',
   'alertLatencyP95Ms',
   'droppedPerCameraPerS',
+  'workerBusyPct',
+  'otherCpuPct',
   'holds5fps',
 ];
 

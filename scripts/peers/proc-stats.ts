@@ -77,3 +77,17 @@ export function cpuBetween(a: Map<number, number>, b: Map<number, number>): numb
   for (const [pid, end] of b) total += end - (a.get(pid) ?? 0);
   return total;
 }
+
+/** CPU seconds the whole machine spent busy (all cores, everything but idle and iowait). */
+export function machineBusySeconds(): number {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n')[0]!;
+    const [user, nice, system, , , irq, softirq, steal] = line.split(/\s+/).slice(1).map(Number);
+    return (
+      ((user ?? 0) + (nice ?? 0) + (system ?? 0) + (irq ?? 0) + (softirq ?? 0) + (steal ?? 0)) /
+      TICKS_PER_S
+    );
+  } catch {
+    return 0;
+  }
+}
