@@ -7,6 +7,8 @@ import { AlertDispatcher } from '../../../services/alerts/alert-dispatcher';
 import { AlertStateStore } from '../../../services/alerts/alert-state-store';
 import { IncidentManager, policyFromConfig } from '../../../services/alerts/incidents';
 import { CameraPipeline } from '../../../services/pipeline/camera-pipeline';
+import type { ModelScheduling } from '../../../services/pipeline/camera-pipeline';
+import type { CameraConfig } from '../../../services/config/schema';
 import { resolveFfmpeg } from '../../../services/camera/ffmpeg-binary';
 import { FrameProcessor } from '../../../services/pipeline/frame-processor';
 import { loadConfigFile, parseConfig } from '../../../services/config/load';
@@ -48,6 +50,26 @@ function quietDispatcher(dir: string) {
     log,
   );
   return { dispatcher, config, log };
+}
+
+/** A live pipeline of `cam` on `model`, its events to the quiet dispatcher. */
+function livePipeline(
+  cam: CameraConfig,
+  model: PoseEstimator,
+  site: ReturnType<typeof quietDispatcher>,
+  scheduling: ModelScheduling,
+): CameraPipeline {
+  return new CameraPipeline(
+    cam,
+    {
+      ffmpeg: resolveFfmpeg(),
+      processor: new FrameProcessor(cam, model, createTracker(site.config.tracking)),
+      dispatcher: site.dispatcher,
+      clock: systemClock,
+      log: site.log,
+    },
+    scheduling,
+  );
 }
 
 test('a slow estimator makes frames drop, not memory grow', async () => {
@@ -145,18 +167,11 @@ describe('two cameras sharing one busy model', () => {
     const { dispatcher, config, log } = quietDispatcher(dir);
     const coastedWithPeople = { a: 0, b: 0 };
     const pipelines = (['a', 'b'] as const).map((id) => {
-      const cam = liveCamera(id, 5, clip);
-      const p = new CameraPipeline(
-        cam,
-        {
-          ffmpeg: resolveFfmpeg(),
-          processor: new FrameProcessor(cam, model, createTracker(config.tracking)),
-          dispatcher,
-          clock: systemClock,
-          log,
-        },
-        { coastWhenBusy, minModelFps: 1.5 },
-      );
+      const site = { dispatcher, config, log };
+      const p = livePipeline(liveCamera(id, 5, clip), model, site, {
+        coastWhenBusy,
+        minModelFps: 1.5,
+      });
       p.onProcessed = (f) => {
         if (f.coasted && f.tracks.length === 1 && f.tracks[0]!.coasting) coastedWithPeople[id]++;
       };
@@ -326,18 +341,10 @@ test('overload is a state with a reason: a camera whose model runs under its flo
     estimate: () => sleep(800).then(() => []),
     dispose: async () => undefined,
   };
-  const { dispatcher, config, log } = quietDispatcher(dir);
-  const pipeline = new CameraPipeline(
-    cam,
-    {
-      ffmpeg: resolveFfmpeg(),
-      processor: new FrameProcessor(cam, model, createTracker(config.tracking)),
-      dispatcher,
-      clock: systemClock,
-      log,
-    },
-    { coastWhenBusy: true, minModelFps: 2.5 },
-  );
+  const pipeline = livePipeline(cam, model, quietDispatcher(dir), {
+    coastWhenBusy: true,
+    minModelFps: 2.5,
+  });
   pipeline.start();
   try {
     expect(pipeline.status()).toMatchObject({ degradedReason: null, degradedDetail: null });
