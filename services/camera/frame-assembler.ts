@@ -3,7 +3,7 @@ import { FramePool } from './frame-pool';
 /**
  * Cuts ffmpeg's raw rgb24 byte stream into whole frames. Chunks arrive at arbitrary boundaries;
  * each complete frame is copied once into a buffer of its own, taken from the camera's frame
- * pool (a buffer a skipped frame gave back) when it has one.
+ * pool (the buffer of a frame nobody reads any more) when it has one.
  */
 export class FrameAssembler {
   private current: Buffer;

@@ -66,7 +66,7 @@ export class StreamSupervisor {
   /** Brings the clip ring back after a full disk (restarts ffmpeg once it can write). */
   private readonly ringRecovery: RingRecovery | undefined;
 
-  /** The camera's frame buffers: give one back with recycle() once nobody reads it. */
+  /** The camera's frame buffers: give one back with giveBack() once nobody reads it. */
   private readonly framePool: FramePool;
 
   constructor(
@@ -107,17 +107,12 @@ export class StreamSupervisor {
     if (proc) await proc.stop();
   }
 
-  /** Seconds spent in each state since the supervisor was made, the current one included. */
   /** A frame of this camera that nobody reads any more: its buffer takes a later frame. */
   giveBack(rgb: Buffer): void {
     this.framePool.give(rgb);
   }
 
-  /** Frames assembled into a buffer given back instead of a new one. */
-  get framesReused(): number {
-    return this.framePool.reused;
-  }
-
+  /** Seconds spent in each state since the supervisor was made, the current one included. */
   secondsInStates(): Record<StreamState, number> {
     const out = {} as Record<StreamState, number>;
     for (const s of STREAM_STATES) {

@@ -48,14 +48,18 @@ export interface CameraPipelineDeps {
 }
 
 const STATUS_EVERY_MS = 60_000;
-/** Frames kept while the camera's newest frame waits for or runs in the model (1.6 s at 5 fps), coasted after it. */
+/**
+ * Frames kept while the camera's newest frame waits for or runs in the model (1.6 s at 5 fps),
+ * coasted after it.
+ */
 const COAST_BACKLOG = 8;
 
 /**
  * One live camera: the supervisor's frames go into a bounded slot; one loop takes them in order
  * and runs the named steps. The model sees the newest frame; with coastWhenBusy the few frames
  * that arrived during its run are then tracked on prediction. Beyond the slot's few frames a slow
- * model drops frames (counted), never queues them. `analyze` runs the same `step` on a file's frames (one step loop).
+ * model drops frames (counted), never queues them. `analyze` runs the same `step` on a file's
+ * frames (one step loop).
  */
 export class CameraPipeline {
   private readonly slot: LatestSlot<Frame>;

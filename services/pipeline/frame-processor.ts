@@ -108,11 +108,6 @@ export class FrameProcessor {
     return this.tracker.nextTrackId;
   }
 
-  /** True when a frame handed to the model now would wait behind other frames. */
-  modelBusy(): boolean {
-    return this.estimator.saturated?.() ?? false;
-  }
-
   /** Writes the pose recording so far (npm run tune through the API sees up to now). */
   flushRecording(): void {
     this.behaviour.recorder?.flush();

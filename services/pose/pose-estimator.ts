@@ -51,7 +51,8 @@ export interface PoseEstimator {
   readonly cutsRegions?: boolean;
   /**
    * True when a frame handed over now would wait for other frames to finish first (every model
-   * instance busy). Cameras then track the frame on prediction instead (inference.coastWhenBusy).
+   * instance busy). For status and tests: cameras queue their frames whatever it says (the pool
+   * orders them; see worker-pool-estimator.ts).
    */
   saturated?(): boolean;
   dispose(): Promise<void>;

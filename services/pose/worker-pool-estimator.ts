@@ -57,11 +57,12 @@ export interface PoolOptions {
  * camera whose last model run is oldest: the one furthest behind), then the oldest job; a frame's
  * tiles are separate jobs, so they spread over the workers. A tile is copied straight from the
  * frame into the worker's shared buffer (no crop in between). Each camera has at most one frame
- * in flight (its pipeline awaits it), so the queue is bounded by cameras x tiles; newer frames
- * wait in the camera's frame slot, which drops its oldest when full (counted as drops). A job that takes longer than the timeout fails (VIGIL_ERR_INFERENCE_TIMEOUT) and its
- * stuck worker is terminated; a worker that dies fails its one job. Either is replaced on the
- * backoff ladder, retried until a replacement starts; while no worker runs, a job fails at once
- * (VIGIL_ERR_POSE_WORKER_DOWN) instead of waiting for ever.
+ * in flight (its pipeline awaits it), so the queue is bounded by cameras x tiles; newer frames wait
+ * in the camera's frame slot, which drops its oldest when full (counted as drops). A job that takes
+ * longer than the timeout fails (VIGIL_ERR_INFERENCE_TIMEOUT) and its stuck worker is terminated; a
+ * worker that dies fails its one job. Either is replaced on the backoff ladder, retried until a
+ * replacement starts; while no worker runs, a job fails at once (VIGIL_ERR_POSE_WORKER_DOWN)
+ * instead of waiting for ever.
  */
 export class WorkerPoolEstimator implements PoseEstimator {
   backend = 'unknown';
