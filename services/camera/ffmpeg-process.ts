@@ -1,9 +1,10 @@
 import type { ChildProcess } from 'node:child_process';
-import { PassThrough } from 'node:stream';
 import ffmpeg from 'fluent-ffmpeg';
+import { errorMessage } from '../core/errors';
 import type { Logger } from '../core/logger';
 import { redactUrl } from '../core/logger';
 import { FrameAssembler } from './frame-assembler';
+import { FrameFifo } from './frame-fifo';
 import type { FramePool } from './frame-pool';
 import { InputBanner, ffmpegInput, outputOptions } from './ffmpeg-args';
 import type { InputList } from './input-list';
@@ -20,6 +21,8 @@ export interface FfmpegExit {
 }
 
 const STDERR_LINES = 100;
+/** Whole frames assembled ahead of the consumer before the pipe is paused. */
+const FRAMES_AHEAD = 2;
 
 /** A second output of the same ffmpeg (the event-clip ring): its options and its stderr lines. */
 export interface SideOutput {
@@ -39,7 +42,15 @@ export class FfmpegProcess {
   sourceInfo: SourceInfo | undefined;
   private readonly banner = new InputBanner();
   private readonly stderr: string[] = [];
-  private readonly out = new PassThrough({ highWaterMark: 1 << 20 });
+  /**
+   * Where ffmpeg writes the frames (a named pipe read without garbage; see frame-fifo.ts);
+   * undefined when it could not be made (a full or read-only temp dir): start() then ends the
+   * run at once with the reason, and the supervisor retries on its backoff.
+   */
+  private readonly fifo: FrameFifo | undefined;
+  private readonly fifoError: string | undefined;
+  private settle: (exit: FfmpegExit) => void = () => undefined;
+  private reading = false;
   private readonly command: ffmpeg.FfmpegCommand;
   private proc: ChildProcess | undefined;
   private stopRequested = false;
@@ -52,18 +63,24 @@ export class FfmpegProcess {
     private readonly log: Logger,
     private readonly side?: SideOutput,
   ) {
+    try {
+      this.fifo = new FrameFifo();
+    } catch (err) {
+      this.fifoError = `cannot make the frame pipe in the temp dir: ${errorMessage(err)}`;
+    }
     const { options, input: source, list } = ffmpegInput(input, binary.major);
     this.list = list;
     this.command = ffmpeg(source, { stdoutLines: 0 })
       .setFfmpegPath(binary.path)
       .inputOptions(options)
-      .output(this.out)
+      .output(this.fifo?.path ?? 'pipe:1')
       .outputOptions(outputOptions(output));
     if (side) {
       const opts = side.options();
       this.command.output(opts.at(-1)!).outputOptions(opts.slice(0, -1));
     }
     this.exited = new Promise<FfmpegExit>((resolve) => {
+      this.settle = resolve;
       this.command.on('start', (cmd: string) => this.onStart(cmd));
       this.command.on('stderr', (line: string) => this.onStderr(line));
       this.command.on('end', () => resolve(this.exitInfo(undefined)));
@@ -71,10 +88,15 @@ export class FfmpegProcess {
     }).finally(() => {
       this.list?.remove();
       this.side?.onExit();
+      if (!this.reading) this.fifo?.close(); // nobody asked for frames
     });
   }
 
   start(): void {
+    if (!this.fifo) {
+      this.settle({ code: null, signal: null, error: this.fifoError, requested: false });
+      return;
+    }
     this.command.run();
   }
 
@@ -89,13 +111,46 @@ export class FfmpegProcess {
   }
 
   /**
-   * Whole frames, in order, in buffers of `pool` when given. Pulling slowly pauses ffmpeg
-   * (backpressure) instead of buffering.
+   * Whole frames, in order, in buffers of `pool` when given, until ffmpeg has exited and its last
+   * bytes are read. A consumer that falls behind pauses the pipe, and ffmpeg waits on it
+   * (backpressure) instead of anything buffering.
    */
   async *frames(pool?: FramePool): AsyncGenerator<Buffer> {
+    const fifo = this.fifo;
+    if (!fifo) return;
     const assembler = new FrameAssembler(this.output.width * this.output.height * 3, pool);
-    for await (const chunk of this.out) {
-      for (const frame of assembler.push(chunk as Buffer)) yield frame;
+    const ready: Buffer[] = [];
+    let ended = false;
+    let wake: (() => void) | undefined;
+    const take = (bytes: Buffer) => {
+      for (const f of assembler.push(bytes)) ready.push(f);
+      if (ready.length >= FRAMES_AHEAD) fifo.pause();
+      wake?.();
+    };
+    const end = () => {
+      ended = true;
+      wake?.();
+    };
+    this.reading = true;
+    fifo.read(take, (err) => {
+      this.log.debug({ err: err.message }, 'ffmpeg frame pipe error');
+      end();
+    });
+    void this.exited.then(() => {
+      fifo.drain(take);
+      end();
+    });
+    try {
+      for (;;) {
+        const frame = ready.shift();
+        if (frame) {
+          if (ready.length < FRAMES_AHEAD) fifo.resume();
+          yield frame;
+        } else if (ended) return;
+        else await new Promise<void>((resolve) => (wake = resolve));
+      }
+    } finally {
+      fifo.close();
     }
   }
 
