@@ -65,7 +65,7 @@ export class FrameFifo {
     if (this.closed) return;
     this.socket?.pause();
     for (;;) {
-      let n = 0;
+      let n: number;
       try {
         n = readSync(this.fd, this.chunk, 0, CHUNK_BYTES, null);
       } catch {
