@@ -33,6 +33,7 @@ const SOURCE_FPS = 10;
  *   --tiles CxR        the tile grid of the profile, overridden
  *   --overlap X        the tile overlap of the profile, overridden
  *   --backend B        the backend (default auto)
+ *   --precision P      fp32 (default) or int8 (ONNX backends: the int8 backbone)
  */
 const { values: args } = parseArgs({
   options: {
@@ -44,13 +45,18 @@ const { values: args } = parseArgs({
     tiles: { type: 'string' },
     overlap: { type: 'string' },
     backend: { type: 'string', default: 'auto' },
+    precision: { type: 'string', default: 'fp32' },
   },
 });
 
 /** The profile with the command line's overrides. */
 function inferenceOverrides(): Record<string, unknown> {
   const base = profile(args.profile);
-  const out: Record<string, unknown> = { ...base, backend: args.backend };
+  const out: Record<string, unknown> = {
+    ...base,
+    backend: args.backend,
+    precision: args.precision,
+  };
   const pair = (v: string, name: string) => {
     const [a, b] = v.split('x').map(Number);
     if (!Number.isInteger(a) || !Number.isInteger(b)) throw new Error(`${name} must be AxB`);
@@ -194,7 +200,7 @@ function benchConfig(): Config {
 function announce(config: Config, backend: string): void {
   const inf = config.inference;
   process.stderr.write(
-    `bench:tracking: vtest.avi frames 1-${FRAMES} at ${FPS} fps${GATED ? ' (motion-gated)' : ''}, model on every ${MODEL_EVERY === 1 ? '' : `${MODEL_EVERY}th `}analysed frame, ${inf.strategy} ${inf.strategy !== 'full' ? `${inf.tiles.cols}x${inf.tiles.rows} ` : ''}at ${inf.inputWidth}x${inf.inputHeight} on ${backend}\n`,
+    `bench:tracking: vtest.avi frames 1-${FRAMES} at ${FPS} fps${GATED ? ' (motion-gated)' : ''}, model on every ${MODEL_EVERY === 1 ? '' : `${MODEL_EVERY}th `}analysed frame, ${inf.strategy} ${inf.strategy !== 'full' ? `${inf.tiles.cols}x${inf.tiles.rows} ` : ''}at ${inf.inputWidth}x${inf.inputHeight} on ${backend} (${inf.precision})\n`,
   );
 }
 
@@ -302,6 +308,7 @@ function printJson(config: Config, backend: string, a: Analysed, s: Scores): voi
       bench: 'tracking',
       frames: FRAMES,
       backend,
+      precision: inf.precision,
       strategy: inf.strategy,
       profile: args.profile,
       fps: FPS,

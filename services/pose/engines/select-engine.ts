@@ -1,9 +1,13 @@
+import path from 'node:path';
 import type { InferenceConfig } from '../../config/schema';
 import { VigilError, errorMessage } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { ModelManifestEntry, VerifiedModelFiles } from '../model-files';
+import { repoRoot } from '../../core/package-info';
+import { CONVERTER_VERSION, INT8_LAST_BLOCK } from '../onnx/convert-movenet';
+import { calibrationKey, readCalibration } from '../onnx/int8-calibration';
 import { onnxModelFor } from '../onnx/onnx-model-cache';
-import type { OnnxModelFile } from '../onnx/onnx-model-cache';
+import type { Int8Variant, OnnxModelFile } from '../onnx/onnx-model-cache';
 import { OnnxPoseEngine } from './onnx-engine';
 import type { OnnxBackend } from './onnx-engine';
 import { BACKEND_ORDER, engineOf } from './pose-engine';
@@ -16,6 +20,8 @@ export interface EngineSource {
   files: VerifiedModelFiles;
   /** Where ONNX conversions are cached (<dataDir>/models). */
   cacheDir: string;
+  /** Where the int8 calibration is read (default: the repo's models/). */
+  modelsDir?: string;
 }
 
 export interface LoadedEngine {
@@ -46,6 +52,7 @@ export async function loadEngine(
       cfg.inputHeight,
       src.cacheDir,
       log,
+      cfg.precision === 'int8' ? int8Variant(src) : undefined,
     ));
   for (const name of order) {
     try {
@@ -76,6 +83,14 @@ export async function loadEngine(
     'VIGIL_ERR_BACKEND_UNAVAILABLE',
     `no inference backend could be loaded (${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})`,
   );
+}
+
+/** The committed calibration for this graph and converter, as a cacheable int8 build. */
+function int8Variant(src: EngineSource): Int8Variant {
+  const modelsDir = src.modelsDir ?? path.join(repoRoot(), 'models');
+  const graphSha = src.entry.files[src.entry.graph]!;
+  const { calibration, ranges } = readCalibration(modelsDir, graphSha, CONVERTER_VERSION);
+  return { ranges, lastBlock: INT8_LAST_BLOCK, key: calibrationKey(calibration, INT8_LAST_BLOCK) };
 }
 
 async function open(

@@ -7,6 +7,7 @@ import { VigilError } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { ModelManifestEntry, VerifiedModelFiles } from '../model-files';
 import { CONVERTER_VERSION } from './convert-movenet';
+import type { Int8Build } from './convert-movenet';
 import type { ConvertJob, ConvertResult } from './convert-worker';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
@@ -27,8 +28,9 @@ export function convertInWorker(
   graphName: string,
   width: number,
   height: number,
+  int8?: Int8Build,
 ): Promise<Buffer> {
-  const job: ConvertJob = { files: [...files.contents], graphName, width, height };
+  const job: ConvertJob = { files: [...files.contents], graphName, width, height, int8 };
   return new Promise((resolve, reject) => {
     const worker = new Worker(builtScript('pose/onnx/convert-worker.js'), { workerData: job });
     worker.once('message', (m: ConvertResult) => {
@@ -58,11 +60,17 @@ function writeAtomic(file: string, data: Buffer | string): void {
   renameSync(tmp, file);
 }
 
+/** An int8 build with its cache key (a digest of the ranges and the blocks quantised). */
+export interface Int8Variant extends Int8Build {
+  key: string;
+}
+
 /**
  * The ONNX model for one input size: from `cacheDir` when a file there is intact, else converted
  * from the verified tfjs graph and cached (atomically: concurrent starts are safe). Sizes that
  * models/manifest.json pins must match the pin, read or converted: a changed converter or a
- * tampered cache is refused with VIGIL_ERR_MODEL_CHECKSUM.
+ * tampered cache is refused with VIGIL_ERR_MODEL_CHECKSUM. An int8 variant is cached beside the
+ * fp32 file under its own key; it is never pinned, so its record is its own sha256.
  */
 export async function onnxModelFor(
   entry: ModelManifestEntry,
@@ -71,19 +79,21 @@ export async function onnxModelFor(
   height: number,
   cacheDir: string,
   log: Logger,
+  int8?: Int8Variant,
 ): Promise<OnnxModelFile> {
   const size = `${width}x${height}`;
-  const pin = entry.onnx?.[size];
+  const pin = int8 ? undefined : entry.onnx?.[size];
   const source = entry.files[entry.graph]!.slice(0, 12);
   const file = path.join(
     path.resolve(cacheDir),
-    `movenet-multipose-${source}-c${CONVERTER_VERSION}-${size}.onnx`,
+    `movenet-multipose-${source}-c${CONVERTER_VERSION}-${size}${int8 ? `-int8-${int8.key}` : ''}.onnx`,
   );
   const cached = readIfValid(file, pin);
   if (cached)
     return { bytes: cached, file, sha256: sha256(cached), pinned: !!pin, converted: false };
   const t0 = Date.now();
-  const bytes = await convertInWorker(files, entry.graph, width, height);
+  const build = int8 && { ranges: int8.ranges, lastBlock: int8.lastBlock };
+  const bytes = await convertInWorker(files, entry.graph, width, height, build);
   const digest = sha256(bytes);
   if (pin && digest !== pin) {
     throw new VigilError(
@@ -95,7 +105,7 @@ export async function onnxModelFor(
   writeAtomic(file, bytes);
   if (!pin) writeAtomic(`${file}.sha256`, `${digest}\n`);
   log.info(
-    { file, size, ms: Date.now() - t0, sha256: digest, pinned: !!pin },
+    { file, size, precision: int8 ? 'int8' : 'fp32', ms: Date.now() - t0, sha256: digest, pinned: !!pin },
     pin
       ? 'pose model converted to ONNX (sha256 matches the manifest)'
       : 'pose model converted to ONNX (size not pinned in models/manifest.json)',

@@ -71,7 +71,7 @@ message OperatorSetIdProto {
 `;
 
 /** ONNX TensorProto.DataType values used here. */
-export const OnnxType = { float: 1, uint8: 2, int32: 6, int64: 7, bool: 9 } as const;
+export const OnnxType = { float: 1, uint8: 2, int8: 3, int32: 6, int64: 7, bool: 9 } as const;
 export type OnnxElemType = (typeof OnnxType)[keyof typeof OnnxType];
 
 /** AttributeProto.AttributeType values used here. */
@@ -97,7 +97,8 @@ export interface OnnxNode {
 export interface OnnxValueInfo {
   name: string;
   type: OnnxElemType;
-  dims: number[];
+  /** Omitted: the shape is left to ONNX Runtime's inference (calibration outputs). */
+  dims?: number[];
 }
 
 export interface OnnxModel {
@@ -134,7 +135,10 @@ function valueInfo(v: OnnxValueInfo): Record<string, unknown> {
   return {
     name: v.name,
     type: {
-      tensor_type: { elem_type: v.type, shape: { dim: v.dims.map((d) => ({ dim_value: d })) } },
+      tensor_type: {
+        elem_type: v.type,
+        ...(v.dims && { shape: { dim: v.dims.map((d) => ({ dim_value: d })) } }),
+      },
     },
   };
 }
