@@ -44,7 +44,9 @@ async function main(): Promise<void> {
       bytes: encodeModel(quantizeModel(model, ranges, backboneUpTo(b))),
     })),
   );
-  const engines = await Promise.all(variants.map((v) => OnnxPoseEngine.load('onnx', v.bytes, W, H)));
+  const engines = await Promise.all(
+    variants.map((v) => OnnxPoseEngine.load('onnx', v.bytes, W, H)),
+  );
   const inputs = vtestTileInputs(0, 400, 10, W, H);
   const ms = variants.map(() => 0);
   const diffs: PoseDiff[][] = variants.map(() => []);
@@ -75,7 +77,13 @@ async function main(): Promise<void> {
       lost: sum((x) => x.lost),
       gained: sum((x) => x.gained),
       maxScoreDiff: +max((x) => x.maxScoreDiff).toFixed(3),
-      meanKptPx: +(sum((x) => x.kptPxSum) / Math.max(1, sum((x) => x.kptCount))).toFixed(2),
+      meanKptPx: +(
+        sum((x) => x.kptPxSum) /
+        Math.max(
+          1,
+          sum((x) => x.kptCount),
+        )
+      ).toFixed(2),
       maxKptPx: +max((x) => x.maxKptPx).toFixed(1),
     };
   });

@@ -29,7 +29,8 @@ import { PROFILES, profile } from './peers/profiles';
  * package cheaper. Ends with one line of JSON.
  *
  *   --runs N          timed runs per profile and backend (default 8, after 2 warm-up runs)
- *   --backends A,B    backends to compare (default onnx,wasm; any of the config's backend names)
+ *   --backends A,B    backends to compare (default onnx,wasm; any of the config's backend names,
+ *                     an ONNX one with :int8 for inference.precision int8, e.g. onnx,onnx:int8)
  */
 const { values: args } = parseArgs({
   options: {
@@ -111,8 +112,9 @@ async function profileRows(
   let minModelFps = 0;
   for (const name of Object.keys(PROFILES)) {
     for (const wanted of BACKENDS) {
+      const [wantedBackend, precision = 'fp32'] = wanted.split(':');
       const config = parseConfig({
-        inference: { ...profile(name), backend: wanted },
+        inference: { ...profile(name), backend: wantedBackend, precision },
         cameras: [{ id: 'x', source: { url: 'x' } }],
       });
       const inf = config.inference;
@@ -124,7 +126,7 @@ async function profileRows(
       const ms = t.cpuMs;
       rows.push({
         profile: name,
-        backend: backend.name,
+        backend: precision === 'fp32' ? backend.name : `${backend.name}:${precision}`,
         input: `${inf.strategy === 'full' ? 'whole frame' : `${inf.tiles.cols}x${inf.tiles.rows} tiles`} at ${inf.inputWidth}x${inf.inputHeight}`,
         modelRunsPerFrame: jobsPerFrame(inf),
         wallMsPerFrame: Math.round(t.wallMs),

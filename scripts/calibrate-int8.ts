@@ -32,10 +32,13 @@ async function main(): Promise<void> {
   const files = readVerifiedModel(entry, modelDir(entry, ''));
   const model = await convertMoveNetModel(files.contents, entry.graph, W, H);
   const tensors = quantizedTensors(model, backboneUpTo(17));
-  const session = await ort.InferenceSession.create(encodeModel(withTensorOutputs(model, tensors)), {
-    intraOpNumThreads: 1,
-    graphOptimizationLevel: 'basic',
-  });
+  const session = await ort.InferenceSession.create(
+    encodeModel(withTensorOutputs(model, tensors)),
+    {
+      intraOpNumThreads: 1,
+      graphOptimizationLevel: 'basic',
+    },
+  );
   const inputs = vtestTileInputs(FIRST, END, STEP, W, H);
   const collector = new RangeCollector();
   for (const input of inputs) {

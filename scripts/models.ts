@@ -6,6 +6,7 @@ import { parseConfig } from '../services/config/load';
 import { repoRoot } from '../services/core/package-info';
 import { modelDir, readManifest, readVerifiedModel } from '../services/pose/model-files';
 import { convertMoveNet } from '../services/pose/onnx/convert-movenet';
+import { int8VariantFor } from '../services/pose/onnx/int8-calibration';
 import { PROFILES } from './peers/profiles';
 import { exitOnError } from '../services/core/exit-codes';
 
@@ -13,6 +14,7 @@ import { exitOnError } from '../services/core/exit-codes';
  * npm run models: converts MoveNet to ONNX for the input size of every detection profile and
  * prints each file's sha256; `--pin` writes them into models/manifest.json (after a converter
  * change that alters its output, with CONVERTER_VERSION bumped). `--size WxH` adds a size.
+ * Each size is also built as int8 (inference.precision: int8), pinned as `<size>-int8`.
  * Exit 1 when a pinned size converts to other bytes than its pin (without --pin).
  */
 const { values: args } = parseArgs({
@@ -37,10 +39,13 @@ async function main(): Promise<number> {
   }
   const pins: Record<string, string> = { ...entry.onnx };
   let mismatches = 0;
-  for (const size of [...sizes].sort()) {
-    const [w, h] = size.split('x').map(Number) as [number, number];
+  const int8 = int8VariantFor(entry);
+  const builds = [...sizes].sort().flatMap((size) => [size, `${size}-int8`]);
+  for (const size of builds) {
+    const [w, h] = size.replace('-int8', '').split('x').map(Number) as [number, number];
     const t0 = Date.now();
-    const bytes = await convertMoveNet(files.contents, entry.graph, w, h);
+    const build = size.endsWith('-int8') ? int8 : undefined;
+    const bytes = await convertMoveNet(files.contents, entry.graph, w, h, build);
     const digest = createHash('sha256').update(bytes).digest('hex');
     const pinned = entry.onnx?.[size];
     const state = !pinned

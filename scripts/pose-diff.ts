@@ -25,8 +25,16 @@ function people(out: Float32Array, w: number, h: number, minScore: number): Pers
   const list: Person[] = [];
   for (let o = 0; o + ROW <= out.length; o += ROW) {
     if (out[o + 55]! < minScore) continue;
-    const kpts = Array.from({ length: 17 }, (_, k) => [out[o + 3 * k + 1]! * w, out[o + 3 * k]! * h] as [number, number]);
-    const box = [out[o + 52]! * w, out[o + 51]! * h, out[o + 54]! * w, out[o + 53]! * h] as Person['box'];
+    const kpts = Array.from(
+      { length: 17 },
+      (_, k) => [out[o + 3 * k + 1]! * w, out[o + 3 * k]! * h] as [number, number],
+    );
+    const box = [
+      out[o + 52]! * w,
+      out[o + 51]! * h,
+      out[o + 54]! * w,
+      out[o + 53]! * h,
+    ] as Person['box'];
     list.push({ score: out[o + 55]!, box, kpts });
   }
   return list;
@@ -40,11 +48,25 @@ function iou(a: Person['box'], b: Person['box']): number {
   return inter / Math.max(1e-9, area(a) + area(b) - inter);
 }
 
-export function comparePoses(ref: Float32Array, other: Float32Array, w: number, h: number, minScore = 0.15): PoseDiff {
+export function comparePoses(
+  ref: Float32Array,
+  other: Float32Array,
+  w: number,
+  h: number,
+  minScore = 0.15,
+): PoseDiff {
   const a = people(ref, w, h, minScore);
   const b = people(other, w, h, minScore);
   const used = new Set<number>();
-  const d: PoseDiff = { people: a.length, lost: 0, gained: 0, maxScoreDiff: 0, kptPxSum: 0, kptCount: 0, maxKptPx: 0 };
+  const d: PoseDiff = {
+    people: a.length,
+    lost: 0,
+    gained: 0,
+    maxScoreDiff: 0,
+    kptPxSum: 0,
+    kptCount: 0,
+    maxKptPx: 0,
+  };
   for (const p of a) {
     let best = -1;
     let bestIou = 0.5;

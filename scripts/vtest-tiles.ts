@@ -27,14 +27,32 @@ export function vtestTileInputs(
   const select = `select='between(n\\,${first}\\,${end - 1})*not(mod(n-${first}\\,${step}))'`;
   const r = spawnSync(
     resolveFfmpeg().path,
-    ['-v', 'error', '-i', video, '-vf', select, '-vsync', '0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-'],
+    [
+      '-v',
+      'error',
+      '-i',
+      video,
+      '-vf',
+      select,
+      '-vsync',
+      '0',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      '-',
+    ],
     { maxBuffer: 1 << 30 },
   );
   if (r.status !== 0) throw new Error(`ffmpeg failed: ${String(r.stderr)}`);
   const size = WIDTH * HEIGHT * 3;
   const out: Int32Array[] = [];
   for (let o = 0; o + size <= r.stdout.length; o += size) {
-    const image = { width: WIDTH, height: HEIGHT, rgb: new Uint8Array(r.stdout.subarray(o, o + size)) };
+    const image = {
+      width: WIDTH,
+      height: HEIGHT,
+      rgb: new Uint8Array(r.stdout.subarray(o, o + size)),
+    };
     for (const t of tileRegions(WIDTH, HEIGHT, { cols: 2, rows: 2, overlap: 0.2 }))
       out.push(letterboxInput(cropRgb(image, t), inW, inH).input);
   }

@@ -27,7 +27,7 @@ export const InferenceSchema = obj(
     precision: oneOf(
       ['fp32', 'int8'],
       'fp32',
-      'ONNX backends only. int8: the backbone\'s first MobileNetV2 blocks run as int8 (QDQ, per-channel weights, activations calibrated on real frames, models/movenet-int8-ranges.json), built and cached beside the fp32 model; cheaper per run, slightly less accurate (see the README\'s Sizing section).',
+      "The onnx (CPU) backend only; GPU backends and tfjs run fp32. int8: the backbone's MobileNetV2 blocks run as int8 (QDQ, per-channel weights, activations calibrated on real frames, models/movenet-int8-ranges.json), built and cached beside the fp32 model; cheaper per run, slightly less accurate (see the README's Sizing section).",
     ),
     modelDir: Type.String({
       default: '',

@@ -1,13 +1,10 @@
-import path from 'node:path';
 import type { InferenceConfig } from '../../config/schema';
 import { VigilError, errorMessage } from '../../core/errors';
 import type { Logger } from '../../core/logger';
 import type { ModelManifestEntry, VerifiedModelFiles } from '../model-files';
-import { repoRoot } from '../../core/package-info';
-import { CONVERTER_VERSION, INT8_LAST_BLOCK } from '../onnx/convert-movenet';
-import { calibrationKey, readCalibration } from '../onnx/int8-calibration';
+import { int8VariantFor } from '../onnx/int8-calibration';
 import { onnxModelFor } from '../onnx/onnx-model-cache';
-import type { Int8Variant, OnnxModelFile } from '../onnx/onnx-model-cache';
+import type { OnnxModelFile } from '../onnx/onnx-model-cache';
 import { OnnxPoseEngine } from './onnx-engine';
 import type { OnnxBackend } from './onnx-engine';
 import { BACKEND_ORDER, engineOf } from './pose-engine';
@@ -32,8 +29,9 @@ export interface LoadedEngine {
 
 /**
  * Loads the pose model on the configured backend, or for `auto` on the first of BACKEND_ORDER
- * that loads and answers a blank frame. The ONNX model is converted (or read from the cache) once,
- * for whichever ONNX backend is tried first. A forced backend that fails is
+ * that loads and answers a blank frame. The ONNX model is converted (or read from the cache) once
+ * per precision: `precision: int8` applies to the `onnx` (CPU) backend only; the GPU providers get
+ * the fp32 model (int8 QDQ on them has never run here). A forced backend that fails is
  * VIGIL_ERR_BACKEND_UNAVAILABLE, or the conversion's own error.
  */
 export async function loadEngine(
@@ -43,24 +41,25 @@ export async function loadEngine(
 ): Promise<LoadedEngine> {
   const order = cfg.backend === 'auto' ? BACKEND_ORDER : [cfg.backend];
   const skipped: BackendChoice['skipped'] = [];
-  let onnx: Promise<OnnxModelFile> | undefined;
-  const onnxModel = () =>
-    (onnx ??= onnxModelFor(
-      src.entry,
-      src.files,
-      cfg.inputWidth,
-      cfg.inputHeight,
-      src.cacheDir,
-      log,
-      cfg.precision === 'int8' ? int8Variant(src) : undefined,
-    ));
+  const models = new Map<boolean, Promise<OnnxModelFile>>();
+  const onnxModel = (backend: ConcreteBackend) => {
+    const int8 = cfg.precision === 'int8' && backend === 'onnx';
+    let model = models.get(int8);
+    if (!model) {
+      const variant = int8 ? int8VariantFor(src.entry, src.modelsDir) : undefined;
+      const { inputWidth: w, inputHeight: h } = cfg;
+      model = onnxModelFor(src.entry, src.files, w, h, src.cacheDir, log, variant);
+      models.set(int8, model);
+    }
+    return model;
+  };
   for (const name of order) {
     try {
       const engine = await open(name, cfg, src, onnxModel);
       await engine.run(new Int32Array(cfg.inputWidth * cfg.inputHeight * 3));
       const choice = { name, skipped };
       log.info({ backend: name, skipped }, `inference backend: ${name}`);
-      const file = engineOf(name) === 'onnx' ? await onnxModel() : undefined;
+      const file = engineOf(name) === 'onnx' ? await onnxModel(name) : undefined;
       return {
         engine,
         choice,
@@ -85,22 +84,14 @@ export async function loadEngine(
   );
 }
 
-/** The committed calibration for this graph and converter, as a cacheable int8 build. */
-function int8Variant(src: EngineSource): Int8Variant {
-  const modelsDir = src.modelsDir ?? path.join(repoRoot(), 'models');
-  const graphSha = src.entry.files[src.entry.graph]!;
-  const { calibration, ranges } = readCalibration(modelsDir, graphSha, CONVERTER_VERSION);
-  return { ranges, lastBlock: INT8_LAST_BLOCK, key: calibrationKey(calibration, INT8_LAST_BLOCK) };
-}
-
 async function open(
   name: ConcreteBackend,
   cfg: InferenceConfig,
   src: EngineSource,
-  onnxModel: () => Promise<OnnxModelFile>,
+  onnxModel: (backend: ConcreteBackend) => Promise<OnnxModelFile>,
 ): Promise<PoseEngine> {
   const { inputWidth: w, inputHeight: h } = cfg;
   if (engineOf(name) === 'tfjs')
     return TfjsPoseEngine.load(name as TfjsBackend, src.files.contents, src.entry.graph, w, h);
-  return OnnxPoseEngine.load(name as OnnxBackend, (await onnxModel()).bytes, w, h);
+  return OnnxPoseEngine.load(name as OnnxBackend, (await onnxModel(name)).bytes, w, h);
 }

@@ -37,7 +37,9 @@ export async function convertMoveNet(
   int8?: Int8Build,
 ): Promise<Buffer> {
   const model = await convertMoveNetModel(contents, graphName, width, height);
-  return encodeModel(int8 ? quantizeModel(model, int8.ranges, backboneUpTo(int8.lastBlock)) : model);
+  return encodeModel(
+    int8 ? quantizeModel(model, int8.ranges, backboneUpTo(int8.lastBlock)) : model,
+  );
 }
 
 /** The fp32 conversion as a model (before encoding). */

@@ -2,6 +2,10 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { VigilError } from '../../core/errors';
+import { repoRoot } from '../../core/package-info';
+import type { ModelManifestEntry } from '../model-files';
+import { CONVERTER_VERSION, INT8_LAST_BLOCK } from './convert-movenet';
+import type { Int8Build } from './convert-movenet';
 import type { ActivationRanges } from './int8-quantizer';
 import type { OnnxModel } from './onnx-proto';
 import { OnnxType } from './onnx-proto';
@@ -81,4 +85,19 @@ export function readCalibration(
   if (c.graphSha256 !== graphSha256) throw fail('it was measured on another model graph');
   if (c.converterVersion !== converterVersion) throw fail('it was measured on another converter');
   return { calibration: c, ranges: c.ranges };
+}
+
+/** An int8 build with its cache key (a digest of the ranges and the blocks quantised). */
+export interface Int8Variant extends Int8Build {
+  key: string;
+}
+
+/** The committed calibration for the manifest's graph and this converter, as an int8 build. */
+export function int8VariantFor(
+  entry: ModelManifestEntry,
+  modelsDir = path.join(repoRoot(), 'models'),
+): Int8Variant {
+  const graphSha = entry.files[entry.graph]!;
+  const { calibration, ranges } = readCalibration(modelsDir, graphSha, CONVERTER_VERSION);
+  return { ranges, lastBlock: INT8_LAST_BLOCK, key: calibrationKey(calibration, INT8_LAST_BLOCK) };
 }

@@ -9,6 +9,7 @@ import type { ModelManifestEntry, VerifiedModelFiles } from '../model-files';
 import { CONVERTER_VERSION } from './convert-movenet';
 import type { Int8Build } from './convert-movenet';
 import type { ConvertJob, ConvertResult } from './convert-worker';
+import type { Int8Variant } from './int8-calibration';
 
 const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
@@ -60,17 +61,12 @@ function writeAtomic(file: string, data: Buffer | string): void {
   renameSync(tmp, file);
 }
 
-/** An int8 build with its cache key (a digest of the ranges and the blocks quantised). */
-export interface Int8Variant extends Int8Build {
-  key: string;
-}
-
 /**
  * The ONNX model for one input size: from `cacheDir` when a file there is intact, else converted
  * from the verified tfjs graph and cached (atomically: concurrent starts are safe). Sizes that
  * models/manifest.json pins must match the pin, read or converted: a changed converter or a
  * tampered cache is refused with VIGIL_ERR_MODEL_CHECKSUM. An int8 variant is cached beside the
- * fp32 file under its own key; it is never pinned, so its record is its own sha256.
+ * fp32 file under its own key and checked against the pin of `<size>-int8` when there is one.
  */
 export async function onnxModelFor(
   entry: ModelManifestEntry,
@@ -82,7 +78,7 @@ export async function onnxModelFor(
   int8?: Int8Variant,
 ): Promise<OnnxModelFile> {
   const size = `${width}x${height}`;
-  const pin = int8 ? undefined : entry.onnx?.[size];
+  const pin = entry.onnx?.[int8 ? `${size}-int8` : size];
   const source = entry.files[entry.graph]!.slice(0, 12);
   const file = path.join(
     path.resolve(cacheDir),
@@ -105,7 +101,14 @@ export async function onnxModelFor(
   writeAtomic(file, bytes);
   if (!pin) writeAtomic(`${file}.sha256`, `${digest}\n`);
   log.info(
-    { file, size, precision: int8 ? 'int8' : 'fp32', ms: Date.now() - t0, sha256: digest, pinned: !!pin },
+    {
+      file,
+      size,
+      precision: int8 ? 'int8' : 'fp32',
+      ms: Date.now() - t0,
+      sha256: digest,
+      pinned: !!pin,
+    },
     pin
       ? 'pose model converted to ONNX (sha256 matches the manifest)'
       : 'pose model converted to ONNX (size not pinned in models/manifest.json)',
