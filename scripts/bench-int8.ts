@@ -3,7 +3,8 @@ import { OnnxPoseEngine } from '../services/pose/engines/onnx-engine';
 import { readManifest, modelDir, readVerifiedModel } from '../services/pose/model-files';
 import { CONVERTER_VERSION, convertMoveNetModel } from '../services/pose/onnx/convert-movenet';
 import { readCalibration } from '../services/pose/onnx/int8-calibration';
-import { backboneUpTo, quantizeModel } from '../services/pose/onnx/int8-quantizer';
+import { backboneBlock, quantizeModel } from '../services/pose/onnx/int8-quantizer';
+import type { ConvSelector } from '../services/pose/onnx/int8-quantizer';
 import { encodeModel } from '../services/pose/onnx/onnx-proto';
 import { comparePoses } from './pose-diff';
 import type { PoseDiff } from './pose-diff';
@@ -12,8 +13,8 @@ import path from 'node:path';
 import { repoRoot } from '../services/core/package-info';
 
 /**
- * npm run bench:int8: fp32 against int8 with the backbone quantised up to each --last-blocks
- * value, one process, runs interleaved on the same inputs (vtest.avi frames 0-399 every 10th,
+ * npm run bench:int8: fp32 against int8 with the backbone blocks of each --last-blocks value
+ * quantised (`B`: blocks 0-B; `A-B`), one process, runs interleaved on the same inputs (vtest.avi frames 0-399 every 10th,
  * 2x2 tiles at 320x256): CPU ms per run, and how far each int8 model's people are from fp32's
  * (score, keypoints in pixels, people lost or gained at score 0.15). Ends with one JSON line.
  */
@@ -23,6 +24,14 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '3' },
   },
 });
+/** Backbone blocks `A-B`, or `B` for 0-B. */
+function blocks(spec: string): ConvSelector {
+  const [a, b] = spec.includes('-') ? spec.split('-').map(Number) : [0, Number(spec)];
+  return (conv) => {
+    const k = backboneBlock(conv.name);
+    return k !== undefined && k >= a! && k <= b!;
+  };
+}
 const W = 320;
 const H = 256;
 
@@ -37,11 +46,11 @@ async function main(): Promise<void> {
   const graphSha = entry.files[entry.graph]!;
   const { ranges } = readCalibration(path.join(repoRoot(), 'models'), graphSha, CONVERTER_VERSION);
   const model = await convertMoveNetModel(files.contents, entry.graph, W, H);
-  const blocks = args['last-blocks'].split(',').map(Number);
+  const specs = args['last-blocks'].split(',');
   const variants = [{ name: 'fp32', bytes: encodeModel(model) }].concat(
-    blocks.map((b) => ({
-      name: `int8<=${b}`,
-      bytes: encodeModel(quantizeModel(model, ranges, backboneUpTo(b))),
+    specs.map((b) => ({
+      name: `int8 ${b.includes('-') ? b : `0-${b}`}`,
+      bytes: encodeModel(quantizeModel(model, ranges, blocks(b))),
     })),
   );
   const engines = await Promise.all(

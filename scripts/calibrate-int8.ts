@@ -11,13 +11,13 @@ import {
   RangeCollector,
   withTensorOutputs,
 } from '../services/pose/onnx/int8-calibration';
-import { backboneUpTo, quantizedTensors } from '../services/pose/onnx/int8-quantizer';
+import { backboneBlocks, quantizedTensors } from '../services/pose/onnx/int8-quantizer';
 import { encodeModel } from '../services/pose/onnx/onnx-proto';
 import { vtestTileInputs } from './vtest-tiles';
 
 /**
  * npm run calibrate:int8: measures the activation ranges of the int8 model (every backbone block,
- * so any INT8_LAST_BLOCK can use them) on vtest.avi frames 450-789, every 10th (none of the
+ * so any INT8_BLOCKS can use them) on vtest.avi frames 450-789, every 10th (none of the
  * scored frames 1-400), tiled and letterboxed as the daemon does; writes
  * models/movenet-int8-ranges.json. Deterministic for the same clip and model.
  */
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   const entry = readManifest()['movenet-multipose']!;
   const files = readVerifiedModel(entry, modelDir(entry, ''));
   const model = await convertMoveNetModel(files.contents, entry.graph, W, H);
-  const tensors = quantizedTensors(model, backboneUpTo(17));
+  const tensors = quantizedTensors(model, backboneBlocks(0, 17));
   const session = await ort.InferenceSession.create(
     encodeModel(withTensorOutputs(model, tensors)),
     {

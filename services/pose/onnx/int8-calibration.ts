@@ -4,7 +4,7 @@ import path from 'node:path';
 import { VigilError } from '../../core/errors';
 import { repoRoot } from '../../core/package-info';
 import type { ModelManifestEntry } from '../model-files';
-import { CONVERTER_VERSION, INT8_LAST_BLOCK } from './convert-movenet';
+import { CONVERTER_VERSION, INT8_BLOCKS } from './convert-movenet';
 import type { Int8Build } from './convert-movenet';
 import type { ActivationRanges } from './int8-quantizer';
 import type { OnnxModel } from './onnx-proto';
@@ -59,8 +59,8 @@ export class RangeCollector {
 }
 
 /** A short, stable digest of what an int8 model is built from (its cache key). */
-export function calibrationKey(c: Int8Calibration, lastBlock: number): string {
-  const h = createHash('sha256').update(JSON.stringify(c)).update(`last-block:${lastBlock}`);
+export function calibrationKey(c: Int8Calibration, first: number, last: number): string {
+  const h = createHash('sha256').update(JSON.stringify(c)).update(`blocks:${first}-${last}`);
   return h.digest('hex').slice(0, 12);
 }
 
@@ -99,5 +99,7 @@ export function int8VariantFor(
 ): Int8Variant {
   const graphSha = entry.files[entry.graph]!;
   const { calibration, ranges } = readCalibration(modelsDir, graphSha, CONVERTER_VERSION);
-  return { ranges, lastBlock: INT8_LAST_BLOCK, key: calibrationKey(calibration, INT8_LAST_BLOCK) };
+  const { first, last } = INT8_BLOCKS;
+  const key = calibrationKey(calibration, first, last);
+  return { ranges, firstBlock: first, lastBlock: last, key };
 }

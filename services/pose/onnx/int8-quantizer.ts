@@ -183,10 +183,10 @@ export function backboneBlock(convName: string): number | undefined {
   return undefined;
 }
 
-/** Selects the backbone's Convs up to and including block `last`. */
-export function backboneUpTo(last: number): ConvSelector {
+/** Selects the backbone's Convs of blocks `first` to `last`, both included. */
+export function backboneBlocks(first: number, last: number): ConvSelector {
   return (conv) => {
     const block = backboneBlock(conv.name);
-    return block !== undefined && block <= last;
+    return block !== undefined && block >= first && block <= last;
   };
 }

@@ -88,7 +88,11 @@ export async function onnxModelFor(
   if (cached)
     return { bytes: cached, file, sha256: sha256(cached), pinned: !!pin, converted: false };
   const t0 = Date.now();
-  const build = int8 && { ranges: int8.ranges, lastBlock: int8.lastBlock };
+  const build = int8 && {
+    ranges: int8.ranges,
+    firstBlock: int8.firstBlock,
+    lastBlock: int8.lastBlock,
+  };
   const bytes = await convertInWorker(files, entry.graph, width, height, build);
   const digest = sha256(bytes);
   if (pin && digest !== pin) {

@@ -40,8 +40,9 @@ describe('MoveNet with an int8 backbone (inference.precision: int8)', () => {
     await int8?.engine.dispose();
   });
 
-  test('is built in QDQ form, cached beside the fp32 model under its own key, and read back', async () => {
-    expect(int8.onnx).toMatchObject({ converted: true, pinned: false });
+  test('is built in QDQ form, matches its pin, is cached beside the fp32 model under its own key', async () => {
+    const pin = entry.onnx!['320x256-int8'];
+    expect(int8.onnx).toMatchObject({ converted: true, pinned: true, sha256: pin });
     expect(int8.onnx!.file).toMatch(/-320x256-int8-[0-9a-f]{12}\.onnx$/);
     expect(int8.onnx!.sha256).not.toBe(fp32.onnx!.sha256);
     const ops = decodeModelSummary(readFileSync(int8.onnx!.file)).ops;

@@ -1,7 +1,7 @@
 import {
   activationParams,
   backboneBlock,
-  backboneUpTo,
+  backboneBlocks,
   quantizedTensors,
   quantizeModel,
   quantizePerChannel,
@@ -173,5 +173,5 @@ test.each([
 ])('%s is backbone block %s', (name, block) => {
   expect(backboneBlock(name)).toBe(block);
   const conv = { op: 'Conv', name, inputs: [], outputs: [] };
-  expect(backboneUpTo(5)(conv)).toBe(block !== undefined && block <= 5);
+  expect(backboneBlocks(1, 5)(conv)).toBe(block !== undefined && block >= 1 && block <= 5);
 });
