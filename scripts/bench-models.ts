@@ -29,13 +29,14 @@ import { PROFILES, profile } from './peers/profiles';
  * package cheaper. Ends with one line of JSON.
  *
  *   --runs N          timed runs per profile and backend (default 8, after 2 warm-up runs)
- *   --backends A,B    backends to compare (default onnx,wasm; any of the config's backend names,
- *                     an ONNX one with :int8 for inference.precision int8, e.g. onnx,onnx:int8)
+ *   --backends A,B    backends to compare (default onnx,onnx:fp32,wasm; any of the config's
+ *                     backend names; onnx:fp32 / onnx:int8 set inference.precision, whose default
+ *                     is int8)
  */
 const { values: args } = parseArgs({
   options: {
     runs: { type: 'string', default: '8' },
-    backends: { type: 'string', default: 'onnx,wasm' },
+    backends: { type: 'string', default: 'onnx,onnx:fp32,wasm' },
   },
 });
 const BACKENDS = args.backends.split(',').filter(Boolean);
@@ -112,9 +113,9 @@ async function profileRows(
   let minModelFps = 0;
   for (const name of Object.keys(PROFILES)) {
     for (const wanted of BACKENDS) {
-      const [wantedBackend, precision = 'fp32'] = wanted.split(':');
+      const [wantedBackend, precision] = wanted.split(':');
       const config = parseConfig({
-        inference: { ...profile(name), backend: wantedBackend, precision },
+        inference: { ...profile(name), backend: wantedBackend, ...(precision && { precision }) },
         cameras: [{ id: 'x', source: { url: 'x' } }],
       });
       const inf = config.inference;
@@ -126,7 +127,7 @@ async function profileRows(
       const ms = t.cpuMs;
       rows.push({
         profile: name,
-        backend: precision === 'fp32' ? backend.name : `${backend.name}:${precision}`,
+        backend: backend.name === 'onnx' ? `onnx:${inf.precision}` : backend.name,
         input: `${inf.strategy === 'full' ? 'whole frame' : `${inf.tiles.cols}x${inf.tiles.rows} tiles`} at ${inf.inputWidth}x${inf.inputHeight}`,
         modelRunsPerFrame: jobsPerFrame(inf),
         wallMsPerFrame: Math.round(t.wallMs),

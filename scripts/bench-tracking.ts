@@ -33,7 +33,7 @@ const SOURCE_FPS = 10;
  *   --tiles CxR        the tile grid of the profile, overridden
  *   --overlap X        the tile overlap of the profile, overridden
  *   --backend B        the backend (default auto)
- *   --precision P      fp32 (default) or int8 (ONNX backends: the int8 backbone)
+ *   --precision P      int8 or fp32 (the onnx backend; default: the config's, int8)
  */
 const { values: args } = parseArgs({
   options: {
@@ -45,7 +45,7 @@ const { values: args } = parseArgs({
     tiles: { type: 'string' },
     overlap: { type: 'string' },
     backend: { type: 'string', default: 'auto' },
-    precision: { type: 'string', default: 'fp32' },
+    precision: { type: 'string' },
   },
 });
 
@@ -55,7 +55,7 @@ function inferenceOverrides(): Record<string, unknown> {
   const out: Record<string, unknown> = {
     ...base,
     backend: args.backend,
-    precision: args.precision,
+    ...(args.precision && { precision: args.precision }),
   };
   const pair = (v: string, name: string) => {
     const [a, b] = v.split('x').map(Number);

@@ -81,7 +81,8 @@ export function quantizedTensors(model: OnnxModel, select: ConvSelector): string
   }
   for (const n of model.nodes)
     if (n.op === 'Add' && n.inputs.every((i) => chosen.has(i))) chosen.add(n.outputs[0]!);
-  return model.nodes.flatMap((n) => n.outputs).filter((t) => chosen.has(t));
+  const all = [...model.inputs.map((i) => i.name), ...model.nodes.flatMap((n) => n.outputs)];
+  return all.filter((t) => chosen.has(t));
 }
 
 /** The model with the chosen Convs in QDQ form, the rest untouched. Deterministic. */
@@ -106,6 +107,13 @@ export function quantizeModel(
   }
   const dq = (t: string) => (tensors.has(t) ? `${t}_dq` : t);
   const nodes: OnnxNode[] = [];
+  const addQdq = (t: string) => {
+    const p = params.get(t);
+    if (!p) return;
+    nodes.push(qdqNode('QuantizeLinear', [t, p.scale, p.zp], `${t}_q`));
+    nodes.push(qdqNode('DequantizeLinear', [`${t}_q`, p.scale, p.zp], `${t}_dq`));
+  };
+  model.inputs.forEach((i) => addQdq(i.name));
   const replaced = new Set<string>();
   for (const n of model.nodes) {
     const conv =
@@ -115,13 +123,7 @@ export function quantizeModel(
       inputs.forEach((w) => replaced.add(w));
     }
     nodes.push({ ...n, inputs: n.inputs.map((i, k) => (conv && k > 0 ? `${i}_dq` : dq(i))) });
-    for (const o of n.outputs) {
-      const p = params.get(o);
-      if (!p) continue;
-      const q = { scale: p.scale, zp: p.zp };
-      nodes.push(qdqNode('QuantizeLinear', [o, q.scale, q.zp], `${o}_q`));
-      nodes.push(qdqNode('DequantizeLinear', [`${o}_q`, q.scale, q.zp], `${o}_dq`));
-    }
+    n.outputs.forEach(addQdq);
   }
   const kept = model.initializers.filter((t) => !replaced.has(t.name));
   return { ...model, nodes, initializers: [...kept, ...added] };

@@ -46,7 +46,13 @@ describe('MoveNet converted to ONNX by Vigil', () => {
 
   test('a size the manifest does not pin is converted, cached with its own checksum, and runs', async () => {
     const cacheDir = tempDir('vigil-onnx-');
-    const cfg = { ...inference, backend: 'onnx' as const, inputWidth: 192, inputHeight: 160 };
+    const cfg = {
+      ...inference,
+      backend: 'onnx' as const,
+      precision: 'fp32' as const,
+      inputWidth: 192,
+      inputHeight: 160,
+    };
     const loaded = await loadEngine(cfg, { entry, files, cacheDir }, log);
     try {
       expect(loaded.onnx).toMatchObject({ pinned: false, converted: true });
@@ -64,7 +70,7 @@ describe('MoveNet converted to ONNX by Vigil', () => {
     let wasm: LoadedEngine;
     beforeAll(async () => {
       const src = { entry, files, cacheDir: tempDir('vigil-onnx-') };
-      onnx = await loadEngine({ ...inference, backend: 'onnx' }, src, log);
+      onnx = await loadEngine({ ...inference, backend: 'onnx', precision: 'fp32' }, src, log);
       wasm = await loadEngine({ ...inference, backend: 'wasm' }, src, log);
     }, 120_000);
     afterAll(async () => {

@@ -32,7 +32,7 @@ describe('MoveNet with an int8 backbone (inference.precision: int8)', () => {
   let int8: LoadedEngine;
   beforeAll(async () => {
     const src = { entry, files, cacheDir };
-    fp32 = await loadEngine({ ...inference, backend: 'onnx' }, src, log);
+    fp32 = await loadEngine({ ...inference, backend: 'onnx', precision: 'fp32' }, src, log);
     int8 = await loadEngine({ ...inference, backend: 'onnx', precision: 'int8' }, src, log);
   }, 180_000);
   afterAll(async () => {

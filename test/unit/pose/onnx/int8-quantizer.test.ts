@@ -52,7 +52,7 @@ describe('per-channel int8 weights', () => {
 
 test.each([
   { min: 0, max: 6, scale: 6 / 255, zeroPoint: 0 },
-  { min: -1, max: 1, scale: 2 / 255, zeroPoint: 128 },
+  { min: -1, max: 1, scale: 2 / 255, zeroPoint: 127 },
   { min: 2, max: 4, scale: 4 / 255, zeroPoint: 0 },
   { min: -51, max: 0, scale: 51 / 255, zeroPoint: 255 },
   { min: 0, max: 0, scale: 1, zeroPoint: 0 },
@@ -60,6 +60,8 @@ test.each([
   const p = activationParams(c.min, c.max);
   expect(p.scale).toBeCloseTo(c.scale, 6);
   expect(p.zeroPoint).toBe(c.zeroPoint);
+  expect((0 - p.zeroPoint) * p.scale).toBeLessThanOrEqual(Math.min(0, c.min) + p.scale);
+  expect((255 - p.zeroPoint) * p.scale).toBeGreaterThanOrEqual(Math.max(0, c.max) - p.scale);
 });
 
 /**
@@ -109,6 +111,7 @@ describe('QDQ placement', () => {
   });
 
   test('each quantised tensor is followed at once by its Q and DQ, and every reader takes the DQ', () => {
+    expect(q.nodes[0]).toMatchObject({ op: 'QuantizeLinear', inputs: ['x', 'x_scale', 'x_zp'] });
     for (const t of tensors.slice(1)) {
       const at = producer(t);
       expect(q.nodes[at + 1]).toMatchObject({
@@ -144,7 +147,7 @@ describe('QDQ placement', () => {
     }
     const again = encodeModel(quantizeModel(residualModel(), ranges, chooseAB));
     expect(Buffer.compare(encodeModel(q), again)).toBe(0);
-    expect(decodeModelSummary(again).ops.filter((o) => o === 'QuantizeLinear')).toHaveLength(3);
+    expect(decodeModelSummary(again).ops.filter((o) => o === 'QuantizeLinear')).toHaveLength(4);
   });
 
   test('a tensor without a calibrated range is refused', () => {
