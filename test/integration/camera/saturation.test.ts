@@ -246,7 +246,14 @@ describe('the API while inference is saturated', () => {
         dataDir: path.join(dir, 'data'),
         api: { host: '127.0.0.1', port },
         mqtt: { url: 'embedded', embeddedPort: await freePort() },
-        inference: { workers, strategy: 'full+tiles', tiles: { cols: 4, rows: 4 } },
+        // fp32 and 17 runs a frame: enough work to saturate two workers, and runs long enough
+        // that the model on the main thread is seen blocking it (int8 tiles are ~11 ms each).
+        inference: {
+          workers,
+          precision: 'fp32',
+          strategy: 'full+tiles',
+          tiles: { cols: 4, rows: 4 },
+        },
         cameras: ['a', 'b'].map((id) => ({
           id,
           source: { url: clip, loop: true, realtime: true },
