@@ -1,9 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, openSync, readSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, existsSync, openSync, readSync, unlinkSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
+/**
+ * coreutils' mkfifo, by its path first: the daemon may run with a PATH that holds node and little
+ * else (a container's minimal environment), as it does for ffmpeg (@ffmpeg-installer's build).
+ */
+const MKFIFO = ['/usr/bin/mkfifo', '/bin/mkfifo'].find((p) => existsSync(p)) ?? 'mkfifo';
 /** Bytes read at a time (a fifth of a 768x576 rgb24 frame). */
 const CHUNK_BYTES = 1 << 18;
 let made = 0;
@@ -27,7 +32,7 @@ export class FrameFifo {
 
   constructor(dir = os.tmpdir()) {
     this.path = path.join(dir, `vigil-frames-${process.pid}-${++made}.fifo`);
-    execFileSync('mkfifo', ['-m', '600', this.path]);
+    execFileSync(MKFIFO, ['-m', '600', this.path]);
     this.fd = openSync(this.path, constants.O_RDWR | constants.O_NONBLOCK);
   }
 
