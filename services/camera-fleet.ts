@@ -5,6 +5,7 @@ import type { Logger } from './core/logger';
 import type { FfmpegBinary } from './camera/ffmpeg-binary';
 import type { CameraPipeline } from './pipeline/camera-pipeline';
 import { createCameraPipeline } from './pipeline/create-camera-pipeline';
+import { copyFrame } from './pipeline/frame-processor';
 import type { AlertService } from './alerts/alert-service';
 import { renderScene } from './alerts/snapshot';
 import { blurHeads } from './alerts/head-blur';
@@ -83,7 +84,7 @@ export class CameraFleet {
     // way a copy: the pipeline gives the frame's buffer to a later frame while this one renders.
     const frame = p.config.privacy.blurHeads
       ? blurHeads(latest.frame, latest.people)
-      : { ...latest.frame, rgb: Buffer.from(latest.frame.rgb) };
+      : copyFrame(latest.frame);
     return renderScene(frame, latest.tracks, withZones ? p.zones : []);
   }
 

@@ -48,8 +48,8 @@ export class FrameFifo {
       writable: false,
       onread: {
         buffer: this.chunk,
-        callback: (n: number, buf: Uint8Array) => {
-          onBytes(Buffer.from(buf.buffer, buf.byteOffset, n));
+        callback: (n: number) => {
+          onBytes(this.chunk.subarray(0, n)); // the socket read into this.chunk
         },
       },
     } as net.SocketConstructorOpts);

@@ -271,12 +271,16 @@ export class CameraPipeline {
     return processed;
   }
 
+  /** The model rate under which the camera is degraded: minModelFps, or its analysis rate if lower. */
+  private get wantedModelFps(): number {
+    return Math.min(this.scheduling.minModelFps, this.config.analysis.fps);
+  }
+
   /** Why the camera is degraded, in a code and in words (CameraStatus.degradedReason). */
   private degradedWhy(now: number): Pick<CameraStatus, 'degradedReason' | 'degradedDetail'> {
     if (!this.rateWatch.degraded) return { degradedReason: null, degradedDetail: null };
     const pool = this.deps.inferencePool?.();
-    const wanted = Math.min(this.scheduling.minModelFps, this.config.analysis.fps);
-    const rate = `the model runs ${this.modelMeter.rate(now).toFixed(1)}/s, under its floor of ${wanted}/s`;
+    const rate = `the model runs ${this.modelMeter.rate(now).toFixed(1)}/s, under its floor of ${this.wantedModelFps}/s`;
     if (pool?.state === 'down')
       return {
         degradedReason: 'workers_down',
@@ -332,7 +336,7 @@ export class CameraPipeline {
   /** One log line when the camera becomes degraded (overloaded) and one when it recovers. */
   private watchModelRate(needsModel: boolean): void {
     const now = this.deps.clock.now();
-    const wanted = Math.min(this.scheduling.minModelFps, this.config.analysis.fps);
+    const wanted = this.wantedModelFps;
     const modelFps = this.modelMeter.rate(now);
     const change = this.rateWatch.update(now, modelFps, wanted, needsModel);
     if (change === 'entered')

@@ -23,6 +23,14 @@ export function blankFrame(camera: CameraConfig, timestampMs: number): Frame {
   };
 }
 
+/**
+ * A frame with a copy of its pixels: for what outlives the frame's buffer, which the camera
+ * gives to a later frame (camera/frame-pool.ts): alert pictures, the live view being rendered.
+ */
+export function copyFrame(frame: Frame): Frame {
+  return { ...frame, rgb: Buffer.from(frame.rgb) };
+}
+
 export interface ProcessedFrame {
   frame: Frame;
   detections: Detection[];

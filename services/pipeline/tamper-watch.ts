@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { CameraConfig } from '../config/schema';
 import type { Detection, Frame } from '../core/types';
+import { copyFrame } from './frame-processor';
 import { TamperDetector } from './tamper-detector';
 import type { TamperEvent } from './tamper-detector';
 
@@ -49,22 +50,19 @@ export class TamperWatch {
       fine &&
       (!this.normal || frame.timestampMs - this.normal.frame.timestampMs >= KEEP_NORMAL_MS)
     )
-      this.normal = { frame: own(frame), people };
+      this.normal = { frame: copyFrame(frame), people };
     if (!event) return undefined;
     if (event.type === 'tamper') {
       this.id = randomUUID();
-      return { id: this.id, event, before: this.normal, after: { frame: own(frame), people } };
+      return {
+        id: this.id,
+        event,
+        before: this.normal,
+        after: { frame: copyFrame(frame), people },
+      };
     }
     const id = this.id ?? randomUUID();
     this.id = undefined;
     return { id, event, before: undefined, after: undefined };
   }
-}
-
-/**
- * A copy of the frame's pixels: the pipeline gives a skipped frame's buffer to the next frame
- * (camera/frame-pool.ts), and the pictures of a tamper alert must stay what they were.
- */
-function own(frame: Frame): Frame {
-  return { ...frame, rgb: Buffer.from(frame.rgb) };
 }
